@@ -1,0 +1,244 @@
+// relacy_world: the same world interface as native_world, over the Relacy Race
+// Detector's simulated C++ memory model.
+//
+// Every operation takes a std::source_location defaulted at the call site and
+// hands it to Relacy as its debug_info, so a failing execution's history names
+// the component's own file and line (primitives/..., not this wrapper).
+//
+// Only valid inside an rl::simulate() run: objects are built per iteration by
+// the test suite (models/scenario.hpp).
+#pragma once
+
+// Every standard header any component or scenario uses is included before
+// Relacy, whose headers #define malloc, free, errno, the pthread API and the
+// memory_order_* names; the names that would rewrite std:: spellings in code
+// that follows are undefined again below.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <source_location>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <relacy/relacy.hpp>
+
+#undef memory_order_relaxed
+#undef memory_order_consume
+#undef memory_order_acquire
+#undef memory_order_release
+#undef memory_order_acq_rel
+#undef memory_order_seq_cst
+#undef malloc
+#undef calloc
+#undef realloc
+#undef free
+#undef errno
+#undef new
+#undef delete
+
+namespace gauntlet {
+
+namespace relacy_detail {
+
+inline rl::debug_info info(const std::source_location& l) {
+    return rl::debug_info(l.function_name(), l.file_name(), l.line());
+}
+
+inline rl::memory_order order(std::memory_order mo) {
+    switch (mo) {
+        case std::memory_order_relaxed: return rl::mo_relaxed;
+        case std::memory_order_consume: return rl::mo_consume;
+        case std::memory_order_acquire: return rl::mo_acquire;
+        case std::memory_order_release: return rl::mo_release;
+        case std::memory_order_acq_rel: return rl::mo_acq_rel;
+        case std::memory_order_seq_cst: return rl::mo_seq_cst;
+    }
+    return rl::mo_seq_cst;
+}
+
+// The failure order of a one-order compare_exchange, as [atomics.types.operations]
+// derives it: acq_rel -> acquire, release -> relaxed, otherwise unchanged.
+inline std::memory_order failure_of(std::memory_order mo) {
+    if (mo == std::memory_order_acq_rel) return std::memory_order_acquire;
+    if (mo == std::memory_order_release) return std::memory_order_relaxed;
+    return mo;
+}
+
+}  // namespace relacy_detail
+
+struct relacy_world {
+    static constexpr const char* name = "relacy";
+    using loc = std::source_location;
+
+    template <class T>
+    class atomic {
+    public:
+        atomic() { a_.store(T{}, rl::mo_relaxed, relacy_detail::info(loc::current())); }
+        explicit atomic(T v, loc l = loc::current()) { a_.store(v, rl::mo_relaxed, relacy_detail::info(l)); }
+        atomic(const atomic&) = delete;
+        atomic& operator=(const atomic&) = delete;
+
+        T load(std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) const {
+            return a_.load(relacy_detail::order(mo), relacy_detail::info(l));
+        }
+        void store(T v, std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) {
+            a_.store(v, relacy_detail::order(mo), relacy_detail::info(l));
+        }
+        T exchange(T v, std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) {
+            return a_.exchange(v, relacy_detail::order(mo), relacy_detail::info(l));
+        }
+        bool compare_exchange_strong(T& expected, T desired, std::memory_order mo = std::memory_order_seq_cst,
+                                     loc l = loc::current()) {
+            return compare_exchange_strong(expected, desired, mo, relacy_detail::failure_of(mo), l);
+        }
+        bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                                     std::memory_order failure, loc l = loc::current()) {
+            auto i = relacy_detail::info(l);
+            return a_.compare_exchange_strong(expected, desired, relacy_detail::order(success), i,
+                                              relacy_detail::order(failure), i);
+        }
+        bool compare_exchange_weak(T& expected, T desired, std::memory_order mo = std::memory_order_seq_cst,
+                                   loc l = loc::current()) {
+            return compare_exchange_weak(expected, desired, mo, relacy_detail::failure_of(mo), l);
+        }
+        bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
+                                   std::memory_order failure, loc l = loc::current()) {
+            auto i = relacy_detail::info(l);
+            return a_.compare_exchange_weak(expected, desired, relacy_detail::order(success), i,
+                                            relacy_detail::order(failure), i);
+        }
+        template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+        T fetch_add(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> d,
+                    std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) {
+            return a_.fetch_add(d, relacy_detail::order(mo), relacy_detail::info(l));
+        }
+        template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+        T fetch_sub(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> d,
+                    std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) {
+            return a_.fetch_sub(d, relacy_detail::order(mo), relacy_detail::info(l));
+        }
+        template <class U = T, class = std::enable_if_t<std::is_integral_v<U>>>
+        T fetch_or(U d, std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) {
+            return a_.fetch_or(d, relacy_detail::order(mo), relacy_detail::info(l));
+        }
+        template <class U = T, class = std::enable_if_t<std::is_integral_v<U>>>
+        T fetch_and(U d, std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) {
+            return a_.fetch_and(d, relacy_detail::order(mo), relacy_detail::info(l));
+        }
+
+        // Futex-style parking on this word, modelled by Relacy's waitset: the
+        // scheduler reports a deadlock if every thread is parked.
+        void wait(T old, std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) const {
+            auto i = relacy_detail::info(l);
+            rl::context& c = rl::ctx();
+            c.sched();
+            c.atomic_thread_fence_seq_cst();
+            T now;
+            {
+                rl::preemption_disabler pd(c);
+                now = a_.load(relacy_detail::order(mo), i);
+            }
+            if (now != old) return;
+            const_cast<rl::atomic<T>&>(a_).wait(c, false, true, i);
+        }
+        void notify_all(loc l = loc::current()) {
+            rl::context& c = rl::ctx();
+            c.sched();
+            c.atomic_thread_fence_seq_cst();
+            a_.wake(c, rl::thread_id_t(64), relacy_detail::info(l));
+        }
+        void notify_one(loc l = loc::current()) {
+            rl::context& c = rl::ctx();
+            c.sched();
+            c.atomic_thread_fence_seq_cst();
+            a_.wake(c, 1, relacy_detail::info(l));
+        }
+
+    private:
+        rl::atomic<T> a_;
+    };
+
+    template <class T>
+    class var {
+    public:
+        var() { v_(relacy_detail::info(loc::current())) = T{}; }
+        explicit var(T v, loc l = loc::current()) { v_(relacy_detail::info(l)) = v; }
+        T load(loc l = loc::current()) const { return v_(relacy_detail::info(l)); }
+        void store(T v, loc l = loc::current()) { v_(relacy_detail::info(l)) = v; }
+
+    private:
+        rl::var<T> v_;
+    };
+
+    class mutex {
+    public:
+        void lock(loc l = loc::current()) { m_.lock(relacy_detail::info(l)); }
+        bool try_lock(loc l = loc::current()) { return m_.try_lock(relacy_detail::info(l)); }
+        void unlock(loc l = loc::current()) { m_.unlock(relacy_detail::info(l)); }
+        rl::mutex& raw() { return m_; }
+
+    private:
+        rl::mutex m_;
+    };
+
+    class condition_variable {
+    public:
+        void wait(std::unique_lock<mutex>& lk, loc l = loc::current()) {
+            cv_.wait(lk.mutex()->raw(), relacy_detail::info(l));
+        }
+        template <class Pred>
+        void wait(std::unique_lock<mutex>& lk, Pred pred, loc l = loc::current()) {
+            while (!pred()) wait(lk, l);
+        }
+        void notify_one(loc l = loc::current()) { cv_.notify_one(relacy_detail::info(l)); }
+        void notify_all(loc l = loc::current()) { cv_.notify_all(relacy_detail::info(l)); }
+
+    private:
+        rl::condition_variable cv_;
+    };
+
+    // Heap objects shared between threads: Relacy tracks them, so a leak or a
+    // use after free in a model run fails the run with the allocation site.
+    template <class T, class... A>
+    static T* make(A&&... a) {
+        void* p = rl::rl_malloc(sizeof(T), relacy_detail::info(loc::current()));
+        return ::new (p) T(std::forward<A>(a)...);
+    }
+    template <class T>
+    static void destroy(T* p, loc l = loc::current()) {
+        if (!p) return;
+        p->~T();
+        rl::rl_free(p, relacy_detail::info(l));
+    }
+
+    static void fence(std::memory_order mo, loc l = loc::current()) {
+        rl::atomic_thread_fence(relacy_detail::order(mo), relacy_detail::info(l));
+    }
+
+    static void spin_hint(loc l = loc::current()) { rl::yield(1, relacy_detail::info(l)); }
+
+    template <class T>
+    static void park(const atomic<T>& a, T old, std::memory_order mo, loc l = loc::current()) {
+        a.wait(old, mo, l);
+    }
+    template <class T>
+    static void unpark_all(atomic<T>& a, loc l = loc::current()) {
+        a.notify_all(l);
+    }
+};
+
+}  // namespace gauntlet
