@@ -41,6 +41,9 @@ struct expectations {
     expect stress = expect::pass;  // native build
     expect tsan = expect::pass;    // the same stress body under ThreadSanitizer
     expect bench = expect::pass;
+    // Concurrent histories checked by the Wing-Gong linearizability checker;
+    // n/a for contracts that promise no total order.
+    expect linearizability = expect::na;
 };
 
 template <class Entry>
