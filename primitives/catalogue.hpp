@@ -5,7 +5,7 @@
 //
 //   struct my_entry {
 //       static constexpr std::string_view name = "my_thing";      // unique
-//       static constexpr gauntlet::origin origin = origin::in_house;
+//       static constexpr origin_kind origin = origin_kind::in_house;
 //       static constexpr bool lock_free = true;
 //       template <class World> using type = my_thing<World>;     // or a peer type
 //       static constexpr bool world_swappable = true;            // false for peers

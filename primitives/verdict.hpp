@@ -25,18 +25,18 @@ enum class verdict { pass, fail };
 // not apply (a peer cannot be model-checked: its atomics are not ours to swap).
 enum class expect { pass, fail, na };
 
-enum class origin { in_house, seed, peer, mutant };
+enum class origin_kind { in_house, seed, peer, mutant };
 
 constexpr std::string_view to_string(verdict v) { return v == verdict::pass ? "pass" : "fail"; }
 constexpr std::string_view to_string(expect e) {
     return e == expect::pass ? "pass" : e == expect::fail ? "fail" : "n/a";
 }
-constexpr std::string_view to_string(origin o) {
+constexpr std::string_view to_string(origin_kind o) {
     switch (o) {
-        case origin::in_house: return "in-house";
-        case origin::seed: return "seed";
-        case origin::peer: return "peer";
-        case origin::mutant: return "mutant";
+        case origin_kind::in_house: return "in-house";
+        case origin_kind::seed: return "seed";
+        case origin_kind::peer: return "peer";
+        case origin_kind::mutant: return "mutant";
     }
     return "?";
 }

@@ -1,0 +1,260 @@
+// Catalogue entries of the peer queues (adapters in peers.hpp).
+//
+// Peers run every check that needs no world swap: property, linearizability
+// (where their order is linearizable), stress, stress under ThreadSanitizer,
+// bench. `model` is n/a: their atomics are not ours to replace with Relacy's.
+// Each entry says what the library promises (traits) and why each expected
+// verdict is what it is. A peer whose package is missing at configure time is
+// left out of the list (GAUNTLET_HAVE_<PEER>, set by meson).
+#pragma once
+
+#include <string_view>
+
+#include "../catalogue.hpp"
+#include "contract.hpp"
+#include "peers.hpp"
+
+namespace gauntlet::queue_peers {
+
+namespace detail {
+template <class... Ls>
+struct concat;
+template <>
+struct concat<> {
+    using type = type_list<>;
+};
+template <class... A>
+struct concat<type_list<A...>> {
+    using type = type_list<A...>;
+};
+template <class... A, class... B, class... Rest>
+struct concat<type_list<A...>, type_list<B...>, Rest...> {
+    using type = typename concat<type_list<A..., B...>, Rest...>::type;
+};
+}  // namespace detail
+
+#if defined(GAUNTLET_HAVE_BOOST_LOCKFREE)
+struct boost_spsc_queue {
+    static constexpr std::string_view name = "boost_spsc_queue";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    // Wait-free ring: producer writes the write index, consumer the read index.
+    static constexpr bool lock_free = true;
+    template <class World>
+    using type = peers::boost_spsc_queue;
+    static constexpr bool world_swappable = false;
+    static constexpr queue_traits traits{multiplicity::single, multiplicity::single, true,
+                                         queue_order::linearizable};
+    // property/stress/bench pass: a mature SPSC ring used within its contract.
+    // tsan pass: its indices are std::atomic with acquire/release, no fences.
+    // linearizability pass: Lamport's SPSC ring is linearizable (push takes
+    // effect at the release store of the write index, pop at that of the read
+    // index).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::pass};
+};
+
+struct boost_mpmc_queue {
+    static constexpr std::string_view name = "boost_lockfree_queue";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    // Michael–Scott queue on a tagged-pointer free list: lock-free where
+    // 128-bit or tagged-index CAS is (is_lock_free() on x86-64).
+    static constexpr bool lock_free = true;
+    template <class World>
+    using type = peers::boost_mpmc_queue;
+    static constexpr bool world_swappable = false;
+    static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
+                                         queue_order::linearizable};
+    // linearizability pass: Michael–Scott (PODC 1996) is linearizable; the
+    // free list only recycles nodes.
+    // tsan pass: std::atomic throughout, no stand-alone fences on the paths used.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::pass};
+};
+using boost_list = type_list<boost_spsc_queue, boost_mpmc_queue>;
+#else
+using boost_list = type_list<>;
+#endif
+
+#if defined(GAUNTLET_HAVE_MOODYCAMEL)
+struct moodycamel_concurrent_queue {
+    static constexpr std::string_view name = "moodycamel_concurrent_queue";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    // Lock-free per its documentation; enqueue may allocate a block.
+    static constexpr bool lock_free = true;
+    template <class World>
+    using type = peers::moodycamel_concurrent_queue;
+    static constexpr bool world_swappable = false;
+    // The library promises FIFO only per producer ("there is no guarantee
+    // of total ordering across producers", its README), so it is checked
+    // for per-producer order and never for linearizability.
+    static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
+                                         queue_order::fifo_per_producer};
+    // property pass: a single thread sees plain FIFO (one implicit producer).
+    // tsan pass: std::atomic with explicit orders on the paths used.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::na};
+};
+using moodycamel_list = type_list<moodycamel_concurrent_queue>;
+#else
+using moodycamel_list = type_list<>;
+#endif
+
+#if defined(GAUNTLET_HAVE_READERWRITERQUEUE)
+struct moodycamel_reader_writer_queue {
+    static constexpr std::string_view name = "moodycamel_reader_writer_queue";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    // Wait-free except when enqueue allocates a new ring.
+    static constexpr bool lock_free = true;
+    template <class World>
+    using type = peers::moodycamel_reader_writer_queue;
+    static constexpr bool world_swappable = false;
+    static constexpr queue_traits traits{multiplicity::single, multiplicity::single, false,
+                                         queue_order::linearizable};
+    // linearizability pass: a single-producer single-consumer ring list
+    // publishes each item with a release fence before the index store.
+    // tsan fail: that publication is a stand-alone std::atomic_thread_fence
+    // followed by a relaxed store (its atomicops.h `fence` + `weak_atomic`),
+    // and ThreadSanitizer does not model fences, so it reports the item copy
+    // as a data race. A tool limitation recorded as a finding, not a bug in
+    // the queue.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::pass};
+};
+using reader_writer_list = type_list<moodycamel_reader_writer_queue>;
+#else
+using reader_writer_list = type_list<>;
+#endif
+
+#if defined(GAUNTLET_HAVE_ATOMIC_QUEUE)
+struct atomic_queue_b {
+    static constexpr std::string_view name = "atomic_queue_b";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    // Not lock-free in the strict sense: a pop that claimed a slot spins until
+    // the producer that claimed it stores its value (and vice versa).
+    static constexpr bool lock_free = false;
+    template <class World>
+    using type = peers::atomic_queue_b;
+    static constexpr bool world_swappable = false;
+    static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
+                                         queue_order::linearizable};
+    // linearizability pass: push and pop claim consecutive tickets with a CAS
+    // after checking head - tail against the size, and a pop waits for the
+    // value of its ticket; tickets order the items. Its relaxed head/tail
+    // loads could in principle see a stale counter, which x86 never shows
+    // across a completed operation.
+    // tsan pass: element slots are std::atomic; no stand-alone fences.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::pass};
+};
+using atomic_queue_list = type_list<atomic_queue_b>;
+#else
+using atomic_queue_list = type_list<>;
+#endif
+
+#if defined(GAUNTLET_HAVE_TBB)
+struct tbb_concurrent_queue {
+    static constexpr std::string_view name = "tbb_concurrent_queue";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    // A pop that took a ticket waits for the matching push: blocking.
+    static constexpr bool lock_free = false;
+    template <class World>
+    using type = peers::tbb_concurrent_queue;
+    static constexpr bool world_swappable = false;
+    static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
+                                         queue_order::linearizable};
+    // linearizability pass: one global ticket counter per side fixes the
+    // order; try_pop takes a ticket only when head < tail.
+    // tsan pass: the queue body is header templates over std::atomic; the
+    // library part (page allocation) is not on the synchronising path.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::pass};
+};
+
+struct tbb_concurrent_bounded_queue {
+    static constexpr std::string_view name = "tbb_concurrent_bounded_queue";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    static constexpr bool lock_free = false;
+    template <class World>
+    using type = peers::tbb_concurrent_bounded_queue;
+    static constexpr bool world_swappable = false;
+    static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
+                                         queue_order::linearizable};
+    // As tbb_concurrent_queue, plus a capacity test before taking a push
+    // ticket.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::pass};
+};
+using tbb_list = type_list<tbb_concurrent_queue, tbb_concurrent_bounded_queue>;
+#else
+using tbb_list = type_list<>;
+#endif
+
+#if defined(GAUNTLET_HAVE_XENIUM)
+struct xenium_michael_scott_queue {
+    static constexpr std::string_view name = "xenium_michael_scott_queue";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    static constexpr bool lock_free = true;
+    template <class World>
+    using type = peers::xenium_michael_scott_queue;
+    static constexpr bool world_swappable = false;
+    static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
+                                         queue_order::linearizable};
+    // linearizability pass: Michael–Scott (PODC 1996) is linearizable.
+    // tsan pass: xenium labels each synchronising load/CAS with its
+    // acquire/release partner; epoch-based reclamation publishes epochs with
+    // std::atomic operations.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::pass};
+};
+
+struct xenium_ramalhete_queue {
+    static constexpr std::string_view name = "xenium_ramalhete_queue";
+    static constexpr gauntlet::origin origin = gauntlet::origin::peer;
+    static constexpr bool lock_free = true;
+    template <class World>
+    using type = peers::xenium_ramalhete_queue;
+    static constexpr bool world_swappable = false;
+    static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
+                                         queue_order::linearizable};
+    // linearizability pass: the FAA array queue (Ramalhete, 2016) is
+    // linearizable: a pop that overtakes a pending push poisons the slot and
+    // the push retries at a later index.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass,
+                                           .linearizability = expect::pass};
+};
+using xenium_list = type_list<xenium_michael_scott_queue, xenium_ramalhete_queue>;
+#else
+using xenium_list = type_list<>;
+#endif
+
+}  // namespace gauntlet::queue_peers
+
+namespace gauntlet {
+
+template <class... Lists>
+using concat_lists = typename queue_peers::detail::concat<Lists...>::type;
+
+using peer_queue_catalogue =
+    concat_lists<queue_peers::boost_list, queue_peers::moodycamel_list,
+                 queue_peers::reader_writer_list, queue_peers::atomic_queue_list,
+                 queue_peers::tbb_list, queue_peers::xenium_list>;
+
+}  // namespace gauntlet
