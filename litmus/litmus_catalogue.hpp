@@ -1,0 +1,347 @@
+// The litmus catalogue: shape x memory-order annotation, each with the
+// outcomes the C++ memory model allows and forbids.
+//
+// An entry is a struct:
+//
+//   struct sb_relaxed {
+//       using shape = store_buffering_shape;                 // metadata
+//       template <class W> using body = store_buffering<W, ord>;
+//       static constexpr std::string_view annotation = "relaxed";
+//       static constexpr orders ord{...};
+//       static constexpr gauntlet::origin origin = origin::in_house;
+//       static constexpr std::array<std::string_view, N> forbidden{...};
+//       static constexpr std::string_view reference = "...";
+//       static constexpr expect expected = expect::pass;
+//   };
+//
+// Every outcome of the shape's domain not in `forbidden` is allowed. The
+// implementation name is "<shape>.<annotation>". A run fails (verdict fail)
+// iff a forbidden outcome is seen on this hardware or reached by the model
+// checker. In-house entries expect pass; mutant entries are deliberately
+// wrong declarations (an allowed weak outcome declared forbidden) and expect
+// fail: the model checker must reach the "forbidden" outcome, which shows the
+// check can fail.
+//
+// References (cited per entry):
+//   [BOSSW11] Batty, Owens, Sarkar, Sewell, Weber. Mathematizing C++
+//             Concurrency. POPL 2011 (and the Cambridge cppmem examples).
+//   [RC11]    Lahav, Vafeiadis, Kang, Hur, Dreyer. Repairing Sequential
+//             Consistency in C/C++11. PLDI 2017.
+//   [herd-C11] Alglave, Maranget et al., herd7 C11 cat model and the litmus
+//             catalogue of the Cambridge/INRIA "diy" tools (tests SB, MP, LB,
+//             IRIW, WRC, 2+2W, CoRR and their +po/+rel+acq/+sc/+fences
+//             variants).
+//   [C++20]   ISO/IEC 14882:2020 [intro.races] (coherence),
+//             [atomics.order] (S, fences), [atomics.order]/8-9 (out of thin
+//             air: LB without dependencies is not forbidden by the standard).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <string_view>
+
+#include "litmus/litmus_shapes.hpp"
+#include "primitives/catalogue.hpp"
+#include "primitives/verdict.hpp"
+
+namespace gauntlet::litmus {
+
+namespace ann {
+constexpr auto rlx = std::memory_order_relaxed;
+constexpr auto acq = std::memory_order_acquire;
+constexpr auto rel = std::memory_order_release;
+constexpr auto sc = std::memory_order_seq_cst;
+
+constexpr orders relaxed{rlx, rlx, rlx, rlx};
+constexpr orders rel_acq{rel, acq, rlx, rlx};
+constexpr orders seq_cst{sc, sc, rlx, rlx};
+// Relaxed accesses, seq_cst fence between a thread's first and second access.
+constexpr orders fence_sc{rlx, rlx, sc, sc};
+// Relaxed accesses, release fence after a write / acquire fence after a read.
+constexpr orders fence_rel_acq{rlx, rlx, rel, acq};
+}  // namespace ann
+
+constexpr std::array<std::string_view, 0> none{};
+
+// ------------------------------------------------------------------ SB
+struct sb_relaxed {
+    using shape = store_buffering_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = store_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 0,0 allowed: relaxed accesses impose no order between a store and a
+    // later load of another location.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] SB (cppmem 'SB'); [RC11] Ex. SB; herd-C11 SB";
+    static constexpr expect expected = expect::pass;
+};
+struct sb_rel_acq {
+    using shape = store_buffering_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = store_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 0,0 allowed: release/acquire only orders through a reads-from edge, and
+    // neither load reads from the other thread here.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] SB+rel+acq; [RC11] SB allowed under RA; herd-C11 SB+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct sb_sc {
+    using shape = store_buffering_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = store_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 0,0 forbidden: the four seq_cst accesses lie in one total order S
+    // consistent with program order; the last store in S precedes both loads.
+    static constexpr std::array<std::string_view, 1> forbidden{"0,0"};
+    static constexpr std::string_view reference = "[BOSSW11] SB+sc; [C++20] [atomics.order]/4; herd-C11 SB+sc";
+    static constexpr expect expected = expect::pass;
+};
+struct sb_fence_sc {
+    using shape = store_buffering_shape;
+    static constexpr std::string_view annotation = "fence_sc";
+    static constexpr orders ord = ann::fence_sc;
+    template <class W> using body = store_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 0,0 forbidden: the two seq_cst fences are ordered in S; the load after
+    // the later fence must see the store before the earlier one.
+    static constexpr std::array<std::string_view, 1> forbidden{"0,0"};
+    static constexpr std::string_view reference = "[BOSSW11] SB+fences (29.3p6); [C++20] [atomics.order]/6; herd-C11 SB+fencescs";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ MP
+struct mp_relaxed {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 allowed: a relaxed flag creates no synchronizes-with edge.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] MP (relaxed); [RC11] MP; herd-C11 MP";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_rel_acq {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden: the acquire load reading the release store synchronizes
+    // with it, so data=1 happens before the data load.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[BOSSW11] MP+rel+acq; [C++20] [intro.races]/18; herd-C11 MP+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_sc {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden: a seq_cst store is a release, a seq_cst load an acquire.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[BOSSW11] MP+sc; herd-C11 MP+sc";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_fence_rel_acq {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "fence_rel_acq";
+    static constexpr orders ord = ann::fence_rel_acq;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden: release fence before the flag store, acquire fence after
+    // the flag load that reads it: fence-to-fence synchronization.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[BOSSW11] MP+fences; [C++20] [atomics.fences]/2; herd-C11 MP+fence.rel+fence.acq";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ LB
+struct lb_relaxed {
+    using shape = load_buffering_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = load_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1 allowed by the C++ standard (no dependency, not out of thin air;
+    // ARM/POWER produce it). RC11 forbids it (po u rf acyclic); Relacy never
+    // produces it, and x86-TSO cannot: expected "limitation".
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] LB (allowed); [RC11] §3 forbids LB (po u rf acyclic); [C++20] [atomics.order]/8-9";
+    static constexpr expect expected = expect::pass;
+};
+struct lb_rel_acq {
+    using shape = load_buffering_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = load_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1 forbidden: each acquire load reads the other's release store, so
+    // each thread's load happens before the other's, a cycle in hb.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,1"};
+    static constexpr std::string_view reference = "[BOSSW11] LB+rel+acq; herd-C11 LB+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ IRIW
+struct iriw_relaxed {
+    using shape = iriw_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = iriw<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0,1,0 allowed: relaxed loads need not agree on an order of writes
+    // to different locations.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] IRIW; herd-C11 IRIW";
+    static constexpr expect expected = expect::pass;
+};
+struct iriw_rel_acq {
+    using shape = iriw_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = iriw<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0,1,0 allowed: C++ release/acquire is not multi-copy atomic; only
+    // seq_cst forbids IRIW (POWER produces it with lwsync-based acquire).
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] IRIW+rel+acq (allowed); [RC11] IRIW-acq allowed; herd-C11 IRIW+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct iriw_sc {
+    using shape = iriw_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = iriw<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0,1,0 forbidden: all six accesses are in S; both readers' views must
+    // agree with the order of the two stores in S.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0,1,0"};
+    static constexpr std::string_view reference = "[BOSSW11] IRIW+sc; [C++20] [atomics.order]/4; herd-C11 IRIW+sc";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ WRC
+struct wrc_relaxed {
+    using shape = wrc_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = wrc<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1,0 allowed: relaxed accesses carry no causality between threads.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] WRC; herd-C11 WRC";
+    static constexpr expect expected = expect::pass;
+};
+struct wrc_rel_acq {
+    using shape = wrc_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = wrc<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1,0 forbidden: T0's store synchronizes with T1's acquire, T1's release
+    // with T2's acquire; happens-before is transitive, so T2 sees x=1.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,1,0"};
+    static constexpr std::string_view reference = "[BOSSW11] WRC+rel+acq; [RC11] WRC forbidden under RA; herd-C11 WRC+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ 2+2W
+struct two_plus_two_w_relaxed {
+    using shape = two_plus_two_w_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = two_plus_two_w<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1 allowed: modification orders of x and y are independent of
+    // program order under relaxed. Relacy appends each store to the end of
+    // the modification order, so it cannot reach it: expected "limitation".
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] 2+2W; herd-C11 2+2W";
+    static constexpr expect expected = expect::pass;
+};
+struct two_plus_two_w_release {
+    using shape = two_plus_two_w_shape;
+    static constexpr std::string_view annotation = "release";
+    static constexpr orders ord = ann::rel_acq;  // only stores: all release
+    template <class W> using body = two_plus_two_w<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1 allowed: with no reads there is no synchronizes-with edge, and C++
+    // release/acquire does not order mo against po (RA allows 2+2W).
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[RC11] 2+2W allowed under RA (unlike SRA); herd-C11 2+2W+rel";
+    static constexpr expect expected = expect::pass;
+};
+struct two_plus_two_w_sc {
+    using shape = two_plus_two_w_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = two_plus_two_w<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1 forbidden: S contains the four stores consistent with program order
+    // and with each location's modification order: a cycle.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,1"};
+    static constexpr std::string_view reference = "[C++20] [atomics.order]/4; herd-C11 2+2W+sc";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ CoRR
+struct corr_relaxed {
+    using shape = corr_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = corr<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden at every order, relaxed included: read-read coherence.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[BOSSW11] CoRR; [C++20] [intro.races]/16 (read-read coherence); herd-C11 CoRR";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ mutants
+// Deliberately wrong declarations. The suite must catch them: the model
+// checker reaches the outcome they declare forbidden (a finding, expected
+// verdict fail). They show the litmus check can fail.
+struct sb_relaxed_declared_sc {
+    using shape = store_buffering_shape;
+    static constexpr std::string_view annotation = "relaxed_declared_sc";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = store_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::mutant;
+    // Wrong on purpose: relaxed SB declared as if it were seq_cst.
+    static constexpr std::array<std::string_view, 1> forbidden{"0,0"};
+    static constexpr std::string_view reference = "mutant of SB.relaxed: claims SB+sc's forbidden set";
+    static constexpr expect expected = expect::fail;
+};
+struct mp_relaxed_flag_declared_rel_acq {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "relaxed_flag_declared_rel_acq";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::mutant;
+    // Wrong on purpose: a relaxed flag declared as if it were release/acquire.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "mutant of MP.relaxed: claims MP+rel+acq's forbidden set";
+    static constexpr expect expected = expect::fail;
+};
+
+using catalogue = type_list<sb_relaxed, sb_rel_acq, sb_sc, sb_fence_sc,                 //
+                            mp_relaxed, mp_rel_acq, mp_sc, mp_fence_rel_acq,             //
+                            lb_relaxed, lb_rel_acq,                                      //
+                            iriw_relaxed, iriw_rel_acq, iriw_sc,                         //
+                            wrc_relaxed, wrc_rel_acq,                                    //
+                            two_plus_two_w_relaxed, two_plus_two_w_release, two_plus_two_w_sc,  //
+                            corr_relaxed,                                                //
+                            sb_relaxed_declared_sc, mp_relaxed_flag_declared_rel_acq>;
+
+template <class Entry>
+std::string test_name() {
+    return std::string(Entry::shape::name) + "." + std::string(Entry::annotation);
+}
+
+}  // namespace gauntlet::litmus

@@ -1,0 +1,341 @@
+// The classic litmus shapes, each written once as a template over the world.
+//
+// A shape is a tiny concurrent program over shared atomic locations (all
+// initially 0) whose threads write constants and read into per-thread
+// registers; its *outcome* is the tuple of register values (for 2+2W, the
+// final values of the locations). The same `body` is run by
+//   - the hardware runner (litmus/hardware_runner.hpp) over native_world:
+//     std::atomic on this CPU, many instances, outcome histogram;
+//   - the model runner (litmus/model_runner.cpp) over relacy_world: Relacy's
+//     exhaustive search of the C++ memory model, set of reachable outcomes.
+//
+// Each shape states its outcome domain (two possible values per register) and
+// its *weak* outcomes: the ones no interleaving of the threads produces (not
+// sequentially consistent). Whether a weak outcome is allowed or forbidden
+// depends on the memory orders, given by an `orders` annotation; the verdict
+// table (allowed/forbidden per annotation, with the reference) is in
+// litmus/litmus_catalogue.hpp. Every register is written by exactly one thread
+// and read by the runner only after that thread has finished.
+//
+// Where the orders go, for every shape:
+//   store / load : order of every store / load of the shape's "signal"
+//                  locations (MP's data accesses are always relaxed: the flag
+//                  alone carries the synchronisation under test);
+//   fence_w      : a fence placed after a thread's first write, before its
+//                  next access (memory_order_relaxed = no fence);
+//   fence_r      : a fence placed after a thread's first read, before its
+//                  next access (memory_order_relaxed = no fence).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace gauntlet::litmus {
+
+// The memory-order annotation of one test. A structural type, so it can be a
+// template argument of the shape body.
+struct orders {
+    std::memory_order store = std::memory_order_relaxed;
+    std::memory_order load = std::memory_order_relaxed;
+    std::memory_order fence_w = std::memory_order_relaxed;
+    std::memory_order fence_r = std::memory_order_relaxed;
+};
+
+template <class W>
+inline void maybe_fence(std::memory_order mo) {
+    if (mo != std::memory_order_relaxed) W::fence(mo);
+}
+
+// Register values of one run of a shape, at most four registers.
+struct outcome {
+    std::array<int, 4> r{};
+    unsigned n = 0;
+
+    std::string str() const {
+        std::string s;
+        for (unsigned i = 0; i < n; ++i) {
+            if (i) s += ',';
+            s += std::to_string(r[i]);
+        }
+        return s;
+    }
+    // Dense index into the shape's domain (bit i set = register i holds its
+    // second value); the hardware runner counts into an array with it.
+    template <class Shape>
+    unsigned index() const {
+        unsigned k = 0;
+        for (unsigned i = 0; i < n; ++i)
+            if (r[i] == Shape::values[i][1]) k |= 1u << i;
+        return k;
+    }
+    // A register value outside the domain is reported as its own, never
+    // declared, outcome (it would mean a broken runner, not a weak memory).
+    template <class Shape>
+    bool in_domain() const {
+        for (unsigned i = 0; i < n; ++i)
+            if (r[i] != Shape::values[i][0] && r[i] != Shape::values[i][1]) return false;
+        return true;
+    }
+};
+
+// The outcome with domain index k, as a string ("0,1").
+template <class Shape>
+std::string domain_outcome(unsigned k) {
+    outcome o;
+    o.n = Shape::registers.size();
+    for (unsigned i = 0; i < o.n; ++i) o.r[i] = Shape::values[i][(k >> i) & 1u];
+    return o.str();
+}
+
+template <class Shape>
+constexpr unsigned domain_size() {
+    return 1u << Shape::registers.size();
+}
+
+// ---------------------------------------------------------------------------
+// SB, store buffering (Dekker's core). Each thread writes its flag then reads
+// the other's. Weak: both read 0 (each read passes the other thread's store,
+// e.g. out of a store buffer).
+struct store_buffering_shape {
+    static constexpr std::string_view name = "SB";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"r0", "r1"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"0,0"};
+    static constexpr std::string_view program =
+        "T0: x=1; r0=y || T1: y=1; r1=x";
+};
+
+template <class W, orders O>
+struct store_buffering : store_buffering_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+    int r0 = -1, r1 = -1;
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            x.store(1, O.store);
+            maybe_fence<W>(O.fence_w);
+            r0 = y.load(O.load);
+        } else {
+            y.store(1, O.store);
+            maybe_fence<W>(O.fence_w);
+            r1 = x.load(O.load);
+        }
+    }
+    outcome read() const { return {{r0, r1}, 2}; }
+};
+
+// ---------------------------------------------------------------------------
+// MP, message passing. T0 writes data then raises a flag; T1 reads the flag
+// then the data. Weak: flag seen raised, data still 0.
+struct message_passing_shape {
+    static constexpr std::string_view name = "MP";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"flag", "data"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,0"};
+    static constexpr std::string_view program =
+        "T0: data=1; flag=1 || T1: r0=flag; r1=data";
+};
+
+template <class W, orders O>
+struct message_passing : message_passing_shape {
+    typename W::template atomic<int> data{0};
+    typename W::template atomic<int> flag{0};
+    int r0 = -1, r1 = -1;
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            data.store(1, std::memory_order_relaxed);
+            maybe_fence<W>(O.fence_w);
+            flag.store(1, O.store);
+        } else {
+            r0 = flag.load(O.load);
+            maybe_fence<W>(O.fence_r);
+            r1 = data.load(std::memory_order_relaxed);
+        }
+    }
+    outcome read() const { return {{r0, r1}, 2}; }
+};
+
+// ---------------------------------------------------------------------------
+// LB, load buffering. Each thread reads one location then writes the other.
+// Weak: both reads see the other thread's later write.
+struct load_buffering_shape {
+    static constexpr std::string_view name = "LB";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"r0", "r1"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,1"};
+    static constexpr std::string_view program =
+        "T0: r0=x; y=1 || T1: r1=y; x=1";
+};
+
+template <class W, orders O>
+struct load_buffering : load_buffering_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+    int r0 = -1, r1 = -1;
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            r0 = x.load(O.load);
+            maybe_fence<W>(O.fence_r);
+            y.store(1, O.store);
+        } else {
+            r1 = y.load(O.load);
+            maybe_fence<W>(O.fence_r);
+            x.store(1, O.store);
+        }
+    }
+    outcome read() const { return {{r0, r1}, 2}; }
+};
+
+// ---------------------------------------------------------------------------
+// IRIW, independent reads of independent writes. Two writers, two readers
+// reading the locations in opposite orders. Weak: the readers disagree on the
+// order of the two writes (no single order of stores explains both).
+struct iriw_shape {
+    static constexpr std::string_view name = "IRIW";
+    static constexpr unsigned threads = 4;
+    static constexpr std::array<std::string_view, 4> registers{"r0", "r1", "r2", "r3"};
+    static constexpr std::array<std::array<int, 2>, 4> values{{{0, 1}, {0, 1}, {0, 1}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,0,1,0"};
+    static constexpr std::string_view program =
+        "T0: x=1 || T1: y=1 || T2: r0=x; r1=y || T3: r2=y; r3=x";
+};
+
+template <class W, orders O>
+struct iriw : iriw_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+    int r0 = -1, r1 = -1, r2 = -1, r3 = -1;
+
+    void thread(unsigned k) {
+        switch (k) {
+            case 0: x.store(1, O.store); break;
+            case 1: y.store(1, O.store); break;
+            case 2:
+                r0 = x.load(O.load);
+                maybe_fence<W>(O.fence_r);
+                r1 = y.load(O.load);
+                break;
+            default:
+                r2 = y.load(O.load);
+                maybe_fence<W>(O.fence_r);
+                r3 = x.load(O.load);
+                break;
+        }
+    }
+    outcome read() const { return {{r0, r1, r2, r3}, 4}; }
+};
+
+// ---------------------------------------------------------------------------
+// WRC, write-to-read causality. T1 sees T0's write and then writes y; T2 sees
+// T1's write and then reads x. Weak: T2 misses the write T1 had seen.
+struct wrc_shape {
+    static constexpr std::string_view name = "WRC";
+    static constexpr unsigned threads = 3;
+    static constexpr std::array<std::string_view, 3> registers{"r0", "r1", "r2"};
+    static constexpr std::array<std::array<int, 2>, 3> values{{{0, 1}, {0, 1}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,1,0"};
+    static constexpr std::string_view program =
+        "T0: x=1 || T1: r0=x; y=1 || T2: r1=y; r2=x";
+};
+
+template <class W, orders O>
+struct wrc : wrc_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+    int r0 = -1, r1 = -1, r2 = -1;
+
+    void thread(unsigned k) {
+        switch (k) {
+            case 0: x.store(1, O.store); break;
+            case 1:
+                r0 = x.load(O.load);
+                maybe_fence<W>(O.fence_r);
+                y.store(1, O.store);
+                break;
+            default:
+                r1 = y.load(O.load);
+                maybe_fence<W>(O.fence_r);
+                r2 = x.load(O.load);
+                break;
+        }
+    }
+    outcome read() const { return {{r0, r1, r2}, 3}; }
+};
+
+// ---------------------------------------------------------------------------
+// 2+2W. Each thread writes both locations, in opposite orders. The outcome is
+// the final value of x and y (read after both threads finished). Weak: both
+// locations end with the value written first in program order (1,1), i.e. the
+// coherence orders of x and y together contradict program order.
+struct two_plus_two_w_shape {
+    static constexpr std::string_view name = "2+2W";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"x", "y"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{1, 2}, {1, 2}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,1"};
+    static constexpr std::string_view program =
+        "T0: x=1; y=2 || T1: y=1; x=2 || final x,y";
+};
+
+template <class W, orders O>
+struct two_plus_two_w : two_plus_two_w_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            x.store(1, O.store);
+            maybe_fence<W>(O.fence_w);
+            y.store(2, O.store);
+        } else {
+            y.store(1, O.store);
+            maybe_fence<W>(O.fence_w);
+            x.store(2, O.store);
+        }
+    }
+    // Called after both threads finished (joined): the last write in each
+    // location's modification order is what a relaxed load returns then.
+    outcome read() const {
+        return {{x.load(std::memory_order_relaxed), y.load(std::memory_order_relaxed)}, 2};
+    }
+};
+
+// ---------------------------------------------------------------------------
+// CoRR, read-read coherence. One writer; a reader reads the same location
+// twice. Weak: the second read returns an older value than the first.
+struct corr_shape {
+    static constexpr std::string_view name = "CoRR";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"r0", "r1"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,0"};
+    static constexpr std::string_view program = "T0: x=1 || T1: r0=x; r1=x";
+};
+
+template <class W, orders O>
+struct corr : corr_shape {
+    typename W::template atomic<int> x{0};
+    int r0 = -1, r1 = -1;
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            x.store(1, O.store);
+        } else {
+            r0 = x.load(O.load);
+            maybe_fence<W>(O.fence_r);
+            r1 = x.load(O.load);
+        }
+    }
+    outcome read() const { return {{r0, r1}, 2}; }
+};
+
+}  // namespace gauntlet::litmus
