@@ -168,7 +168,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 // One test's three answers and the verdict drawn from them.
 template <class E>
-record run_test(const options& opt) {
+record run_test(const options& opt, unsigned catalogue_index) {
     using shape = typename E::shape;
     record r;
     r.component = "litmus";
@@ -244,6 +244,7 @@ record run_test(const options& opt) {
     for (const auto& [o, c] : h.histogram)
         hist += (hist.size() > 1 ? ",\"" : "\"") + json_escape(o) + "\":" + std::to_string(c);
     hist += "}";
+    r.extra["catalogue_index"] = std::to_string(catalogue_index);
     r.extra["shape"] = "\"" + json_escape(std::string(shape::name)) + "\"";
     r.extra["annotation"] = "\"" + json_escape(std::string(E::annotation)) + "\"";
     r.extra["program"] = "\"" + json_escape(std::string(shape::program)) + "\"";
@@ -317,7 +318,7 @@ int run(int argc, char** argv) {
     for_each_entry(catalogue{}, [&]<class E>() {
         if (selected(opt, test_name<E>())) names.push_back(test_name<E>());
     });
-    if (names.empty()) usage_error("no test matches the --test patterns (see litmus --list)");
+    if (names.empty()) usage_error("no test matches the --test patterns; litmus --list shows the names");
 
     if (opt.list) {
         for_each_entry(catalogue{}, [&]<class E>() {
@@ -330,8 +331,10 @@ int run(int argc, char** argv) {
     }
 
     std::vector<record> records;
+    unsigned index = 0;
     for_each_entry(catalogue{}, [&]<class E>() {
-        if (selected(opt, test_name<E>())) records.push_back(run_test<E>(opt));
+        if (selected(opt, test_name<E>())) records.push_back(run_test<E>(opt, index));
+        ++index;
     });
 
     // The verdict log prints one human line per record; under --json stdout

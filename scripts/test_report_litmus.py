@@ -1,0 +1,108 @@
+"""Unit tests of scripts/report_litmus.py over a small fixture of litmus records.
+
+Run with /usr/bin/python3 scripts/test_report_litmus.py (needs Debian's
+matplotlib for the chart test; the rest runs without it).
+"""
+
+import pathlib
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+import report_litmus  # noqa: E402
+
+
+def _record(name, shape, origin, allowed, forbidden, weak, model, hist, cls, verdict="pass", expected="pass", **kw):
+    r = {
+        "component": "litmus",
+        "implementation": name,
+        "origin": origin,
+        "check": "litmus",
+        "verdict": verdict,
+        "expected": expected,
+        "detail": cls + ": fixture",
+        "trace": "",
+        "shape": shape,
+        "annotation": name.split(".", 1)[1],
+        "program": "T0: x=1; r0=y || T1: y=1; r1=x",
+        "registers": ["r0", "r1"],
+        "allowed": allowed,
+        "forbidden": forbidden,
+        "weak": weak,
+        "model_outcomes": model,
+        "model_missing": [a for a in allowed if model is not None and a not in model],
+        "hardware_histogram": hist,
+        "iterations": sum(hist.values()) if hist else 0,
+        "rate_per_s": 5.5e6,
+        "threads": 2,
+        "cpus": 2,
+        "classification": cls,
+        "reference": "[BOSSW11] fixture",
+    }
+    r.update(kw)
+    return r
+
+
+FIXTURE = [
+    _record("SB.relaxed", "SB", "in-house", ["0,0", "0,1", "1,0", "1,1"], [], ["0,0"],
+            ["0,0", "0,1", "1,0", "1,1"], {"0,0": 2619, "0,1": 144877, "1,0": 52503, "1,1": 1},
+            "interesting", weak_count=2619, weak_rate=0.013095, ci_low=0.012606, ci_high=0.0136027),
+    _record("LB.relaxed", "LB", "in-house", ["0,0", "0,1", "1,0", "1,1"], [], ["1,1"],
+            ["0,0", "0,1", "1,0"], {"0,0": 10, "0,1": 100, "1,0": 90, "1,1": 0}, "limitation"),
+    _record("SB.relaxed_declared_sc", "SB", "mutant", ["0,1", "1,0", "1,1"], ["0,0"], ["0,0"],
+            ["0,0", "0,1", "1,0", "1,1"], {"0,0": 5, "0,1": 100, "1,0": 95, "1,1": 0}, "forbidden-seen",
+            verdict="fail", expected="fail"),
+    {"component": "queue.mpmc", "implementation": "x", "check": "model", "verdict": "pass", "expected": "pass"},
+]
+
+
+class SectionTest(unittest.TestCase):
+    def test_filters_and_orders_litmus_records(self):
+        rows = report_litmus.litmus_records(FIXTURE)
+        self.assertEqual([r["implementation"] for r in rows],
+                         ["LB.relaxed", "SB.relaxed", "SB.relaxed_declared_sc"])
+
+    def test_summaries(self):
+        sb, lb, mutant = FIXTURE[0], FIXTURE[1], FIXTURE[2]
+        self.assertIn("0.0131", report_litmus._weak_summary(sb))
+        self.assertIn("[0.0126, 0.0136]", report_litmus._weak_summary(sb))
+        self.assertIn("never reached allowed 1,1", report_litmus._model_summary(lb))
+        self.assertIn("FORBIDDEN reached: 0,0", report_litmus._model_summary(mutant))
+        self.assertIn("FORBIDDEN seen: 0,0 x5", report_litmus._weak_summary(mutant))
+        self.assertEqual(report_litmus._declared_summary(mutant), "weak 0,0 forbidden")
+        self.assertEqual(report_litmus._declared_summary(sb), "weak 0,0 allowed")
+
+    def test_section_marks_rows_and_writes_chart(self):
+        with tempfile.TemporaryDirectory() as d:
+            html, md = report_litmus.section(FIXTURE, {}, pathlib.Path(d) / "assets")
+            self.assertIn("3 tests", md)
+            self.assertIn("**interesting**", md)
+            self.assertIn("_limitation_", md)
+            self.assertIn("FINDING", html)
+            self.assertIn("1 finding(s)", md)
+            self.assertIn("0 mismatch(es)", md)
+            self.assertNotIn("queue.mpmc", html)
+            try:
+                import matplotlib  # noqa: F401
+            except ImportError:
+                return
+            self.assertTrue((pathlib.Path(d) / "assets" / "litmus_histograms.png").stat().st_size > 1000)
+            self.assertIn('src="assets/litmus_histograms.png"', html)
+
+    def test_mismatch_is_reported(self):
+        bad = dict(FIXTURE[0], verdict="fail", classification="forbidden-seen")
+        with tempfile.TemporaryDirectory() as d:
+            html, md = report_litmus.section([bad], {}, pathlib.Path(d))
+            self.assertIn("MISMATCH", html)
+            self.assertIn("1 mismatch(es)", md)
+
+    def test_no_records(self):
+        with tempfile.TemporaryDirectory() as d:
+            html, md = report_litmus.section([], {}, pathlib.Path(d))
+            self.assertIn("No litmus records", md)
+
+
+if __name__ == "__main__":
+    unittest.main()
