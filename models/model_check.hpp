@@ -10,7 +10,9 @@
 
 #include "primitives/relacy_world.hpp"
 
-#include <sstream>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace gauntlet {
@@ -32,8 +34,15 @@ struct model_outcome {
 template <class Suite>
 model_outcome model_check(const model_budget& b) {
     rl::test_params p;
-    std::ostringstream out;
-    std::ostringstream progress;
+    // Relacy writes its report from inside the simulation, where heap
+    // allocations belong to its simulated allocator; a growing stringbuf
+    // would be freed by the wrong allocator. A file stream's buffer is
+    // allocated once, here, so the report goes to a temporary file.
+    std::FILE* tmp = std::tmpfile();
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(tmp));
+    std::ofstream out(path);
+    std::ofstream progress("/dev/null");
     p.output_stream = &out;
     p.progress_stream = &progress;
     p.progress_output_period = 1000000;
@@ -51,8 +60,11 @@ model_outcome model_check(const model_budget& b) {
     o.executions = static_cast<unsigned long>(p.stop_iteration);
     if (!o.passed) {
         o.result = rl::test_result_str(p.test_result);
-        o.trace = out.str();
+        out.flush();
+        std::ifstream in(path);
+        o.trace.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
+    std::fclose(tmp);
     return o;
 }
 

@@ -15,6 +15,19 @@
 // that follows are undefined again below.
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <list>
+#include <map>
+#include <random>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -47,6 +60,7 @@
 #undef realloc
 #undef free
 #undef errno
+#define errno (*__errno_location())  // glibc's definition, for code after this header
 #undef new
 #undef delete
 

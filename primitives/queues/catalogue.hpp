@@ -8,6 +8,9 @@
 // and select by E::traits (contract) and E::origin (benchmarks skip mutants).
 #pragma once
 
+#include <concepts>
+#include <cstddef>
+
 #include "../catalogue.hpp"
 #include "peer_catalogue.hpp"
 
@@ -24,5 +27,15 @@ using queue_catalogue = concat_lists<inhouse_queue_catalogue, peer_queue_catalog
 // The in-house list is not in this tree yet: the checks run the peers alone.
 using queue_catalogue = peer_queue_catalogue;
 #endif
+
+// The bound a constructed queue really applies: its `capacity()` when it has
+// one (atomic_queue rounds the request up), else the requested capacity.
+template <class Q>
+std::size_t bound_in_force(const Q& q, std::size_t requested) {
+    if constexpr (requires { { q.capacity() } -> std::convertible_to<std::size_t>; })
+        return static_cast<std::size_t>(q.capacity());
+    else
+        return requested;
+}
 
 }  // namespace gauntlet

@@ -1,0 +1,405 @@
+// Catalogue entries of the in-house queues and their mutants.
+//
+// In-house entries are written once over a World and so run every check,
+// including the Relacy model (models/queues/queue_model.cpp). Mutants are the
+// same templates with one step weakened through their order/policy parameter;
+// each mutant's expectations name the checks that catch it (a "finding") and
+// say why the others do not.
+//
+// Two facts recur in the justifications:
+//   - x86-TSO: a release store and an acquire load are plain movs, and a
+//     relaxed RMW is the same locked instruction as a release one, so a
+//     weakened order does not change what the native build does on this
+//     hardware: stress and linearizability of such a mutant pass.
+//   - ThreadSanitizer derives happens-before from the orders written in the
+//     source, not from the hardware: a weakened release/acquire pair that
+//     publishes a plain cell or node leaves the cell access unordered, and the
+//     native stress body under TSan reports it on its first hand-off.
+//
+// Benchmarks time correct implementations only: bench is n/a for mutants.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "../catalogue.hpp"
+#include "contract.hpp"
+#include "michael_scott_queue.hpp"
+#include "mutex_cv_bounded_queue.hpp"
+#include "mutex_deque_queue.hpp"
+#include "spsc_ring.hpp"
+#include "vyukov_mpmc_queue.hpp"
+#include "vyukov_mpsc_queue.hpp"
+
+namespace gauntlet {
+
+namespace queue_inhouse {
+
+inline constexpr queue_traits spsc_bounded{multiplicity::single, multiplicity::single, true,
+                                           queue_order::linearizable};
+inline constexpr queue_traits mpsc_unbounded{multiplicity::multi, multiplicity::single, false,
+                                             queue_order::fifo_per_producer};
+inline constexpr queue_traits mpmc_bounded{multiplicity::multi, multiplicity::multi, true,
+                                           queue_order::linearizable};
+inline constexpr queue_traits mpmc_unbounded{multiplicity::multi, multiplicity::multi, false,
+                                             queue_order::linearizable};
+
+// ---------------------------------------------------------------- spsc_ring
+
+struct spsc_ring_entry {
+    static constexpr std::string_view name = "spsc_ring";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr bool lock_free = true;  // wait-free: no loop, no CAS
+    template <class W>
+    using type = spsc_ring<W, std::uint64_t>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = spsc_bounded;
+    // All pass: the correct ring. linearizable (points named in spsc_ring.hpp);
+    // model: exactly-once, order and cell races over the 1P1C scenario at
+    // capacity 2 (wrap-around, full and empty).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass, .linearizability = expect::pass};
+};
+
+struct spsc_ring_relaxed_tail_store_orders : spsc_ring_orders {
+    static constexpr std::memory_order store_tail = std::memory_order_relaxed;  // B weakened
+};
+struct spsc_ring_relaxed_tail_store {
+    static constexpr std::string_view name = "spsc_ring.relaxed_tail_store";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = true;
+    template <class W>
+    using type = spsc_ring<W, std::uint64_t, spsc_ring_relaxed_tail_store_orders>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = spsc_bounded;
+    // The producer publishes tail (B) relaxed: the cell write no longer
+    // happens before the consumer's read. model fail: Relacy reports the data
+    // race on the cell. tsan fail: the same race on the plain cell. property
+    // pass: single-threaded. stress / linearizability pass: x86-TSO keeps the
+    // cell store before the tail store.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .bench = expect::na, .linearizability = expect::pass};
+};
+
+struct spsc_ring_relaxed_tail_load_orders : spsc_ring_orders {
+    static constexpr std::memory_order load_tail = std::memory_order_relaxed;  // C weakened
+};
+struct spsc_ring_relaxed_tail_load {
+    static constexpr std::string_view name = "spsc_ring.relaxed_tail_load";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = true;
+    template <class W>
+    using type = spsc_ring<W, std::uint64_t, spsc_ring_relaxed_tail_load_orders>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = spsc_bounded;
+    // The consumer reloads tail (C) relaxed: it may read a cell before the
+    // producer's write to it is visible. model fail (data race on the cell),
+    // tsan fail (same race); property, stress, linearizability pass (x86
+    // loads are not reordered with later loads).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .bench = expect::na, .linearizability = expect::pass};
+};
+
+struct spsc_ring_relaxed_head_store_orders : spsc_ring_orders {
+    static constexpr std::memory_order store_head = std::memory_order_relaxed;  // D weakened
+};
+struct spsc_ring_relaxed_head_store {
+    static constexpr std::string_view name = "spsc_ring.relaxed_head_store";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = true;
+    template <class W>
+    using type = spsc_ring<W, std::uint64_t, spsc_ring_relaxed_head_store_orders>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = spsc_bounded;
+    // The consumer frees a cell (D) relaxed: the producer may overwrite the
+    // cell while the consumer's read of it is unordered (write-after-read
+    // race). model fail: the scenario wraps a capacity-2 ring, Relacy reports
+    // the race. tsan fail: TSan remembers the consumer's read when the
+    // producer writes the next lap. Native checks pass (x86-TSO).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .bench = expect::na, .linearizability = expect::pass};
+};
+
+// -------------------------------------------------------- vyukov_mpsc_queue
+
+struct vyukov_mpsc_queue_entry {
+    static constexpr std::string_view name = "vyukov_mpsc_queue";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // Push is wait-free, but a producer stalled between its exchange and its
+    // link hides every later item from the consumer: not lock-free as a queue.
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = vyukov_mpsc_queue<W, std::uint64_t>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpsc_unbounded;
+    // property/stress/tsan/bench pass. order fifo_per_producer, not
+    // linearizable: try_pop may report empty while a push is in flight and a
+    // later one has returned (vyukov_mpsc_queue.hpp), so linearizability n/a.
+    // model pass: 2 producers x 2 items, 1 consumer: exactly-once, order per
+    // producer, payload races, node leaks and use after free.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass, .linearizability = expect::na};
+};
+
+struct vyukov_mpsc_relaxed_link_orders : vyukov_mpsc_orders {
+    static constexpr std::memory_order link = std::memory_order_relaxed;  // B weakened
+};
+struct vyukov_mpsc_queue_relaxed_link {
+    static constexpr std::string_view name = "vyukov_mpsc_queue.relaxed_link";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = vyukov_mpsc_queue<W, std::uint64_t, vyukov_mpsc_relaxed_link_orders>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpsc_unbounded;
+    // The producer links (B) relaxed: the node's payload and allocation do
+    // not happen before the consumer that follows the link. model fail (data
+    // race on the payload), tsan fail (race on the payload and on the node's
+    // free). property/stress pass (x86: the exchange is a full barrier, the
+    // link store stays after the payload store).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .bench = expect::na, .linearizability = expect::na};
+};
+
+struct vyukov_mpsc_relaxed_follow_orders : vyukov_mpsc_orders {
+    static constexpr std::memory_order follow = std::memory_order_relaxed;  // C weakened
+};
+struct vyukov_mpsc_queue_relaxed_follow {
+    static constexpr std::string_view name = "vyukov_mpsc_queue.relaxed_follow";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = vyukov_mpsc_queue<W, std::uint64_t, vyukov_mpsc_relaxed_follow_orders>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpsc_unbounded;
+    // The consumer follows `next` (C) relaxed: same missing edge from the
+    // consumer's side. model fail, tsan fail; native checks pass (x86 does not
+    // reorder the dependent payload load before the pointer load).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .bench = expect::na, .linearizability = expect::na};
+};
+
+// -------------------------------------------------------- vyukov_mpmc_queue
+
+struct vyukov_mpmc_queue_entry {
+    static constexpr std::string_view name = "vyukov_mpmc_queue";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // A thread preempted between its claim and its publication makes the
+    // next thread at that cell wait: blocking, not lock-free.
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = vyukov_mpmc_queue<W, std::uint64_t>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_bounded;
+    // All pass. linearizable thanks to the claim re-check before "empty" /
+    // "full" (vyukov_mpmc_queue.hpp); the model's completed-push scenario
+    // checks exactly that, the 2P2C scenario at capacity 2 checks
+    // exactly-once, order per producer per consumer and cell races.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass, .linearizability = expect::pass};
+};
+
+struct vyukov_mpmc_relaxed_fill_orders : vyukov_mpmc_orders {
+    static constexpr std::memory_order publish_filled = std::memory_order_relaxed;  // P3 weakened
+};
+struct vyukov_mpmc_queue_relaxed_fill {
+    static constexpr std::string_view name = "vyukov_mpmc_queue.relaxed_fill";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = vyukov_mpmc_queue<W, std::uint64_t, vyukov_mpmc_relaxed_fill_orders>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_bounded;
+    // The producer publishes the filled cell (P3) relaxed: the consumer's read
+    // of the value is unordered with the write. model fail, tsan fail (data
+    // race on the cell); native checks pass (x86-TSO).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .bench = expect::na, .linearizability = expect::pass};
+};
+
+struct vyukov_mpmc_relaxed_empty_orders : vyukov_mpmc_orders {
+    static constexpr std::memory_order publish_emptied = std::memory_order_relaxed;  // C3 weakened
+};
+struct vyukov_mpmc_queue_relaxed_empty {
+    static constexpr std::string_view name = "vyukov_mpmc_queue.relaxed_empty";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = vyukov_mpmc_queue<W, std::uint64_t, vyukov_mpmc_relaxed_empty_orders>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_bounded;
+    // The consumer hands the emptied cell to the next lap (C3) relaxed: the
+    // next lap's producer writes the cell unordered with the consumer's read.
+    // model fail (write-after-read race; the scenario wraps capacity 2), tsan
+    // fail (same race); native checks pass.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .bench = expect::na, .linearizability = expect::pass};
+};
+
+struct vyukov_mpmc_no_claim_recheck_orders : vyukov_mpmc_orders {
+    static constexpr bool recheck_claims = false;  // the 1024cores original
+};
+struct vyukov_mpmc_queue_no_claim_recheck {
+    static constexpr std::string_view name = "vyukov_mpmc_queue.no_claim_recheck";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = vyukov_mpmc_queue<W, std::uint64_t, vyukov_mpmc_no_claim_recheck_orders>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_bounded;
+    // Reports "empty" as soon as the cell at dequeue_pos is unfilled, as the
+    // 1024cores text does: after push(a) is claimed but unpublished and
+    // push(b) has returned, a pop reports empty. model fail: the
+    // completed-push scenario asserts that a pop started after a returned push
+    // finds an item. The native linearizability checker would need a
+    // preemption inside the few instructions between claim and publish while
+    // another push completes and a pop runs: a verdict by chance, so n/a.
+    // Conservation, exactly-once and per-producer order hold: property,
+    // stress and tsan pass.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::na, .linearizability = expect::na};
+};
+
+// ------------------------------------------------------ michael_scott_queue
+
+struct michael_scott_queue_entry {
+    static constexpr std::string_view name = "michael_scott_queue";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr bool lock_free = true;
+    template <class W>
+    using type = michael_scott_queue<W, std::uint64_t>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_unbounded;
+    // All pass. model: 2P2C exactly-once, order, payload races, every node
+    // freed exactly once, no use after free (Relacy's heap), and the
+    // completed-push scenario for the empty outcome.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass, .linearizability = expect::pass};
+};
+
+struct michael_scott_relaxed_link_policy : michael_scott_policy {
+    static constexpr std::memory_order link = std::memory_order_relaxed;  // E2 weakened
+};
+struct michael_scott_queue_relaxed_link {
+    static constexpr std::string_view name = "michael_scott_queue.relaxed_link";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = true;
+    template <class W>
+    using type = michael_scott_queue<W, std::uint64_t, michael_scott_relaxed_link_policy>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_unbounded;
+    // The link CAS (E2) relaxed: the payload is ordered before a consumer only
+    // when the consumer learned of the node through the producer's own tail
+    // swing (E3, release); when another thread helped the tail forward, the
+    // consumer's read of the payload is unordered. model fail (Relacy finds
+    // the helping interleaving). tsan n/a: the race needs that helping path
+    // under the stress run, which happens by chance. Native checks pass (the
+    // CAS is a locked instruction on x86 whatever its order).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::na,
+                                           .bench = expect::na, .linearizability = expect::pass};
+};
+
+struct michael_scott_unvalidated_hazard_policy : michael_scott_policy {
+    static constexpr bool validate_hazards = false;
+};
+struct michael_scott_queue_unvalidated_hazard {
+    static constexpr std::string_view name = "michael_scott_queue.unvalidated_hazard";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = true;
+    template <class W>
+    using type = michael_scott_queue<W, std::uint64_t, michael_scott_unvalidated_hazard_policy>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_unbounded;
+    // The hazard pointer on head/tail is published but not re-validated: the
+    // node may have been unlinked and freed by a scan that ran before the
+    // publication. model fail: Relacy reports the access to freed memory.
+    // property pass (one thread: no concurrent free). Native stress, tsan,
+    // linearizability n/a: the use after free needs a preemption between
+    // the load of head and the publication while another thread pops and
+    // scans; when it happens the process may crash. Those checks must not
+    // run this entry.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::na, .tsan = expect::na,
+                                           .bench = expect::na, .linearizability = expect::na};
+};
+
+struct michael_scott_eager_free_policy : michael_scott_policy {
+    static constexpr bool defer_free = false;
+};
+struct michael_scott_queue_eager_free {
+    static constexpr std::string_view name = "michael_scott_queue.eager_free";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    static constexpr bool lock_free = true;
+    template <class W>
+    using type = michael_scott_queue<W, std::uint64_t, michael_scott_eager_free_policy>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_unbounded;
+    // The popped dummy is freed at once instead of retired to the hazard
+    // scan: a concurrent pop that protected it still reads it. model fail
+    // (use after free). property pass (one thread). Native stress, tsan and
+    // linearizability n/a for the reason given for unvalidated_hazard.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::na, .tsan = expect::na,
+                                           .bench = expect::na, .linearizability = expect::na};
+};
+
+// ---------------------------------------------------------- lock baselines
+
+struct mutex_deque_queue_entry {
+    static constexpr std::string_view name = "mutex_deque_queue";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = mutex_deque_queue<W, std::uint64_t>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_unbounded;
+    // All pass: every operation is one critical section. model pass: the same
+    // 2P2C and completed-push scenarios over Relacy's mutex.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass, .linearizability = expect::pass};
+};
+
+struct mutex_cv_bounded_queue_entry {
+    static constexpr std::string_view name = "mutex_cv_bounded_queue";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr bool lock_free = false;
+    template <class W>
+    using type = mutex_cv_bounded_queue<W, std::uint64_t>;
+    static constexpr bool world_swappable = true;
+    static constexpr queue_traits traits = mpmc_bounded;
+    // All pass, as mutex_deque_queue; the model also runs the blocking
+    // push/pop scenario (no lost wake-up: Relacy reports a deadlock otherwise).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .bench = expect::pass, .linearizability = expect::pass};
+};
+
+}  // namespace queue_inhouse
+
+using inhouse_queue_catalogue = type_list<
+    queue_inhouse::spsc_ring_entry, queue_inhouse::spsc_ring_relaxed_tail_store,
+    queue_inhouse::spsc_ring_relaxed_tail_load, queue_inhouse::spsc_ring_relaxed_head_store,
+    queue_inhouse::vyukov_mpsc_queue_entry, queue_inhouse::vyukov_mpsc_queue_relaxed_link,
+    queue_inhouse::vyukov_mpsc_queue_relaxed_follow, queue_inhouse::vyukov_mpmc_queue_entry,
+    queue_inhouse::vyukov_mpmc_queue_relaxed_fill, queue_inhouse::vyukov_mpmc_queue_relaxed_empty,
+    queue_inhouse::vyukov_mpmc_queue_no_claim_recheck, queue_inhouse::michael_scott_queue_entry,
+    queue_inhouse::michael_scott_queue_relaxed_link,
+    queue_inhouse::michael_scott_queue_unvalidated_hazard,
+    queue_inhouse::michael_scott_queue_eager_free, queue_inhouse::mutex_deque_queue_entry,
+    queue_inhouse::mutex_cv_bounded_queue_entry>;
+
+}  // namespace gauntlet

@@ -1,0 +1,160 @@
+// michael_scott_queue: unbounded lock-free MPMC linked queue, nodes reclaimed
+// with hazard pointers.
+//
+// Contract (queue.mpmc.unbounded):
+//   - any number of threads push and pop;
+//   - linearizable: push linearizes at the CAS that links its node behind the
+//     last node (E2), a successful pop at the CAS that swings head (D4), an
+//     empty pop at the load of head->next that returned null (D2) while head
+//     was still that node;
+//   - lock-free: a CAS fails only because another operation's CAS succeeded;
+//     a lagging tail is advanced by whoever sees it (helping);
+//   - every node is freed exactly once and never while a thread may still
+//     read it (hazard_pointers.hpp); try_push allocates one node and always
+//     succeeds.
+//
+// Algorithm: M. M. Michael and M. L. Scott, "Simple, Fast, and Practical
+// Non-Blocking and Blocking Concurrent Queue Algorithms", PODC 1996, with the
+// dummy node; reclamation as in M. M. Michael, "Hazard Pointers", TPDS 2004,
+// section 5 (two hazard slots: the node at head/tail and its successor).
+//
+// Cost: push = allocation + hazard publication + two CAS (link, swing tail);
+// pop = two hazard publications + one CAS + an amortised scan; head and tail
+// sit on separate granules. Slower than a ring for bounded use; use it when
+// the queue must be unbounded and multi-consumer without a lock.
+//
+// `Policy` carries the memory order of each labelled step and the
+// reclamation choices; `michael_scott_policy` is the correct one, mutants
+// change one item (catalogue: mutants).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include "primitives/cache_padded.hpp"
+#include "primitives/queues/hazard_pointers.hpp"
+
+namespace gauntlet {
+
+struct michael_scott_policy {
+    // E2: linking the new node. Release publishes its value to the consumer
+    // whose D2 load (acquire) reads the link.
+    static constexpr std::memory_order link = std::memory_order_release;
+    // D2: reading head->next. Acquire pairs with E2.
+    static constexpr std::memory_order follow = std::memory_order_acquire;
+    // After publishing a hazard pointer, re-read the source to confirm the
+    // node was not unlinked (and possibly freed) before the publication.
+    static constexpr bool validate_hazards = true;
+    // Hand unlinked nodes to the hazard domain (true) rather than freeing them
+    // at once.
+    static constexpr bool defer_free = true;
+};
+
+template <class World, class T, class Policy = michael_scott_policy>
+class michael_scott_queue {
+    template <class U>
+    using atomic = typename World::template atomic<U>;
+
+    struct node {
+        atomic<node*> next{nullptr};
+        typename World::template var<T> value;
+    };
+
+    using domain = hazard_domain<World, 2>;
+    using holder = typename domain::holder;
+
+public:
+    explicit michael_scott_queue(std::size_t /*capacity hint: unbounded*/ = 0) {
+        node* dummy = World::template make<node>();
+        head_->store(dummy, std::memory_order_relaxed);
+        tail_->store(dummy, std::memory_order_relaxed);
+    }
+    michael_scott_queue(const michael_scott_queue&) = delete;
+    michael_scott_queue& operator=(const michael_scott_queue&) = delete;
+
+    // Single-threaded by now: the list from head (the dummy) on is live;
+    // retired nodes belong to the domain.
+    ~michael_scott_queue() {
+        node* n = head_->load(std::memory_order_relaxed);
+        while (n != nullptr) {
+            node* next = n->next.load(std::memory_order_relaxed);
+            World::destroy(n);
+            n = next;
+        }
+    }
+
+    bool try_push(T v) {
+        node* n = World::template make<node>();
+        n->value.store(v);  // published by E2
+        holder h(domain_);
+        for (;;) {
+            node* tail = guard(h, 0, *tail_);                          // E1
+            node* next = tail->next.load(std::memory_order_acquire);
+            if (tail != tail_->load(std::memory_order_acquire)) continue;
+            if (next != nullptr) {
+                // Tail lags: help it forward, then retry.
+                tail_->compare_exchange_strong(tail, next, std::memory_order_release,
+                                               std::memory_order_relaxed);
+                continue;
+            }
+            node* expected = nullptr;
+            if (tail->next.compare_exchange_strong(expected, n, Policy::link,
+                                                   std::memory_order_relaxed)) {  // E2: linearization point
+                // E3: swing tail; failure means someone helped.
+                tail_->compare_exchange_strong(tail, n, std::memory_order_release,
+                                               std::memory_order_relaxed);
+                return true;
+            }
+        }
+    }
+
+    bool try_pop(T& out) {
+        holder h(domain_);
+        for (;;) {
+            node* head = guard(h, 0, *head_);                        // D1
+            node* tail = tail_->load(std::memory_order_acquire);
+            node* next = head->next.load(Policy::follow);            // D2
+            // Protect next, then confirm head is still head: while it is,
+            // next is reachable and not retired.
+            h.set(1, next);
+            if (head != head_->load(std::memory_order_seq_cst)) continue;  // D3
+            if (next == nullptr) return false;  // empty at D2
+            if (head == tail) {
+                // Tail lags behind a linked node: help, retry.
+                tail_->compare_exchange_strong(tail, next, std::memory_order_release,
+                                               std::memory_order_relaxed);
+                continue;
+            }
+            // D4: swing head; seq_cst so that the unlink precedes the retire's
+            // scan in S (hazard_pointers.hpp). Linearization point.
+            if (head_->compare_exchange_strong(head, next, std::memory_order_seq_cst,
+                                               std::memory_order_relaxed)) {
+                // next is the new dummy; its value is ours, and only consumers
+                // that held head read it (reads, no race).
+                out = next->value.load();
+                if constexpr (Policy::defer_free)
+                    h.retire(head);
+                else
+                    World::destroy(head);
+                return true;
+            }
+        }
+    }
+
+private:
+    node* guard(holder& h, std::size_t slot, const atomic<node*>& src) {
+        if constexpr (Policy::validate_hazards) {
+            return h.protect(slot, src);
+        } else {
+            node* p = src.load(std::memory_order_acquire);
+            h.set(slot, p);  // published, never re-checked
+            return p;
+        }
+    }
+
+    cache_padded<atomic<node*>> head_{nullptr};
+    cache_padded<atomic<node*>> tail_{nullptr};
+    domain domain_;
+};
+
+}  // namespace gauntlet
