@@ -59,6 +59,10 @@ constexpr orders seq_cst{sc, sc, rlx, rlx};
 constexpr orders fence_sc{rlx, rlx, sc, sc};
 // Relaxed accesses, release fence after a write / acquire fence after a read.
 constexpr orders fence_rel_acq{rlx, rlx, rel, acq};
+// Mixed: only one side of the pair strengthened.
+constexpr orders sc_store_rlx_load{sc, rlx, rlx, rlx};
+constexpr orders rel_rlx{rel, rlx, rlx, rlx};
+constexpr orders rlx_acq{rlx, acq, rlx, rlx};
 }  // namespace ann
 
 constexpr std::array<std::string_view, 0> none{};
@@ -303,6 +307,117 @@ struct corr_relaxed {
     static constexpr expect expected = expect::pass;
 };
 
+// ------------------------------------------------------------------ mixed orders
+struct sb_sc_store_rlx_load {
+    using shape = store_buffering_shape;
+    static constexpr std::string_view annotation = "sc_store_rlx_load";
+    static constexpr orders ord = ann::sc_store_rlx_load;
+    template <class W> using body = store_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 0,0 allowed: the relaxed loads are not constrained by S (only
+    // seq_cst operations are). x86 compiles the seq_cst store to XCHG, a full
+    // barrier, so the hardware is stronger than the model here.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[C++20] [atomics.order]/4 (S orders seq_cst operations only); herd-C11 SB+sc+po (mixed)";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_rel_rlx {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "rel_rlx";
+    static constexpr orders ord = ann::rel_rlx;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 allowed: a release store synchronizes only with an acquire read.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] MP+rel+rlx; [C++20] [atomics.order]/2; herd-C11 MP+rel+po";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_rlx_acq {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "rlx_acq";
+    static constexpr orders ord = ann::rlx_acq;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 allowed: an acquire read of a relaxed store synchronizes with nothing.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11] MP+rlx+acq; herd-C11 MP+po+acq";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ S, R, RWC
+struct s_relaxed {
+    using shape = s_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = s_test<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,2 allowed: no synchronization, x's modification order is free. Relacy
+    // orders each store after every store already executed: out of its reach.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11]-style S; herd-C11 S";
+    static constexpr expect expected = expect::pass;
+};
+struct s_rel_acq {
+    using shape = s_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = s_test<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,2 forbidden: T1's acquire reads T0's release y=1, so x=2 happens
+    // before x=1, and write-write coherence puts x=2 first (final x=1).
+    static constexpr auto forbidden = std::array<std::string_view, 1>{"1,2"};
+    static constexpr std::string_view reference = "[C++20] [intro.races]/15 (write-write coherence); [RC11] S forbidden under RA; herd-C11 S+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct r_rel_acq {
+    using shape = r_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = r_test<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,0 allowed: no read-from edge between the threads, hence no
+    // synchronization; release/acquire does not forbid R.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[RC11] R allowed under RA; herd-C11 R+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct r_sc {
+    using shape = r_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = r_test<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,0 forbidden: in S, x=1 < y=1 (sb) < y=2 (mo) < r0=x (sb) < x=1
+    // (r0 reads a value older than x=1): a cycle.
+    static constexpr auto forbidden = std::array<std::string_view, 1>{"2,0"};
+    static constexpr std::string_view reference = "[C++20] [atomics.order]/4; herd-C11 R+sc";
+    static constexpr expect expected = expect::pass;
+};
+struct rwc_rel_acq {
+    using shape = rwc_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = rwc<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0,0 allowed: T2's store-then-load is store buffering; release/acquire
+    // does not order a store before a later load of another location.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11]-style RWC; [RC11] RWC allowed under RA; herd-C11 RWC+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct rwc_sc {
+    using shape = rwc_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = rwc<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0,0 forbidden: S contains all five accesses; x=1 < r0 < r1 < y=1 <
+    // r2 < x=1 follows from the reads' values and program order: a cycle.
+    static constexpr auto forbidden = std::array<std::string_view, 1>{"1,0,0"};
+    static constexpr std::string_view reference = "[C++20] [atomics.order]/4; herd-C11 RWC+sc";
+    static constexpr expect expected = expect::pass;
+};
+
 // ------------------------------------------------------------------ mutants
 // Deliberately wrong declarations. The suite must catch them: the model
 // checker reaches the outcome they declare forbidden (a finding, expected
@@ -337,6 +452,8 @@ using catalogue = type_list<sb_relaxed, sb_rel_acq, sb_sc, sb_fence_sc,         
                             wrc_relaxed, wrc_rel_acq,                                    //
                             two_plus_two_w_relaxed, two_plus_two_w_release, two_plus_two_w_sc,  //
                             corr_relaxed,                                                //
+                            sb_sc_store_rlx_load, mp_rel_rlx, mp_rlx_acq,                //
+                            s_relaxed, s_rel_acq, r_rel_acq, r_sc, rwc_rel_acq, rwc_sc,  //
                             sb_relaxed_declared_sc, mp_relaxed_flag_declared_rel_acq>;
 
 template <class Entry>

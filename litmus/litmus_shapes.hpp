@@ -338,4 +338,107 @@ struct corr : corr_shape {
     outcome read() const { return {{r0, r1}, 2}; }
 };
 
+// ---------------------------------------------------------------------------
+// S. T0 writes x=2 then y=1; T1 reads y then writes x=1. The outcome is T1's
+// register and the final x. Weak: T1 saw y=1, yet its x=1 is ordered before
+// T0's x=2 in x's modification order (final x=2).
+struct s_shape {
+    static constexpr std::string_view name = "S";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"r0", "x"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {1, 2}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,2"};
+    static constexpr std::string_view program = "T0: x=2; y=1 || T1: r0=y; x=1 || final x";
+};
+
+template <class W, orders O>
+struct s_test : s_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+    int r0 = -1;
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            x.store(2, O.store);
+            maybe_fence<W>(O.fence_w);
+            y.store(1, O.store);
+        } else {
+            r0 = y.load(O.load);
+            maybe_fence<W>(O.fence_r);
+            x.store(1, O.store);
+        }
+    }
+    outcome read() const { return {{r0, x.load(std::memory_order_relaxed)}, 2}; }
+};
+
+// ---------------------------------------------------------------------------
+// R. T0 writes x=1 then y=1; T1 writes y=2 then reads x. The outcome is the
+// final y and T1's register. Weak: T0's y=1 is ordered before T1's y=2 (final
+// y=2), yet T1 still reads x=0.
+struct r_shape {
+    static constexpr std::string_view name = "R";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"y", "r0"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{1, 2}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"2,0"};
+    static constexpr std::string_view program = "T0: x=1; y=1 || T1: y=2; r0=x || final y";
+};
+
+template <class W, orders O>
+struct r_test : r_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+    int r0 = -1;
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            x.store(1, O.store);
+            maybe_fence<W>(O.fence_w);
+            y.store(1, O.store);
+        } else {
+            y.store(2, O.store);
+            maybe_fence<W>(O.fence_w);
+            r0 = x.load(O.load);
+        }
+    }
+    outcome read() const { return {{y.load(std::memory_order_relaxed), r0}, 2}; }
+};
+
+// ---------------------------------------------------------------------------
+// RWC, read-to-write causality. T1 sees T0's x=1 and then reads y=0; T2 writes
+// y=1 and then reads x. Weak: T2 also reads x=0, though T1 saw x=1 "before"
+// T2's write (a store-buffering pattern across three threads).
+struct rwc_shape {
+    static constexpr std::string_view name = "RWC";
+    static constexpr unsigned threads = 3;
+    static constexpr std::array<std::string_view, 3> registers{"r0", "r1", "r2"};
+    static constexpr std::array<std::array<int, 2>, 3> values{{{0, 1}, {0, 1}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,0,0"};
+    static constexpr std::string_view program = "T0: x=1 || T1: r0=x; r1=y || T2: y=1; r2=x";
+};
+
+template <class W, orders O>
+struct rwc : rwc_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+    int r0 = -1, r1 = -1, r2 = -1;
+
+    void thread(unsigned k) {
+        switch (k) {
+            case 0: x.store(1, O.store); break;
+            case 1:
+                r0 = x.load(O.load);
+                maybe_fence<W>(O.fence_r);
+                r1 = y.load(O.load);
+                break;
+            default:
+                y.store(1, O.store);
+                maybe_fence<W>(O.fence_w);
+                r2 = x.load(O.load);
+                break;
+        }
+    }
+    outcome read() const { return {{r0, r1, r2}, 3}; }
+};
+
 }  // namespace gauntlet::litmus
