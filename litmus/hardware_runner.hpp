@@ -43,7 +43,7 @@
 namespace gauntlet::litmus {
 
 struct hardware_config {
-    unsigned long iterations = 1'000'000;  // instances to run (upper bound)
+    unsigned long iterations = 10'000'000;  // instances to run (upper bound)
     double budget_s = 1.0;                 // wall-time bound per test
     unsigned batch = 4096;                 // instances per synchronised start
 };
