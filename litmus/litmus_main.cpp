@@ -177,6 +177,7 @@ record run_test(const options& opt, unsigned catalogue_index) {
 
     std::vector<std::string> domain, allowed;
     for (unsigned k = 0; k < domain_size<shape>(); ++k) domain.push_back(domain_outcome<shape>(k));
+    std::sort(domain.begin(), domain.end());
     const std::vector<std::string> forbidden = strings(E::forbidden);
     const std::vector<std::string> weak = strings(shape::weak);
     for (const auto& d : domain)
