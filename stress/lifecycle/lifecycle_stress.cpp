@@ -1,0 +1,221 @@
+// stress check, lifecycle: real threads, many randomized rounds per entry.
+//
+// A round: start(); three workers loop try_enter/exit (each admitted unit
+// writes its own slot, plain data); a waiter parks in wait_closed(); the main
+// thread drains after a random delay. Whole-round invariants:
+//  * no worker is admitted after it observed DRAINING or later;
+//  * every state a thread observes is >= the one it observed before;
+//  * once every worker has joined, the state is CLOSED (liveness), the close
+//    hook ran exactly once, and the waiter returned.
+// Each entry runs at most --rounds rounds and at most --seconds seconds.
+// The hook reads every slot, so under ThreadSanitizer a unit whose work does
+// not happen-before the close is a race report.
+//
+// Each entry runs in its own child process (stress/isolate.hpp): a hang or a
+// TSan report is that entry's verdict. Every round derives its seed from the
+// base seed; a failure prints the command that replays it.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "primitives/lifecycle/catalogue.hpp"
+#include "primitives/native_world.hpp"
+#include "stress/isolate.hpp"
+
+namespace {
+
+using namespace gauntlet;
+
+struct options {
+    std::uint64_t seed = 0;
+    bool seed_given = false;
+    int rounds = 1500;
+    double seconds = 4.0;  // per entry; the round limit usually ends first
+    std::string entry;
+};
+
+constexpr int worker_count = 2;  // + drainer + parked waiter: no more runnable threads than fit 2 cores
+
+template <class L>
+int run_rounds(const options& opt, const char* name) {
+    const auto t0 = std::chrono::steady_clock::now();
+    int round = 0;
+    for (; round < opt.rounds; ++round) {
+        if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > opt.seconds) break;
+        const std::uint64_t round_seed = opt.seed + static_cast<std::uint64_t>(round);
+        std::mt19937_64 rng(round_seed);
+        // Workers keep entering until they observe DRAINING, then try a few
+        // more times, so every drain lands among racing admissions.
+        const int after_drain = static_cast<int>(rng() % 16);
+        const int drain_delay = static_cast<int>(rng() % 2000);
+
+        struct shared {
+            int slot[worker_count] = {};
+            std::atomic<int> closes{0};
+            std::atomic<int> violations{0};
+            char what[160] = {};
+        } sh;
+        auto violation = [&](const char* what) {
+            if (sh.violations.fetch_add(1) == 0) std::snprintf(sh.what, sizeof sh.what, "%s", what);
+        };
+        L life{close_hook{[](void* c) {
+                              auto* s = static_cast<shared*>(c);
+                              volatile int sum = 0;
+                              for (int v : s->slot) sum = sum + v;  // the units' work
+                              s->closes.fetch_add(1, std::memory_order_relaxed);
+                          },
+                          &sh}};
+        if (!life.start()) violation("start() from INIT returned false");
+
+        std::atomic<bool> go{false};
+        std::atomic<int> running{0};  // workers past their first attempt
+        std::vector<std::thread> workers;
+        for (int w = 0; w < worker_count; ++w) {
+            workers.emplace_back([&, w] {
+                while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+                lifecycle_state last = lifecycle_state::init;
+                bool counted = false;
+                for (int late = 0; late <= after_drain;) {
+                    const lifecycle_state seen = life.state();
+                    if (seen < last) violation("a state went backwards");
+                    last = seen;
+                    if (seen >= lifecycle_state::draining) ++late;
+                    const bool admitted = life.try_enter();
+                    if (admitted && seen >= lifecycle_state::draining)
+                        violation("admitted after DRAINING was observed");
+                    if (admitted) {
+                        sh.slot[w] = sh.slot[w] + 1;
+                        life.exit();
+                    }
+                    if (late == 0 && last == lifecycle_state::running && !counted) {
+                        counted = true;
+                        running.fetch_add(1, std::memory_order_relaxed);
+                    }
+                }
+            });
+        }
+        std::atomic<bool> waiter_done{false};
+        std::thread waiter([&] {
+            life.wait_closed();
+            if (life.state() != lifecycle_state::closed) violation("wait_closed() returned before CLOSED");
+            waiter_done.store(true);
+        });
+        go.store(true, std::memory_order_release);
+        // Drain only once every worker is looping, after a random delay.
+        while (running.load(std::memory_order_relaxed) < worker_count) std::this_thread::yield();
+        for (int i = 0; i < drain_delay; ++i) native_world::spin_hint();
+        if (!life.drain()) violation("drain() from RUNNING returned false");
+        for (auto& t : workers) t.join();
+
+        if (life.state() != lifecycle_state::closed)
+            violation("liveness: every worker has exited after drain() but the state is not CLOSED");
+        else if (sh.closes.load() != 1)
+            violation("the close hook did not run exactly once");
+        if (sh.violations.load() != 0) {
+            std::printf("%s: round %d: %s (state %s, closes %d)\n", name, round, sh.what,
+                        std::string(to_string(life.state())).c_str(), sh.closes.load());
+            std::printf("replay: lifecycle_stress --entry %s --seed %llu --rounds 1\n", name,
+                        static_cast<unsigned long long>(round_seed));
+            std::fflush(stdout);
+            std::_Exit(1);  // the waiter may be parked forever: do not join it
+        }
+        waiter.join();
+    }
+    std::printf("%s: %d rounds, no violation (seed %llu)\n", name, round,
+                static_cast<unsigned long long>(opt.seed));
+    return 0;
+}
+
+void usage() {
+    std::puts("usage: lifecycle_stress [--seed N] [--rounds N] [--entry NAME] [--list]\n"
+              "Real-thread stress of every lifecycle catalogue entry, each in its own child process.\n"
+              "  --seed N     base seed (default: from the clock, printed)\n"
+              "  --rounds N   rounds per entry (default 1500; 300 under ThreadSanitizer)\n"
+              "  --seconds S  time budget per entry (default 4)\n"
+              "  --entry NAME only this entry\n"
+              "  --list       list the entries\n"
+              "Results go to $GAUNTLET_RESULTS_DIR.");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    options opt;
+    if (under_tsan()) opt.rounds = 300;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&](const char* flag) -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "lifecycle_stress: %s needs a value\n", flag);
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        try {
+            if (a == "--help" || a == "-h") {
+                usage();
+                return 0;
+            } else if (a == "--list") {
+                for_each_entry(lifecycle_catalogue{}, []<class E>() { std::printf("%s\n", E::name.data()); });
+                return 0;
+            } else if (a == "--seed") {
+                opt.seed = std::stoull(value("--seed"));
+                opt.seed_given = true;
+            } else if (a == "--rounds") {
+                opt.rounds = std::stoi(value("--rounds"));
+                if (opt.rounds <= 0) throw std::invalid_argument("rounds");
+            } else if (a == "--seconds") {
+                opt.seconds = std::stod(value("--seconds"));
+                if (!(opt.seconds > 0)) throw std::invalid_argument("seconds");
+            } else if (a == "--entry") {
+                opt.entry = value("--entry");
+            } else {
+                std::fprintf(stderr, "lifecycle_stress: unknown argument '%s' (try --help)\n", a.c_str());
+                return 2;
+            }
+        } catch (const std::exception&) {
+            std::fprintf(stderr, "lifecycle_stress: bad value for %s\n", a.c_str());
+            return 2;
+        }
+    }
+    if (!opt.seed_given)
+        opt.seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    std::printf("lifecycle_stress: seed %llu, %d rounds per entry%s\n", static_cast<unsigned long long>(opt.seed),
+                opt.rounds, under_tsan() ? " (ThreadSanitizer)" : "");
+
+    const bool tsan = under_tsan();
+    verdict_log log(tsan ? "tsan" : "stress");
+    bool matched_entry = opt.entry.empty();
+    for_each_entry(lifecycle_catalogue{}, [&]<class E>() {
+        if (!opt.entry.empty() && opt.entry != E::name) return;
+        matched_entry = true;
+        using L = typename E::template type<native_world>;
+        const auto o = run_isolated([&] { return run_rounds<L>(opt, E::name.data()); }, tsan ? 120.0 : 60.0);
+        record r = record_for<E>(lifecycle_component);
+        r.expected = tsan ? E::expected.tsan : E::expected.stress;
+        r.got = o.passed ? verdict::pass : verdict::fail;
+        const auto nl = o.output.find("round ");
+        const auto done = o.output.find(": ");
+        r.detail = o.passed ? (done != std::string::npos ? o.output.substr(done + 2, o.output.find('\n') - done - 2)
+                                                         : std::string("invariants held"))
+                 : o.timed_out ? "hang: killed at the deadline"
+                 : o.exit_code == 66 ? "ThreadSanitizer reported a data race"
+                 : nl != std::string::npos ? o.output.substr(nl, o.output.find('\n', nl) - nl)
+                                           : "child exited with " + std::to_string(o.exit_code);
+        r.trace = o.output;
+        r.extra["seed"] = std::to_string(opt.seed);
+        r.extra["seconds"] = std::to_string(o.seconds);
+        log.add(std::move(r));
+    });
+    if (!matched_entry) {
+        std::fprintf(stderr, "lifecycle_stress: no entry named '%s' (try --list)\n", opt.entry.c_str());
+        return 2;
+    }
+    return log.exit_status();
+}
