@@ -1,5 +1,8 @@
 // native_world: the production backend of every in-house component.
 //
+// It takes no call-site locations (clang 14, the ThreadSanitizer compiler,
+// has no std::source_location with libstdc++ 12); only Relacy needs them.
+//
 // Atomics are std::atomic itself (zero cost, the same code ThreadSanitizer
 // instruments in the clang build), non-atomic shared data is plain data, and
 // parking is C++20 atomic::wait/notify_all (a futex on Linux), so a parked
@@ -13,7 +16,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <source_location>
 #include <thread>
 #include <utility>
 
@@ -34,8 +36,8 @@ struct native_world {
     public:
         constexpr var() = default;
         constexpr explicit var(T v) : v_(v) {}
-        T load(std::source_location = std::source_location::current()) const { return v_; }
-        void store(T v, std::source_location = std::source_location::current()) { v_ = v; }
+        T load() const { return v_; }
+        void store(T v) { v_ = v; }
 
     private:
         T v_{};
@@ -49,12 +51,11 @@ struct native_world {
         return new T(std::forward<A>(a)...);
     }
     template <class T>
-    static void destroy(T* p, std::source_location = std::source_location::current()) {
+    static void destroy(T* p) {
         delete p;
     }
 
-    static void fence(std::memory_order mo,
-                      std::source_location = std::source_location::current()) {
+    static void fence(std::memory_order mo) {
         std::atomic_thread_fence(mo);
     }
 
@@ -68,14 +69,12 @@ struct native_world {
 
     // Block while `a` holds `old` (spurious returns allowed; callers loop).
     template <class T>
-    static void park(const atomic<T>& a, T old, std::memory_order mo,
-                     std::source_location = std::source_location::current()) {
+    static void park(const atomic<T>& a, T old, std::memory_order mo) {
         a.wait(old, mo);
     }
 
     template <class T>
-    static void unpark_all(atomic<T>& a,
-                           std::source_location = std::source_location::current()) {
+    static void unpark_all(atomic<T>& a) {
         a.notify_all();
     }
 };
