@@ -1,0 +1,180 @@
+// Records concurrent histories of small random queue scenarios on real
+// threads, for the linearizability checker.
+//
+// A scenario is a script per thread (2–3 threads, 3–5 operations each) plus
+// an optional pre-fill done before the threads start and a drain after they
+// finish (thread -1 and -2 in the history). Scripts respect the
+// queue's multiplicity: a single-producer queue gets one pushing thread, a
+// single-consumer queue one popping thread. Pushed values are unique within a
+// scenario.
+//
+// The worker threads persist across scenarios (thread creation would spread
+// them apart by tens of microseconds): per scenario they meet at a spinning
+// start barrier and run their script back to back, so operations overlap.
+// Worker i is pinned to CPU i (modulo the CPUs available, bench/pin.hpp):
+// left to the scheduler, two workers often share one core and then never
+// overlap. Timestamps come from one global atomic counter, read (seq_cst fetch_add)
+// just before each call and just after its return: if a's response stamp is
+// below b's invocation stamp, a really returned before b was called.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "bench/pin.hpp"
+#include "linearizability_checker.hpp"
+#include "primitives/queues/contract.hpp"
+
+namespace gauntlet::linearizability {
+
+struct scripted_op {
+    op_kind kind;
+    std::uint64_t value;  // for pushes
+    unsigned delay;       // busy-wait iterations before the call (jitter)
+};
+
+struct scenario {
+    std::vector<std::uint64_t> prefill;
+    std::vector<std::vector<scripted_op>> scripts;  // one per thread
+};
+
+// A random scenario for a queue with traits `t` and bound `capacity`.
+inline scenario random_scenario(const queue_traits& t, std::size_t capacity, std::mt19937_64& rng) {
+    scenario s;
+    std::uint64_t next_value = 1;
+    const bool spsc = t.producers == multiplicity::single && t.consumers == multiplicity::single;
+    const bool mpsc = t.producers == multiplicity::multi && t.consumers == multiplicity::single;
+    const std::size_t threads = spsc ? 2 : 2 + rng() % 2;
+    // Pre-fill up to the bound (when small) so full/empty edges are crossed.
+    std::size_t fill_limit = t.bounded ? std::min<std::size_t>(capacity, 4) : 3;
+    std::size_t prefill = rng() % (fill_limit + 1);
+    if (t.bounded && capacity <= 4 && rng() % 3 == 0) prefill = capacity;
+    for (std::size_t i = 0; i < prefill; ++i) s.prefill.push_back(next_value++);
+    s.scripts.resize(threads);
+    for (std::size_t th = 0; th < threads; ++th) {
+        // Roles: SPSC: thread 0 pushes, thread 1 pops. MPSC: thread 0 may do
+        // both, the others only push. MPMC: any thread does anything.
+        const bool may_push = spsc ? th == 0 : true;
+        const bool may_pop = spsc ? th == 1 : mpsc ? th == 0 : true;
+        const std::size_t ops = 3 + rng() % 3;
+        for (std::size_t i = 0; i < ops; ++i) {
+            bool push = may_push && (!may_pop || rng() % 2 == 0);
+            // Jitter: most calls start at once, some after a short pause, so
+            // different threads' calls overlap at varying offsets.
+            const unsigned delay = rng() % 4 == 0 ? static_cast<unsigned>(rng() % 64) : 0;
+            if (push)
+                s.scripts[th].push_back({op_kind::push, next_value++, delay});
+            else
+                s.scripts[th].push_back({op_kind::pop, 0, delay});
+        }
+    }
+    return s;
+}
+
+// Runs scenarios on a fixed set of worker threads and returns the histories.
+template <class Q>
+class history_recorder {
+public:
+    explicit history_recorder(std::size_t max_threads) : workers_count_(max_threads) {
+        for (std::size_t i = 0; i < max_threads; ++i) workers_.emplace_back([this, i] { work(i); });
+    }
+    ~history_recorder() {
+        stop_.store(true);
+        round_.fetch_add(1);
+        for (auto& w : workers_) w.join();
+    }
+    history_recorder(const history_recorder&) = delete;
+    history_recorder& operator=(const history_recorder&) = delete;
+
+    history run(const scenario& s, std::size_t capacity) {
+        queue_ = std::make_unique<Q>(capacity);
+        scenario_ = &s;
+        const std::size_t active = s.scripts.size();
+        logs_.assign(active, {});
+        history h;
+        for (auto v : s.prefill) {
+            operation op{-1, op_kind::push, v, false, clock_.fetch_add(1), 0};
+            op.ok = queue_->try_push(v);
+            op.response = clock_.fetch_add(1);
+            h.push_back(op);
+        }
+        arrived_.store(0);
+        finished_.store(0);
+        active_.store(active);
+        round_.fetch_add(1);  // releases the workers
+        while (finished_.load() < workers_count_) std::this_thread::yield();
+        for (auto& log : logs_) h.insert(h.end(), log.begin(), log.end());
+        // Drain after the threads are done, so lost and phantom items show.
+        for (;;) {
+            operation op{-2, op_kind::pop, 0, false, clock_.fetch_add(1), 0};
+            std::uint64_t out = 0;
+            op.ok = queue_->try_pop(out);
+            op.value = op.ok ? out : 0;
+            op.response = clock_.fetch_add(1);
+            h.push_back(op);
+            if (!op.ok || h.size() >= max_operations) break;
+        }
+        queue_.reset();
+        return h;
+    }
+
+private:
+    static void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#else
+        std::this_thread::yield();
+#endif
+    }
+
+    void work(std::size_t index) {
+        pin_current_thread(static_cast<unsigned>(index));
+        std::uint64_t seen = 0;
+        for (;;) {
+            while (round_.load() == seen) std::this_thread::yield();
+            seen = round_.load();
+            if (stop_.load()) return;
+            const std::size_t active = active_.load();
+            if (index < active) {
+                arrived_.fetch_add(1);
+                // Start together: spin (tens of microseconds), then yield, as
+                // there may be more threads than cores.
+                for (int spins = 0; arrived_.load() < active; ++spins)
+                    if (spins > 20000) std::this_thread::yield();
+                auto& log = logs_[index];
+                for (const auto& step : scenario_->scripts[index]) {
+                    for (unsigned d = 0; d < step.delay; ++d) pause();
+                    operation op{static_cast<int>(index), step.kind, step.value, false, 0, 0};
+                    op.invoke = clock_.fetch_add(1);
+                    if (step.kind == op_kind::push) {
+                        op.ok = queue_->try_push(step.value);
+                    } else {
+                        std::uint64_t out = 0;
+                        op.ok = queue_->try_pop(out);
+                        op.value = op.ok ? out : 0;
+                    }
+                    op.response = clock_.fetch_add(1);
+                    log.push_back(op);
+                }
+            }
+            finished_.fetch_add(1);
+        }
+    }
+
+    std::size_t workers_count_;
+    std::vector<std::thread> workers_;
+    std::unique_ptr<Q> queue_;
+    const scenario* scenario_ = nullptr;
+    std::vector<history> logs_;
+    std::atomic<std::uint64_t> clock_{1};
+    std::atomic<std::uint64_t> round_{0};
+    std::atomic<std::size_t> arrived_{0}, finished_{0}, active_{0};
+    std::atomic<bool> stop_{false};
+};
+
+}  // namespace gauntlet::linearizability
