@@ -59,6 +59,9 @@ void usage(std::FILE* f) {
                  "  --iterations N      hardware instances per test (default %lu)\n"
                  "  --budget SECONDS    hardware wall-time bound per test (default %g)\n"
                  "  --batch N           instances per synchronised start (default %u)\n"
+                 "  --sync MODE         batch (default): threads meet once per batch;\n"
+                 "                      instance: also before every instance (litmus7 user barrier;\n"
+                 "                      higher weak rate per run, fewer runs per second)\n"
                  "  --no-model          skip the Relacy search\n"
                  "  --no-hardware       skip the hardware run\n"
                  "  --json              print the records as one JSON array instead of the table\n"
@@ -116,6 +119,10 @@ options parse(int argc, char** argv) {
             o.hw.iterations = parse_number<unsigned long>("--iterations", next().c_str());
         } else if (a == "--budget") {
             o.hw.budget_s = parse_number<double>("--budget", next().c_str());
+        } else if (a == "--sync") {
+            const std::string v = next();
+            if (v != "batch" && v != "instance") usage_error("option --sync takes 'batch' or 'instance', got '" + v + "'");
+            o.hw.per_instance_sync = v == "instance";
         } else if (a == "--batch") {
             o.hw.batch = parse_number<unsigned>("--batch", next().c_str());
         } else {
@@ -263,6 +270,7 @@ record run_test(const options& opt, unsigned catalogue_index) {
     r.extra["rate_per_s"] = num(rate);
     r.extra["threads"] = std::to_string(shape::threads);
     r.extra["cpus"] = std::to_string(h.cpus);
+    r.extra["sync"] = opt.hardware ? (h.per_instance_sync ? "\"instance\"" : "\"batch\"") : "null";
     r.extra["classification"] = "\"" + cls + "\"";
     r.extra["reference"] = "\"" + json_escape(std::string(E::reference)) + "\"";
     if (cls == "interesting") {
@@ -276,8 +284,8 @@ record run_test(const options& opt, unsigned catalogue_index) {
         std::printf("\n%s  [%s]  origin %s\n", r.implementation.c_str(), std::string(shape::program).c_str(),
                     r.origin.c_str());
         if (opt.hardware)
-            std::printf("  hardware: %lu runs in %.3f s (%.3g outcomes/s), %u threads on %u CPUs%s\n", h.iterations,
-                        h.seconds, rate, h.threads, h.cpus,
+            std::printf("  hardware: %lu runs in %.3f s (%.3g outcomes/s), %u threads on %u CPUs, %s sync%s\n",
+                        h.iterations, h.seconds, rate, h.threads, h.cpus, h.per_instance_sync ? "instance" : "batch",
                         h.threads > h.cpus ? " - threads share cores" : "");
         if (opt.model)
             std::printf("  model:    Relacy full search, %lu executions in %.3f s\n", m.executions, m.seconds);
