@@ -1,0 +1,300 @@
+// Benchmark check "bench" for every queue in the catalogue except mutants:
+// throughput and round-trip latency, same run, same pinning.
+//
+// What is held constant: payload (one std::uint64_t), capacity 1024 for
+// bounded queues (throughput) and 64 (latency), 1 << 16 items per
+// throughput iteration, 1 << 12 round trips per latency iteration, pinning
+// (producers on the first allowed CPU, consumers on the second; on a
+// 2-core machine: producer CPU 0, consumer CPU 1; bench/pin.hpp), waiting by
+// yield when a queue is full or empty. What varies: the implementation and
+// the producer/consumer count.
+//
+//   queue_throughput/<contract>/<entry>/<P>P<C>C
+//       P producers push 1 << 16 items in total, C consumers pop them all;
+//       time from the start signal to the last pop (manual time).
+//       items_per_second. SPSC entries: 1P1C only; MPSC: 1P1C and 2P1C;
+//       MPMC: 1P1C and 2P2C.
+//   queue_latency/<contract>/<entry>
+//       ping-pong over two queues of the entry between two pinned threads;
+//       each round trip is timed: p50_ns, p99_ns, p999_ns counters.
+//   cacheline_roundtrip
+//       the floor: the same ping-pong over one atomic word on one cache line.
+//
+// After the benchmarks, one verdict record per entry (check "bench"): pass
+// when every benchmark of the entry ran without error; the measured figures
+// go into the record's extra fields. Mutants are recorded n/a.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/pin.hpp"
+#include "primitives/native_world.hpp"
+#include "primitives/queues/catalogue.hpp"
+
+namespace {
+
+using gauntlet::pin_current_thread;
+using item = std::uint64_t;
+using clock_type = std::chrono::steady_clock;
+
+constexpr std::size_t throughput_capacity = 1024;
+constexpr std::size_t latency_capacity = 64;
+constexpr std::uint64_t items_per_iteration = 1 << 16;
+constexpr std::size_t round_trips_per_iteration = 1 << 12;
+
+// Per entry: benchmarks run, first error, and figures for the verdict record.
+struct entry_outcome {
+    int runs = 0;
+    std::string error;
+    std::map<std::string, double> figures;
+};
+std::map<std::string, entry_outcome>& outcomes() {
+    static std::map<std::string, entry_outcome> m;
+    return m;
+}
+
+inline void relax(unsigned& spins) {
+    if (++spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    } else {
+        std::this_thread::yield();
+    }
+}
+
+template <class Q>
+void queue_throughput(benchmark::State& state, std::string entry, unsigned producers, unsigned consumers) {
+    const std::uint64_t per_producer = items_per_iteration / producers;
+    const std::uint64_t total = per_producer * producers;
+    Q q(throughput_capacity);
+    std::string error;
+    for (auto _ : state) {
+        std::atomic<unsigned> ready{0};
+        std::atomic<bool> go{false};
+        std::atomic<std::uint64_t> popped{0};
+        std::atomic<item> sum{0};
+        std::vector<clock_type::time_point> finished(consumers);
+        std::vector<std::thread> threads;
+        for (unsigned p = 0; p < producers; ++p)
+            threads.emplace_back([&, p] {
+                pin_current_thread(0);
+                ready.fetch_add(1);
+                while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+                for (std::uint64_t s = 0; s < per_producer; ++s) {
+                    unsigned spins = 0;
+                    while (!q.try_push(s + 1)) relax(spins);
+                }
+            });
+        for (unsigned c = 0; c < consumers; ++c)
+            threads.emplace_back([&, c] {
+                pin_current_thread(1);
+                ready.fetch_add(1);
+                while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+                item local = 0;
+                unsigned spins = 0;
+                while (popped.load(std::memory_order_relaxed) < total) {
+                    item v = 0;
+                    if (q.try_pop(v)) {
+                        local += v;
+                        popped.fetch_add(1, std::memory_order_relaxed);
+                        spins = 0;
+                    } else {
+                        relax(spins);
+                    }
+                }
+                sum.fetch_add(local);
+                finished[c] = clock_type::now();
+            });
+        while (ready.load() < producers + consumers) std::this_thread::yield();
+        const auto t0 = clock_type::now();
+        go.store(true, std::memory_order_release);
+        for (auto& t : threads) t.join();
+        const auto t1 = *std::max_element(finished.begin(), finished.end());
+        state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+        if (sum.load() != producers * (per_producer * (per_producer + 1) / 2) && error.empty())
+            error = "sum of popped items differs from sum pushed";
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * total));
+    auto& o = outcomes()[entry];
+    ++o.runs;
+    if (!error.empty()) {
+        if (o.error.empty()) o.error = error;
+        state.SkipWithError(error.c_str());
+    }
+}
+
+// Percentiles of round-trip samples, in nanoseconds, as counters.
+void report_percentiles(benchmark::State& state, std::vector<double>& samples, entry_outcome& o) {
+    if (samples.empty()) return;
+    std::sort(samples.begin(), samples.end());
+    auto at = [&](double q) {
+        return samples[std::min(samples.size() - 1, static_cast<std::size_t>(q * samples.size()))];
+    };
+    state.counters["p50_ns"] = at(0.50);
+    state.counters["p99_ns"] = at(0.99);
+    state.counters["p999_ns"] = at(0.999);
+    o.figures["p50_ns"] = at(0.50);
+    o.figures["p99_ns"] = at(0.99);
+    o.figures["p999_ns"] = at(0.999);
+}
+
+template <class Q>
+void queue_latency(benchmark::State& state, std::string entry) {
+    Q ping(latency_capacity), pong(latency_capacity);
+    std::vector<double> samples;
+    samples.reserve(1 << 20);
+    std::atomic<bool> stop{false};
+    std::atomic<bool> echo_ready{false};
+    // The echo thread returns every item it receives; 0 asks it to stop.
+    std::thread echo([&] {
+        pin_current_thread(1);
+        echo_ready.store(true);
+        for (;;) {
+            item v = 0;
+            unsigned spins = 0;
+            while (!ping.try_pop(v)) relax(spins);
+            spins = 0;
+            while (!pong.try_push(v)) relax(spins);
+            if (v == 0) return;
+        }
+    });
+    pin_current_thread(0);
+    while (!echo_ready.load()) std::this_thread::yield();
+    std::string error;
+    for (auto _ : state) {
+        const auto t_iter = clock_type::now();
+        for (std::size_t i = 1; i <= round_trips_per_iteration; ++i) {
+            const auto t0 = clock_type::now();
+            unsigned spins = 0;
+            while (!ping.try_push(i)) relax(spins);
+            item back = 0;
+            spins = 0;
+            while (!pong.try_pop(back)) relax(spins);
+            const auto t1 = clock_type::now();
+            if (back != i && error.empty()) error = "ping-pong returned another item";
+            if (samples.size() < samples.capacity())
+                samples.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+        }
+        state.SetIterationTime(std::chrono::duration<double>(clock_type::now() - t_iter).count());
+    }
+    unsigned spins = 0;
+    while (!ping.try_push(0)) relax(spins);
+    echo.join();
+    item last;
+    while (pong.try_pop(last)) {}
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * round_trips_per_iteration));
+    auto& o = outcomes()[entry];
+    ++o.runs;
+    report_percentiles(state, samples, o);
+    if (!error.empty()) {
+        if (o.error.empty()) o.error = error;
+        state.SkipWithError(error.c_str());
+    }
+    pin_current_thread(0);
+}
+
+void cacheline_roundtrip(benchmark::State& state) {
+    struct alignas(128) line {
+        std::atomic<std::uint64_t> word{0};
+    };
+    line shared;
+    std::thread echo([&] {
+        pin_current_thread(1);
+        std::uint64_t expect = 1;
+        for (;;) {
+            std::uint64_t v;
+            unsigned spins = 0;
+            while ((v = shared.word.load(std::memory_order_acquire)) != expect && v != ~std::uint64_t{0})
+                relax(spins);
+            if (v == ~std::uint64_t{0}) return;
+            shared.word.store(v + 1, std::memory_order_release);
+            expect += 2;
+        }
+    });
+    pin_current_thread(0);
+    std::vector<double> samples;
+    samples.reserve(1 << 20);
+    std::uint64_t next = 1;
+    for (auto _ : state) {
+        const auto t_iter = clock_type::now();
+        for (std::size_t i = 0; i < round_trips_per_iteration; ++i) {
+            const auto t0 = clock_type::now();
+            shared.word.store(next, std::memory_order_release);
+            unsigned spins = 0;
+            while (shared.word.load(std::memory_order_acquire) != next + 1) relax(spins);
+            const auto t1 = clock_type::now();
+            next += 2;
+            if (samples.size() < samples.capacity())
+                samples.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+        }
+        state.SetIterationTime(std::chrono::duration<double>(clock_type::now() - t_iter).count());
+    }
+    shared.word.store(~std::uint64_t{0}, std::memory_order_release);
+    echo.join();
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * round_trips_per_iteration));
+    report_percentiles(state, samples, outcomes()["cacheline_roundtrip"]);
+}
+
+template <class E>
+void register_entry() {
+    if (E::origin == gauntlet::origin_kind::mutant || E::expected.bench == gauntlet::expect::na) return;
+    using Q = typename E::template type<gauntlet::native_world>;
+    const std::string contract(gauntlet::contract_name(E::traits));
+    const std::string entry(E::name);
+    const bool single_producer = E::traits.producers == gauntlet::multiplicity::single;
+    const bool single_consumer = E::traits.consumers == gauntlet::multiplicity::single;
+    std::vector<std::pair<unsigned, unsigned>> shapes{{1, 1}};
+    if (!single_producer) shapes.push_back({2, single_consumer ? 1u : 2u});
+    for (auto [p, c] : shapes) {
+        const std::string name = "queue_throughput/" + contract + "/" + entry + "/" + std::to_string(p) +
+                                 "P" + std::to_string(c) + "C";
+        benchmark::RegisterBenchmark(name.c_str(), [entry, p = p, c = c](benchmark::State& s) {
+            queue_throughput<Q>(s, entry, p, c);
+        })->UseManualTime()->Unit(benchmark::kMillisecond);
+    }
+    const std::string name = "queue_latency/" + contract + "/" + entry;
+    benchmark::RegisterBenchmark(name.c_str(), [entry](benchmark::State& s) { queue_latency<Q>(s, entry); })
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    gauntlet::for_each_entry(gauntlet::queue_catalogue{}, []<class E>() { register_entry<E>(); });
+    benchmark::RegisterBenchmark("cacheline_roundtrip", cacheline_roundtrip)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+
+    gauntlet::verdict_log log("bench");
+    gauntlet::for_each_entry(gauntlet::queue_catalogue{}, [&]<class E>() {
+        const std::string component = "queue." + std::string(gauntlet::contract_name(E::traits));
+        auto r = gauntlet::record_for<E>(component);
+        r.expected = E::expected.bench;
+        if (E::origin == gauntlet::origin_kind::mutant || E::expected.bench == gauntlet::expect::na) {
+            r.got = gauntlet::verdict::pass;
+            r.detail = "n/a: mutants are not timed";
+            log.add(std::move(r));
+            return;
+        }
+        auto it = outcomes().find(std::string(E::name));
+        if (it == outcomes().end()) return;  // filtered out by --benchmark_filter
+        const auto& o = it->second;
+        r.got = o.error.empty() ? gauntlet::verdict::pass : gauntlet::verdict::fail;
+        r.detail = o.error.empty() ? std::to_string(o.runs) + " benchmarks ran" : o.error;
+        for (const auto& [k, v] : o.figures) r.extra[k] = std::to_string(v);
+        log.add(std::move(r));
+    });
+    return log.exit_status();
+}
