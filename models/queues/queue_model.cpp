@@ -102,6 +102,43 @@ struct exchange : rl::test_suite<exchange<Entry, P, C, K>, P + C> {
     }
 };
 
+// Two consumers drain a pre-filled queue while one producer pushes: pops race
+// with pops over the same head node (hazard publication and reclamation).
+template <class Entry>
+struct racing_pops : rl::test_suite<racing_pops<Entry>, 3> {
+    using Q = typename Entry::template type<W>;
+    static constexpr unsigned prefilled = 3, total = prefilled + 1;
+
+    queue_under_test<Q> q;
+    unsigned seen[total] = {};
+
+    void before() {
+        q.open(4);
+        for (unsigned k = 0; k < prefilled; ++k) RL_ASSERT(q->try_push(tag(0, k)));
+    }
+
+    void thread(unsigned index) {
+        if (index == 2) {
+            push_retrying(*q, tag(0, prefilled));
+            return;
+        }
+        for (unsigned n = 0; n < 2; ++n) {
+            item v = 0;
+            if (q->try_pop(v)) {
+                RL_ASSERT(producer_of(v) == 0 && index_of(v) < total);
+                ++seen[index_of(v)];
+            }
+        }
+    }
+
+    void after() {
+        item v = 0;
+        while (q->try_pop(v)) ++seen[index_of(v)];
+        for (unsigned k = 0; k < total; ++k) RL_ASSERT(seen[k] == 1);  // exactly once
+        q.close();
+    }
+};
+
 template <class Entry>
 struct completed_push : rl::test_suite<completed_push<Entry>, 3> {
     using Q = typename Entry::template type<W>;
@@ -192,6 +229,7 @@ record check_entry(unsigned long iterations) {
         run<exchange<Entry, 2, 1, 2>>(o, "exchange 2P1C x2", random);
     } else {
         run<exchange<Entry, 2, 2, 2>>(o, "exchange 2P2C x2", random);
+        run<racing_pops<Entry>>(o, "racing_pops", random);
     }
     if constexpr (t.producers == multiplicity::multi && t.order == queue_order::linearizable)
         run<completed_push<Entry>>(o, "completed_push", random);
