@@ -72,9 +72,13 @@ struct boost_mpmc_queue {
     // are in the queue: a spurious full the checker has found (about one
     // history in a thousand: scenario with capacity 2, pushes racing two
     // pops). Found only by chance, so it is recorded but not gated.
-    // tsan pass: std::atomic throughout, no stand-alone fences on the paths used.
+    // tsan fail (finding, every run): pop copies the value out of the next
+    // node before its CAS on head and a concurrent pop that won recycles that
+    // node through the free list, writing it: a C++ data race the design
+    // accepts (the copy is discarded when the CAS fails). TSan reports it
+    // between two pops in boost::lockfree::queue::pop.
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::fail,
                                            .bench = expect::pass,
                                            .linearizability = expect::na};
 };
@@ -122,13 +126,11 @@ struct moodycamel_reader_writer_queue {
                                          queue_order::linearizable};
     // linearizability pass: a single-producer single-consumer ring list
     // publishes each item with a release fence before the index store.
-    // tsan fail: that publication is a stand-alone std::atomic_thread_fence
-    // followed by a relaxed store (its atomicops.h `fence` + `weak_atomic`),
-    // and ThreadSanitizer does not model fences, so it reports the item copy
-    // as a data race. A tool limitation recorded as a finding, not a bug in
-    // the queue.
+    // tsan pass: those publications are stand-alone fences, which TSan does
+    // not model, but its atomicops.h detects ThreadSanitizer and adds
+    // AnnotateHappensBefore/After at each fence (AE_TSAN_ANNOTATE_*).
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::pass,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
 };
@@ -149,16 +151,21 @@ struct atomic_queue_b {
     static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
                                          queue_order::linearizable};
-    // linearizability pass: push and pop claim consecutive tickets with a CAS
-    // after checking head - tail against the size, and a pop waits for the
-    // value of its ticket; tickets order the items. Its relaxed head/tail
-    // loads could in principle see a stale counter, which x86 never shows
-    // across a completed operation.
-    // tsan pass: element slots are std::atomic; no stand-alone fences.
+    // Finding: FIFO breaks across a lap. A pop claims ticket t with a CAS on
+    // the tail counter and then waits for slot t mod size to hold a value. If
+    // the consumer of ticket t - size claimed its ticket but was preempted
+    // before taking the item, the slot still holds that older item, the pop
+    // of ticket t takes it, and the delayed consumer later gets item t. The
+    // stress check sees it as one consumer receiving a producer's item n
+    // after item n + 63 (one lap of the 64-slot minimum size), natively and
+    // under TSan, in about two runs of three: a verdict by chance, so stress,
+    // tsan and linearizability are recorded, not gated (n/a). The small
+    // linearizability scenarios never wrap a lap.
+    // property, bench pass: single-threaded FIFO is exact, the benchmarks run.
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .stress = expect::na, .tsan = expect::na,
                                            .bench = expect::pass,
-                                           .linearizability = expect::pass};
+                                           .linearizability = expect::na};
 };
 using atomic_queue_list = type_list<atomic_queue_b>;
 #else
@@ -178,10 +185,12 @@ struct tbb_concurrent_queue {
                                          queue_order::linearizable};
     // linearizability pass: one global ticket counter per side fixes the
     // order; try_pop takes a ticket only when head < tail.
-    // tsan pass: the queue body is header templates over std::atomic; the
-    // library part (page allocation) is not on the synchronising path.
+    // tsan fail (tool limitation, every run): pages of the micro-queues are
+    // freed and reallocated by libtbb's cache_aligned_allocator, which is not
+    // instrumented, so TSan never sees the free before the reuse and reports
+    // the new page's memset in prepare_page racing with an old pop's read.
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::fail,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
 };
@@ -196,9 +205,9 @@ struct tbb_concurrent_bounded_queue {
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
                                          queue_order::linearizable};
     // As tbb_concurrent_queue, plus a capacity test before taking a push
-    // ticket.
+    // ticket; tsan fail for the same uninstrumented page allocator.
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::fail,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
 };
