@@ -90,7 +90,7 @@ class SectionTest(unittest.TestCase):
                 self.assertIn(f"assets/{name}", html)
             self.assertIn("not met", html)
             self.assertIn("SURVIVED ALL", html)
-            self.assertIn("| spsc_ring vs Boost spsc_queue | 30.0 M/s | 20.0 M/s | 1.50 | met |", md)
+            self.assertIn("| spsc_ring vs Boost spsc_queue | 30.0 M/s | 20.0 M/s | 1.500 | met |", md)
             self.assertIn("**survived all**", md)
             self.assertIn("Cache-line round trip (floor): p50 90 ns", md)
 
