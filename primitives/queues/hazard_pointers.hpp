@@ -52,6 +52,7 @@ class hazard_domain {
         atomic<void*> slot[Slots];
         atomic<record*> next{nullptr};
         std::vector<retired_node> retired;  // touched only by the record's holder
+        std::vector<void*> scratch;         // the holder's scan snapshot, reused
     };
 
 public:
@@ -140,7 +141,8 @@ private:
 
     void scan(record& mine) {
         // H4: snapshot every hazard slot of every record.
-        std::vector<void*> hazards;
+        std::vector<void*>& hazards = mine.scratch;
+        hazards.clear();
         for (record* r = head_.load(std::memory_order_acquire); r != nullptr;
              r = r->next.load(std::memory_order_acquire))
             for (std::size_t i = 0; i < Slots; ++i)

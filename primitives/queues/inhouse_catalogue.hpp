@@ -325,7 +325,9 @@ struct michael_scott_queue_unvalidated_hazard {
     static constexpr queue_traits traits = mpmc_unbounded;
     // The hazard pointer on head/tail is published but not re-validated: the
     // node may have been unlinked and freed by a scan that ran before the
-    // publication. model fail: Relacy reports the access to freed memory.
+    // publication. model fail: Relacy reports the access to freed memory
+    // (as "ACCESS TO UNINITIALIZED VARIABLE": the freed node's atomic `next`
+    // was destroyed with it; the racing_pops scenario finds it).
     // property pass (one thread: no concurrent free). Native stress, tsan,
     // linearizability n/a: the use after free needs a preemption between
     // the load of head and the publication while another thread pops and

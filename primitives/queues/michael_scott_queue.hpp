@@ -92,16 +92,21 @@ public:
             node* next = tail->next.load(std::memory_order_acquire);
             if (tail != tail_->load(std::memory_order_acquire)) continue;
             if (next != nullptr) {
-                // Tail lags: help it forward, then retry.
-                tail_->compare_exchange_strong(tail, next, std::memory_order_release,
+                // Tail lags: help it forward, then retry. Every CAS that
+                // moves tail is seq_cst (E3): a node leaves tail before it can
+                // be retired, and a producer's validation of tail (H2) must
+                // see that in the single order S (hazard_pointers.hpp); on
+                // x86 it is the same locked instruction as a release CAS.
+                tail_->compare_exchange_strong(tail, next, std::memory_order_seq_cst,
                                                std::memory_order_relaxed);
                 continue;
             }
             node* expected = nullptr;
             if (tail->next.compare_exchange_strong(expected, n, Policy::link,
                                                    std::memory_order_relaxed)) {  // E2: linearization point
-                // E3: swing tail; failure means someone helped.
-                tail_->compare_exchange_strong(tail, n, std::memory_order_release,
+                // E3: swing tail (seq_cst, as above); failure means someone
+                // helped.
+                tail_->compare_exchange_strong(tail, n, std::memory_order_seq_cst,
                                                std::memory_order_relaxed);
                 return true;
             }
@@ -120,8 +125,8 @@ public:
             if (head != head_->load(std::memory_order_seq_cst)) continue;  // D3
             if (next == nullptr) return false;  // empty at D2
             if (head == tail) {
-                // Tail lags behind a linked node: help, retry.
-                tail_->compare_exchange_strong(tail, next, std::memory_order_release,
+                // Tail lags behind a linked node: help (E3, seq_cst), retry.
+                tail_->compare_exchange_strong(tail, next, std::memory_order_seq_cst,
                                                std::memory_order_relaxed);
                 continue;
             }
