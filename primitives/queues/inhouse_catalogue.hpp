@@ -179,10 +179,15 @@ struct vyukov_mpsc_queue_relaxed_follow {
     static constexpr bool world_swappable = true;
     static constexpr queue_traits traits = mpsc_unbounded;
     // The consumer follows `next` (C) relaxed: same missing edge from the
-    // consumer's side. model fail, tsan fail; native checks pass (x86 does not
-    // reorder the dependent payload load before the pointer load).
+    // consumer's side. model fail. tsan n/a: the consumer also synchronises
+    // with every producer through the tail exchange each time it re-inserts
+    // the stub (it caught up), so TSan reports only when a pop reaches a node
+    // pushed after the last such catch-up; the stress schedule decides
+    // (reported in 2 of 3 seeded runs while this entry was written). Native
+    // checks pass (x86 does not reorder the dependent payload load before the
+    // pointer load).
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::na,
                                            .bench = expect::na, .linearizability = expect::na};
 };
 
