@@ -102,9 +102,13 @@ struct moodycamel_concurrent_queue {
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
                                          queue_order::fifo_per_producer};
     // property pass: a single thread sees plain FIFO (one implicit producer).
-    // tsan pass: std::atomic with explicit orders on the paths used.
+    // tsan fail (tool limitation, every run of 6 rounds): a dequeue hands
+    // block slots back with relaxed counters ordered by stand-alone
+    // std::atomic_thread_fence calls (concurrentqueue.h), which TSan does not
+    // model; when a later round's thread reuses an implicit producer's block,
+    // its enqueue write is reported racing with the earlier dequeue read.
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::fail,
                                            .bench = expect::pass,
                                            .linearizability = expect::na};
 };
