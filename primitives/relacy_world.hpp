@@ -101,7 +101,7 @@ struct relacy_world {
     template <class T>
     class atomic {
     public:
-        atomic() { a_.store(T{}, rl::mo_relaxed, relacy_detail::info(loc::current())); }
+        atomic(loc l = loc::current()) { a_.store(T{}, rl::mo_relaxed, relacy_detail::info(l)); }
         explicit atomic(T v, loc l = loc::current()) { a_.store(v, rl::mo_relaxed, relacy_detail::info(l)); }
         atomic(const atomic&) = delete;
         atomic& operator=(const atomic&) = delete;
@@ -189,7 +189,7 @@ struct relacy_world {
     template <class T>
     class var {
     public:
-        var() { v_(relacy_detail::info(loc::current())) = T{}; }
+        var(loc l = loc::current()) { v_(relacy_detail::info(l)) = T{}; }
         explicit var(T v, loc l = loc::current()) { v_(relacy_detail::info(l)) = v; }
         T load(loc l = loc::current()) const { return v_(relacy_detail::info(l)); }
         void store(T v, loc l = loc::current()) { v_(relacy_detail::info(l)) = v; }
