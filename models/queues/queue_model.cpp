@@ -14,6 +14,10 @@
 //     push one item each, the second then raises a flag; a consumer that sees
 //     the flag must find an item (a push that returned is visible to a pop
 //     that starts after it).
+//   - completed_pop (linearizable bounded multi-consumer contracts): the
+//     mirror image for "full": the queue starts full, two consumers pop one
+//     item each, the second then raises a flag; a producer that sees the flag
+//     must find room.
 //   - blocking (queues with blocking push/pop): a producer pushes 3 items
 //     with push() into a capacity-1 queue, a consumer pop()s them; a lost
 //     wake-up leaves a thread waiting forever, which Relacy reports as a
@@ -178,6 +182,49 @@ struct completed_push : rl::test_suite<completed_push<Entry>, 3> {
     }
 };
 
+// The mirror image for bounded queues: the queue starts full (capacity 2),
+// two consumers pop one item each, the second then raises a flag; a producer
+// that sees the flag must find room (a pop that returned freed a cell).
+template <class Entry>
+struct completed_pop : rl::test_suite<completed_pop<Entry>, 3> {
+    using Q = typename Entry::template type<W>;
+
+    queue_under_test<Q> q;
+    W::atomic<int> second_popped{0};
+    unsigned popped = 0;
+    bool pushed = false;
+
+    void before() {
+        q.open(2);
+        RL_ASSERT(q->try_push(tag(0, 0)));
+        RL_ASSERT(q->try_push(tag(0, 1)));
+    }
+
+    void thread(unsigned index) {
+        item v = 0;
+        if (index == 0) {
+            if (q->try_pop(v)) ++popped;
+        } else if (index == 1) {
+            if (q->try_pop(v)) {
+                ++popped;
+                second_popped.store(1, std::memory_order_release);
+            }
+        } else if (second_popped.load(std::memory_order_acquire) == 1) {
+            // pop() returned before this push started: a linearizable
+            // bounded queue has a free cell.
+            RL_ASSERT(q->try_push(tag(1, 0)));
+            pushed = true;
+        }
+    }
+
+    void after() {
+        item v = 0;
+        while (q->try_pop(v)) ++popped;
+        RL_ASSERT(popped == 2u + (pushed ? 1u : 0u));
+        q.close();
+    }
+};
+
 template <class Entry>
 struct blocking : rl::test_suite<blocking<Entry>, 2> {
     using Q = typename Entry::template type<W>;
@@ -261,6 +308,8 @@ record check_entry(unsigned long iterations) {
     }
     if constexpr (t.producers == multiplicity::multi && t.order == queue_order::linearizable)
         run<completed_push<Entry>>(o, "completed_push", random);
+    if constexpr (t.bounded && t.consumers == multiplicity::multi && t.order == queue_order::linearizable)
+        run<completed_pop<Entry>>(o, "completed_pop", random);
     if constexpr (requires(Q q, item v) { q.push(v); { q.pop() } -> std::same_as<item>; })
         run<blocking<Entry>>(o, "blocking", random);
     const double seconds =

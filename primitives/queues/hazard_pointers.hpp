@@ -24,8 +24,12 @@
 // the validation sees the node unlinked and the reader drops it.
 //
 // Cost: protect = one seq_cst store (an xchg on x86) + one load; retire =
-// amortised O(H) with a scan every `ScanThreshold` retires per record, H the
-// number of hazard slots in the domain.
+// a scan, O(H) loads plus O(R x H) compares, every `ScanThreshold` retires
+// per record, H the number of hazard slots in the domain, R the record's
+// retire list. The default threshold 2 keeps at most H + 2 unreclaimed nodes
+// per record and scans often enough that small model scenarios (a handful of
+// pops) exercise reclamation; the paper's R = H + Omega(H) amortises better
+// for many threads and can be chosen through the parameter.
 #pragma once
 
 #include <atomic>

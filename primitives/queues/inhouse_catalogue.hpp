@@ -264,9 +264,10 @@ struct vyukov_mpmc_queue_no_claim_recheck {
     static constexpr queue_traits traits = mpmc_bounded;
     // Reports "empty" as soon as the cell at dequeue_pos is unfilled, as the
     // 1024cores text does: after push(a) is claimed but unpublished and
-    // push(b) has returned, a pop reports empty. model fail: the
-    // completed-push scenario asserts that a pop started after a returned push
-    // finds an item. The native linearizability checker would need a
+    // push(b) has returned, a pop reports empty (and symmetrically "full"
+    // after a pop returned). model fail: the completed_push scenario asserts
+    // that a pop started after a returned push finds an item (completed_pop,
+    // the mirror image, also catches it when run alone). The native linearizability checker would need a
     // preemption inside the few instructions between claim and publish while
     // another push completes and a pop runs: a verdict by chance, so n/a.
     // Conservation, exactly-once and per-producer order hold: property,
