@@ -102,13 +102,15 @@ struct moodycamel_concurrent_queue {
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
                                          queue_order::fifo_per_producer};
     // property pass: a single thread sees plain FIFO (one implicit producer).
-    // tsan fail (tool limitation, every run of 6 rounds): a dequeue hands
-    // block slots back with relaxed counters ordered by stand-alone
-    // std::atomic_thread_fence calls (concurrentqueue.h), which TSan does not
-    // model; when a later round's thread reuses an implicit producer's block,
-    // its enqueue write is reported racing with the earlier dequeue read.
+    // tsan n/a (tool limitation, recorded): a dequeue hands block slots back
+    // with relaxed counters ordered by stand-alone std::atomic_thread_fence
+    // calls (concurrentqueue.h), which TSan does not model; when a later
+    // round's thread reuses an implicit producer's block, its enqueue write is
+    // reported racing with the earlier dequeue read. Whether a block is
+    // reused within the run depends on timing (seen in most runs, not all),
+    // so the verdict is not gated.
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::na,
                                            .bench = expect::pass,
                                            .linearizability = expect::na};
 };
@@ -189,12 +191,14 @@ struct tbb_concurrent_queue {
                                          queue_order::linearizable};
     // linearizability pass: one global ticket counter per side fixes the
     // order; try_pop takes a ticket only when head < tail.
-    // tsan fail (tool limitation, every run): pages of the micro-queues are
+    // tsan n/a (tool limitation, recorded): pages of the micro-queues are
     // freed and reallocated by libtbb's cache_aligned_allocator, which is not
     // instrumented, so TSan never sees the free before the reuse and reports
     // the new page's memset in prepare_page racing with an old pop's read.
+    // Whether a page is reused within the run depends on timing (most runs,
+    // not all), so the verdict is not gated.
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::na,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
 };
@@ -209,9 +213,9 @@ struct tbb_concurrent_bounded_queue {
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
                                          queue_order::linearizable};
     // As tbb_concurrent_queue, plus a capacity test before taking a push
-    // ticket; tsan fail for the same uninstrumented page allocator.
+    // ticket; tsan n/a for the same uninstrumented page allocator.
     static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::na,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
 };

@@ -25,7 +25,7 @@
 // tbb::concurrent_bounded_queue::set_capacity).
 //
 // Each peer is compiled only when its package is found by meson, which then
-// defines GAUNTLET_HAVE_<PEER> (see properties|stress|bench/queues/meson.build).
+// defines GAUNTLET_HAVE_<PEER> (properties/queues/meson.build finds them).
 #pragma once
 
 #include <cstddef>
