@@ -75,6 +75,7 @@ void queue_throughput(benchmark::State& state, std::string entry, unsigned produ
     const std::uint64_t total = per_producer * producers;
     Q q(throughput_capacity);
     std::string error;
+    double seconds = 0;
     for (auto _ : state) {
         std::atomic<unsigned> ready{0};
         std::atomic<bool> go{false};
@@ -117,13 +118,18 @@ void queue_throughput(benchmark::State& state, std::string entry, unsigned produ
         go.store(true, std::memory_order_release);
         for (auto& t : threads) t.join();
         const auto t1 = *std::max_element(finished.begin(), finished.end());
-        state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+        const double iteration_seconds = std::chrono::duration<double>(t1 - t0).count();
+        seconds += iteration_seconds;
+        state.SetIterationTime(iteration_seconds);
         if (sum.load() != producers * (per_producer * (per_producer + 1) / 2) && error.empty())
             error = "sum of popped items differs from sum pushed";
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * total));
     auto& o = outcomes()[entry];
     ++o.runs;
+    if (seconds > 0)
+        o.figures["items_per_s_" + std::to_string(producers) + "P" + std::to_string(consumers) + "C"] =
+            static_cast<double>(state.iterations() * total) / seconds;
     if (!error.empty()) {
         if (o.error.empty()) o.error = error;
         state.SkipWithError(error.c_str());
