@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
         std::mt19937_64 rng(seed ^ std::hash<std::string_view>{}(E::name));
         lin::history_recorder<Q> recorder(3);
         const auto t0 = std::chrono::steady_clock::now();
-        std::size_t checked = 0, configurations = 0, overlapping = 0;
+        std::size_t checked = 0, configurations = 0, overlapping = 0, inconclusive = 0;
         std::string failure;
         for (std::size_t i = 0; i < scenarios && failure.empty(); ++i) {
             const lin::scenario s = lin::random_scenario(E::traits, capacity, rng);
@@ -107,6 +107,10 @@ int main(int argc, char** argv) {
             if (E::traits.order == gauntlet::queue_order::linearizable) {
                 const lin::outcome o = lin::check_fifo(h, model_capacity);
                 configurations += o.configurations;
+                if (o.too_large) {
+                    ++inconclusive;  // over the search budget: neither verdict
+                    continue;
+                }
                 if (!o.linearizable)
                     failure = "scenario " + std::to_string(i) +
                               ": history not linearizable w.r.t. a FIFO queue of bound " +
@@ -124,11 +128,13 @@ int main(int argc, char** argv) {
         r.got = failure.empty() ? gauntlet::verdict::pass : gauntlet::verdict::fail;
         r.detail = std::string(fifo_only ? "per-producer FIFO" : "linearizable") +
                    (failure.empty() ? " in " : " violated after ") + std::to_string(checked) +
-                   " histories (" + std::to_string(overlapping) + " with overlapping operations)";
+                   " histories (" + std::to_string(overlapping) + " with overlapping operations, " +
+                   std::to_string(inconclusive) + " over the search budget)";
         r.trace = failure.empty() ? replay : replay + "\n" + failure;
         r.extra["histories"] = std::to_string(checked);
         r.extra["overlapping_histories"] = std::to_string(overlapping);
         r.extra["configurations"] = std::to_string(configurations);
+        r.extra["inconclusive_histories"] = std::to_string(inconclusive);
         r.extra["seconds"] = std::to_string(seconds);
         r.extra["seed"] = std::to_string(seed);
         log.add(std::move(r));
