@@ -155,7 +155,9 @@ struct relacy_world {
         }
 
         // Futex-style parking on this word, modelled by Relacy's waitset: the
-        // scheduler reports a deadlock if every thread is parked.
+        // scheduler reports a deadlock if every thread is parked. Spurious
+        // wake-ups are not modelled (callers loop anyway): they would give
+        // every parked loop an unbounded number of executions.
         void wait(T old, std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) const {
             auto i = relacy_detail::info(l);
             rl::context& c = rl::ctx();
@@ -167,7 +169,7 @@ struct relacy_world {
                 now = a_.load(relacy_detail::order(mo), i);
             }
             if (now != old) return;
-            const_cast<rl::atomic<T>&>(a_).wait(c, false, true, i);
+            const_cast<rl::atomic<T>&>(a_).wait(c, false, false, i);
         }
         void notify_all(loc l = loc::current()) {
             rl::context& c = rl::ctx();
