@@ -31,9 +31,11 @@
 //             diy/herd litmus families. Test names below follow diy's
 //             naming (shape + annotations: SB+sc, MP+rel+acq, ...) to say
 //             which family member is meant; they are not file names.
-//   [C++20]   ISO/IEC 14882:2020 [intro.races] (coherence),
-//             [atomics.order] (S, fences), [atomics.order] (out of thin
-//             air: LB without dependencies is not forbidden by the standard).
+//   [C++20]   ISO/IEC 14882:2020 [intro.races] (coherence: write-write,
+//             read-read, read-write, write-read; they hold for
+//             relaxed atomics too), [atomics.order] (S, seq_cst fences;
+//             out of thin air: LB without dependencies is not forbidden by
+//             the standard), [atomics.fences] (release/acquire fences).
 #pragma once
 
 #include <array>
@@ -50,6 +52,7 @@ namespace ann {
 constexpr auto rlx = std::memory_order_relaxed;
 constexpr auto acq = std::memory_order_acquire;
 constexpr auto rel = std::memory_order_release;
+constexpr auto acq_rel = std::memory_order_acq_rel;
 constexpr auto sc = std::memory_order_seq_cst;
 
 constexpr orders relaxed{rlx, rlx, rlx, rlx};
@@ -59,6 +62,18 @@ constexpr orders seq_cst{sc, sc, rlx, rlx};
 constexpr orders fence_sc{rlx, rlx, sc, sc};
 // Relaxed accesses, release fence after a write / acquire fence after a read.
 constexpr orders fence_rel_acq{rlx, rlx, rel, acq};
+// Relaxed accesses, acq_rel fence between a thread's first and second access.
+constexpr orders fence_acq_rel{rlx, rlx, acq_rel, acq_rel};
+// Relaxed accesses, seq_cst fence in thread 0 only.
+constexpr orders fence_sc_thread0{rlx, rlx, sc, sc, 1u};
+// Relaxed accesses, only the release fence after a write (no acquire side).
+constexpr orders fence_rel_only{rlx, rlx, rel, rlx};
+// Relaxed accesses, only the acquire fence after a read (no release side).
+constexpr orders fence_acq_only{rlx, rlx, rlx, acq};
+// Fence on one side, access order on the other: release fence + acquire
+// load, and release store + acquire fence.
+constexpr orders fence_rel_load_acq{rlx, acq, rel, rlx};
+constexpr orders store_rel_fence_acq{rel, rlx, rlx, acq};
 // Mixed: only one side of the pair strengthened.
 constexpr orders sc_store_rlx_load{sc, rlx, rlx, rlx};
 constexpr orders rel_rlx{rel, rlx, rlx, rlx};
@@ -116,6 +131,33 @@ struct sb_fence_sc {
     static constexpr std::string_view reference = "[BOSSW11] SB+fences (C++11 29.3p6); [C++20] [atomics.order]; herd-C11 SB+fencescs";
     static constexpr expect expected = expect::pass;
 };
+struct sb_fence_acq_rel {
+    using shape = store_buffering_shape;
+    static constexpr std::string_view annotation = "fence_acq_rel";
+    static constexpr orders ord = ann::fence_acq_rel;
+    template <class W> using body = store_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 0,0 allowed: an acq_rel fence synchronizes only through a load that
+    // reads a store on the other side of a release, and both loads read the
+    // initial value; acq_rel fences are not in S. x86 emits no instruction
+    // for them, so the hardware shows the store buffer.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[C++20] [atomics.fences] (fences synchronize only through rf); [RC11] SB+fences.acq_rel allowed; herd-C11 SB+fence.acq_rel";
+    static constexpr expect expected = expect::pass;
+};
+struct sb_fence_sc_one_thread {
+    using shape = store_buffering_shape;
+    static constexpr std::string_view annotation = "fence_sc_one_thread";
+    static constexpr orders ord = ann::fence_sc_thread0;
+    template <class W> using body = store_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 0,0 allowed: the seq_cst fence rules order a load after a fence only
+    // against a store before another seq_cst fence (or a seq_cst store); T1
+    // has neither, so its store may still be invisible to T0's load.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[C++20] [atomics.order] (fence rules need seq_cst on both sides); [RC11] SB+fence.sc+po allowed; herd-C11 SB+fencesc+po";
+    static constexpr expect expected = expect::pass;
+};
 
 // ------------------------------------------------------------------ MP
 struct mp_relaxed {
@@ -164,6 +206,66 @@ struct mp_fence_rel_acq {
     static constexpr std::string_view reference = "[BOSSW11] MP+fences; [C++20] [atomics.fences]; herd-C11 MP+fence.rel+fence.acq";
     static constexpr expect expected = expect::pass;
 };
+struct mp_fence_sc {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "fence_sc";
+    static constexpr orders ord = ann::fence_sc;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden: a seq_cst fence is both a release and an acquire fence,
+    // so the fences synchronize as in MP.fence_rel_acq.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[C++20] [atomics.fences] p2; [RC11] MP+fences.sc; herd-C11 MP+fencesc+fencesc";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_fence_rel_only {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "fence_rel_only";
+    static constexpr orders ord = ann::fence_rel_only;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 allowed: a release fence synchronizes only with an acquire fence or
+    // acquire load on the reading side; T1's flag load is relaxed, unfenced.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[C++20] [atomics.fences] p2-p4 (need an acquire side); herd-C11 MP+fence.rel+po";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_fence_acq_only {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "fence_acq_only";
+    static constexpr orders ord = ann::fence_acq_only;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 allowed: an acquire fence synchronizes only with a release fence or
+    // release store on the writing side; T0's flag store is relaxed, unfenced.
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[C++20] [atomics.fences] p2-p4 (need a release side); herd-C11 MP+po+fence.acq";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_fence_rel_load_acq {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "fence_rel_load_acq";
+    static constexpr orders ord = ann::fence_rel_load_acq;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden: the release fence is sequenced before the flag store,
+    // and the acquire load reads that store: fence-to-atomic synchronization.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[C++20] [atomics.fences] p3; [BOSSW11] MP+fence.rel+acq; herd-C11 MP+fence.rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct mp_store_rel_fence_acq {
+    using shape = message_passing_shape;
+    static constexpr std::string_view annotation = "store_rel_fence_acq";
+    static constexpr orders ord = ann::store_rel_fence_acq;
+    template <class W> using body = message_passing<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden: the relaxed flag load reads the release store and is
+    // sequenced before the acquire fence: atomic-to-fence synchronization.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[C++20] [atomics.fences] p4; [BOSSW11] MP+rel+fence.acq; herd-C11 MP+rel+fence.acq";
+    static constexpr expect expected = expect::pass;
+};
 
 // ------------------------------------------------------------------ LB
 struct lb_relaxed {
@@ -189,6 +291,18 @@ struct lb_rel_acq {
     // each thread's load happens before the other's, a cycle in hb.
     static constexpr std::array<std::string_view, 1> forbidden{"1,1"};
     static constexpr std::string_view reference = "[BOSSW11] LB+rel+acq; herd-C11 LB+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct lb_sc {
+    using shape = load_buffering_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = load_buffering<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1 forbidden: seq_cst stores are releases and seq_cst loads acquires,
+    // so the hb cycle of LB.rel_acq applies (S alone forbids it too).
+    static constexpr std::array<std::string_view, 1> forbidden{"1,1"};
+    static constexpr std::string_view reference = "[BOSSW11] LB+sc; [C++20] [atomics.order]; herd-C11 LB+sc";
     static constexpr expect expected = expect::pass;
 };
 
@@ -254,6 +368,57 @@ struct wrc_rel_acq {
     static constexpr std::string_view reference = "[BOSSW11] WRC+rel+acq; [RC11] WRC forbidden under RA; herd-C11 WRC+rel+acq";
     static constexpr expect expected = expect::pass;
 };
+struct wrc_sc {
+    using shape = wrc_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = wrc<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1,0 forbidden: seq_cst accesses are releases and acquires, so the
+    // happens-before chain of WRC.rel_acq applies.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,1,0"};
+    static constexpr std::string_view reference = "[BOSSW11] WRC+sc; [C++20] [intro.races] (write-read coherence); herd-C11 WRC+sc";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ ISA2
+struct isa2_relaxed {
+    using shape = isa2_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = isa2<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1,0 allowed: relaxed flags create no synchronizes-with edge, so
+    // nothing orders x=1 before T2's read (POWER and ARM show it).
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "herd ISA2 family (Alglave, Maranget et al.); [BOSSW11]-style ISA2; herd-C11 ISA2";
+    static constexpr expect expected = expect::pass;
+};
+struct isa2_rel_acq {
+    using shape = isa2_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = isa2<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1,0 forbidden: y=1 synchronizes with T1's read, z=1 with T2's; hb is
+    // transitive, so x=1 happens before T2's read, which by write-read
+    // coherence returns x=1 (no later store to x exists).
+    static constexpr std::array<std::string_view, 1> forbidden{"1,1,0"};
+    static constexpr std::string_view reference = "herd ISA2+rel+acq+acq; [RC11] ISA2 forbidden under RA; [C++20] [intro.races]";
+    static constexpr expect expected = expect::pass;
+};
+struct isa2_sc {
+    using shape = isa2_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = isa2<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,1,0 forbidden: seq_cst accesses are releases and acquires, so the
+    // happens-before chain of ISA2.rel_acq applies.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,1,0"};
+    static constexpr std::string_view reference = "herd ISA2+sc; [C++20] [atomics.order], [intro.races]";
+    static constexpr expect expected = expect::pass;
+};
 
 // ------------------------------------------------------------------ 2+2W
 struct two_plus_two_w_relaxed {
@@ -304,6 +469,142 @@ struct corr_relaxed {
     // 1,0 forbidden at every order, relaxed included: read-read coherence.
     static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
     static constexpr std::string_view reference = "[BOSSW11] CoRR; [C++20] [intro.races] (read-read coherence); herd-C11 CoRR";
+    static constexpr expect expected = expect::pass;
+};
+struct corr_rel_acq {
+    using shape = corr_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = corr<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden: read-read coherence holds at every order.
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (read-read coherence); herd-C11 CoRR+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct corr_sc {
+    using shape = corr_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = corr<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0 forbidden: read-read coherence (and S: the second read follows the
+    // first in S, after the store it read).
+    static constexpr std::array<std::string_view, 1> forbidden{"1,0"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (read-read coherence), [atomics.order]; herd-C11 CoRR+sc";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ CoWW
+struct coww_relaxed {
+    using shape = coww_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = coww<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1 forbidden at every order, relaxed included: x=1 is sequenced before
+    // x=2, so by write-write coherence it precedes x=2 in x's modification
+    // order, and the final value is 2.
+    static constexpr std::array<std::string_view, 1> forbidden{"1"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (write-write coherence); [BOSSW11] CoWW; herd-C11 CoWW";
+    static constexpr expect expected = expect::pass;
+};
+struct coww_release {
+    using shape = coww_shape;
+    static constexpr std::string_view annotation = "release";
+    static constexpr orders ord = ann::rel_acq;  // only stores: all release
+    template <class W> using body = coww<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1 forbidden: write-write coherence holds at every order.
+    static constexpr std::array<std::string_view, 1> forbidden{"1"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (write-write coherence); herd-C11 CoWW+rel";
+    static constexpr expect expected = expect::pass;
+};
+struct coww_sc {
+    using shape = coww_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = coww<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1 forbidden: write-write coherence (S also orders the stores as the
+    // program does).
+    static constexpr std::array<std::string_view, 1> forbidden{"1"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (write-write coherence), [atomics.order]; herd-C11 CoWW+sc";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ CoRW
+struct corw_relaxed {
+    using shape = corw_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = corw<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,2 forbidden at every order, relaxed included: T0's read happens
+    // before its x=1, so by read-write coherence the x=2 it read precedes
+    // x=1 in x's modification order, and the final value is 1.
+    static constexpr std::array<std::string_view, 1> forbidden{"2,2"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (read-write coherence); [BOSSW11] CoRW; herd-C11 CoRW2";
+    static constexpr expect expected = expect::pass;
+};
+struct corw_rel_acq {
+    using shape = corw_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = corw<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,2 forbidden: read-write coherence holds at every order.
+    static constexpr std::array<std::string_view, 1> forbidden{"2,2"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (read-write coherence); herd-C11 CoRW2+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct corw_sc {
+    using shape = corw_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = corw<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,2 forbidden: read-write coherence holds at every order.
+    static constexpr std::array<std::string_view, 1> forbidden{"2,2"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (read-write coherence), [atomics.order]; herd-C11 CoRW2+sc";
+    static constexpr expect expected = expect::pass;
+};
+
+// ------------------------------------------------------------------ CoWR
+struct cowr_relaxed {
+    using shape = cowr_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = cowr<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,1 forbidden at every order, relaxed included: T0's x=1 happens
+    // before its read, so by write-read coherence the read returns x=1 or a
+    // store after it in x's modification order; reading x=2 puts x=2 last,
+    // and the final value is 2.
+    static constexpr std::array<std::string_view, 1> forbidden{"2,1"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (write-read coherence); [BOSSW11] CoWR; herd-C11 CoWR";
+    static constexpr expect expected = expect::pass;
+};
+struct cowr_rel_acq {
+    using shape = cowr_shape;
+    static constexpr std::string_view annotation = "rel_acq";
+    static constexpr orders ord = ann::rel_acq;
+    template <class W> using body = cowr<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,1 forbidden: write-read coherence holds at every order.
+    static constexpr std::array<std::string_view, 1> forbidden{"2,1"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (write-read coherence); herd-C11 CoWR+rel+acq";
+    static constexpr expect expected = expect::pass;
+};
+struct cowr_sc {
+    using shape = cowr_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = cowr<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,1 forbidden: write-read coherence holds at every order.
+    static constexpr std::array<std::string_view, 1> forbidden{"2,1"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (write-read coherence), [atomics.order]; herd-C11 CoWR+sc";
     static constexpr expect expected = expect::pass;
 };
 
@@ -369,6 +670,30 @@ struct s_rel_acq {
     static constexpr std::string_view reference = "[C++20] [intro.races] (write-write coherence); [RC11] S forbidden under RA; herd-C11 S+rel+acq";
     static constexpr expect expected = expect::pass;
 };
+struct s_sc {
+    using shape = s_shape;
+    static constexpr std::string_view annotation = "sc";
+    static constexpr orders ord = ann::seq_cst;
+    template <class W> using body = s_test<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,2 forbidden: seq_cst accesses are releases and acquires, so the
+    // argument of S.rel_acq applies.
+    static constexpr auto forbidden = std::array<std::string_view, 1>{"1,2"};
+    static constexpr std::string_view reference = "[C++20] [intro.races] (write-write coherence), [atomics.order]; herd-C11 S+sc";
+    static constexpr expect expected = expect::pass;
+};
+struct r_relaxed {
+    using shape = r_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = r_test<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 2,0 allowed: no synchronization at all; it is allowed even under
+    // release/acquire (R.rel_acq).
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[RC11] R allowed; herd-C11 R";
+    static constexpr expect expected = expect::pass;
+};
 struct r_rel_acq {
     using shape = r_shape;
     static constexpr std::string_view annotation = "rel_acq";
@@ -391,6 +716,18 @@ struct r_sc {
     // (r0 reads a value older than x=1): a cycle.
     static constexpr auto forbidden = std::array<std::string_view, 1>{"2,0"};
     static constexpr std::string_view reference = "[C++20] [atomics.order]; herd-C11 R+sc";
+    static constexpr expect expected = expect::pass;
+};
+struct rwc_relaxed {
+    using shape = rwc_shape;
+    static constexpr std::string_view annotation = "relaxed";
+    static constexpr orders ord = ann::relaxed;
+    template <class W> using body = rwc<W, ord>;
+    static constexpr origin_kind origin = origin_kind::in_house;
+    // 1,0,0 allowed: no synchronization at all; it is allowed even under
+    // release/acquire (RWC.rel_acq).
+    static constexpr auto forbidden = none;
+    static constexpr std::string_view reference = "[BOSSW11]-style RWC; herd-C11 RWC";
     static constexpr expect expected = expect::pass;
 };
 struct rwc_rel_acq {
@@ -445,15 +782,21 @@ struct mp_relaxed_flag_declared_rel_acq {
     static constexpr expect expected = expect::fail;
 };
 
-using catalogue = type_list<sb_relaxed, sb_rel_acq, sb_sc, sb_fence_sc,                 //
-                            mp_relaxed, mp_rel_acq, mp_sc, mp_fence_rel_acq,             //
-                            lb_relaxed, lb_rel_acq,                                      //
-                            iriw_relaxed, iriw_rel_acq, iriw_sc,                         //
-                            wrc_relaxed, wrc_rel_acq,                                    //
-                            two_plus_two_w_relaxed, two_plus_two_w_release, two_plus_two_w_sc,  //
-                            corr_relaxed,                                                //
-                            sb_sc_store_rlx_load, mp_rel_rlx, mp_rlx_acq,                //
-                            s_relaxed, s_rel_acq, r_rel_acq, r_sc, rwc_rel_acq, rwc_sc,  //
+using catalogue = type_list<sb_relaxed, sb_rel_acq, sb_sc, sb_fence_sc, sb_fence_acq_rel, sb_fence_sc_one_thread,  //
+                            mp_relaxed, mp_rel_acq, mp_sc, mp_fence_rel_acq, mp_fence_sc,                   //
+                            mp_fence_rel_only, mp_fence_acq_only, mp_fence_rel_load_acq, mp_store_rel_fence_acq,  //
+                            lb_relaxed, lb_rel_acq, lb_sc,                                                  //
+                            iriw_relaxed, iriw_rel_acq, iriw_sc,                                            //
+                            wrc_relaxed, wrc_rel_acq, wrc_sc,                                               //
+                            isa2_relaxed, isa2_rel_acq, isa2_sc,                                            //
+                            two_plus_two_w_relaxed, two_plus_two_w_release, two_plus_two_w_sc,              //
+                            corr_relaxed, corr_rel_acq, corr_sc,                                            //
+                            coww_relaxed, coww_release, coww_sc,                                            //
+                            corw_relaxed, corw_rel_acq, corw_sc,                                            //
+                            cowr_relaxed, cowr_rel_acq, cowr_sc,                                            //
+                            sb_sc_store_rlx_load, mp_rel_rlx, mp_rlx_acq,                                   //
+                            s_relaxed, s_rel_acq, s_sc, r_relaxed, r_rel_acq, r_sc,                         //
+                            rwc_relaxed, rwc_rel_acq, rwc_sc,                                               //
                             sb_relaxed_declared_sc, mp_relaxed_flag_declared_rel_acq>;
 
 template <class Entry>

@@ -2,8 +2,9 @@
 //
 // A shape is a tiny concurrent program over shared atomic locations (all
 // initially 0) whose threads write constants and read into per-thread
-// registers; its *outcome* is the tuple of register values (for 2+2W, the
-// final values of the locations). The same `body` is run by
+// registers; its *outcome* is the tuple of register values (for 2+2W, S, R,
+// CoWW, CoRW and CoWR it includes the final value of a location, read after
+// every thread has finished). The same `body` is run by
 //   - the hardware runner (litmus/hardware_runner.hpp) over native_world:
 //     std::atomic on this CPU, many instances, outcome histogram;
 //   - the model runner (litmus/model_runner.cpp) over relacy_world: Relacy's
@@ -24,7 +25,9 @@
 //   fence_w      : a fence placed after a thread's first write, before its
 //                  next access (memory_order_relaxed = no fence);
 //   fence_r      : a fence placed after a thread's first read, before its
-//                  next access (memory_order_relaxed = no fence).
+//                  next access (memory_order_relaxed = no fence);
+//   fenced_threads: the threads that place those fences (bit k = thread k;
+//                  all by default), for the one-sided fence variants.
 #pragma once
 
 #include <array>
@@ -42,11 +45,14 @@ struct orders {
     std::memory_order load = std::memory_order_relaxed;
     std::memory_order fence_w = std::memory_order_relaxed;
     std::memory_order fence_r = std::memory_order_relaxed;
+    unsigned fenced_threads = ~0u;
 };
 
-template <class W>
-inline void maybe_fence(std::memory_order mo) {
-    if (mo != std::memory_order_relaxed) W::fence(mo);
+// The fence `mo` at this point of thread k's part, when the annotation places
+// fences in thread k (memory_order_relaxed = no fence).
+template <class W, orders O>
+inline void maybe_fence(unsigned k, std::memory_order mo) {
+    if (mo != std::memory_order_relaxed && (O.fenced_threads >> k & 1u)) W::fence(mo);
 }
 
 // Register values of one run of a shape, at most four registers.
@@ -118,11 +124,11 @@ struct store_buffering : store_buffering_shape {
     void thread(unsigned k) {
         if (k == 0) {
             x.store(1, O.store);
-            maybe_fence<W>(O.fence_w);
+            maybe_fence<W, O>(k, O.fence_w);
             r0 = y.load(O.load);
         } else {
             y.store(1, O.store);
-            maybe_fence<W>(O.fence_w);
+            maybe_fence<W, O>(k, O.fence_w);
             r1 = x.load(O.load);
         }
     }
@@ -151,11 +157,11 @@ struct message_passing : message_passing_shape {
     void thread(unsigned k) {
         if (k == 0) {
             data.store(1, std::memory_order_relaxed);
-            maybe_fence<W>(O.fence_w);
+            maybe_fence<W, O>(k, O.fence_w);
             flag.store(1, O.store);
         } else {
             r0 = flag.load(O.load);
-            maybe_fence<W>(O.fence_r);
+            maybe_fence<W, O>(k, O.fence_r);
             r1 = data.load(std::memory_order_relaxed);
         }
     }
@@ -184,11 +190,11 @@ struct load_buffering : load_buffering_shape {
     void thread(unsigned k) {
         if (k == 0) {
             r0 = x.load(O.load);
-            maybe_fence<W>(O.fence_r);
+            maybe_fence<W, O>(k, O.fence_r);
             y.store(1, O.store);
         } else {
             r1 = y.load(O.load);
-            maybe_fence<W>(O.fence_r);
+            maybe_fence<W, O>(k, O.fence_r);
             x.store(1, O.store);
         }
     }
@@ -221,12 +227,12 @@ struct iriw : iriw_shape {
             case 1: y.store(1, O.store); break;
             case 2:
                 r0 = x.load(O.load);
-                maybe_fence<W>(O.fence_r);
+                maybe_fence<W, O>(k, O.fence_r);
                 r1 = y.load(O.load);
                 break;
             default:
                 r2 = y.load(O.load);
-                maybe_fence<W>(O.fence_r);
+                maybe_fence<W, O>(k, O.fence_r);
                 r3 = x.load(O.load);
                 break;
         }
@@ -258,12 +264,12 @@ struct wrc : wrc_shape {
             case 0: x.store(1, O.store); break;
             case 1:
                 r0 = x.load(O.load);
-                maybe_fence<W>(O.fence_r);
+                maybe_fence<W, O>(k, O.fence_r);
                 y.store(1, O.store);
                 break;
             default:
                 r1 = y.load(O.load);
-                maybe_fence<W>(O.fence_r);
+                maybe_fence<W, O>(k, O.fence_r);
                 r2 = x.load(O.load);
                 break;
         }
@@ -294,11 +300,11 @@ struct two_plus_two_w : two_plus_two_w_shape {
     void thread(unsigned k) {
         if (k == 0) {
             x.store(1, O.store);
-            maybe_fence<W>(O.fence_w);
+            maybe_fence<W, O>(k, O.fence_w);
             y.store(2, O.store);
         } else {
             y.store(1, O.store);
-            maybe_fence<W>(O.fence_w);
+            maybe_fence<W, O>(k, O.fence_w);
             x.store(2, O.store);
         }
     }
@@ -331,11 +337,143 @@ struct corr : corr_shape {
             x.store(1, O.store);
         } else {
             r0 = x.load(O.load);
-            maybe_fence<W>(O.fence_r);
+            maybe_fence<W, O>(k, O.fence_r);
             r1 = x.load(O.load);
         }
     }
     outcome read() const { return {{r0, r1}, 2}; }
+};
+
+// ---------------------------------------------------------------------------
+// CoWW, write-write coherence. One thread writes x twice. The outcome is the
+// final x. Weak: the first write is last in x's modification order (final
+// x=1).
+struct coww_shape {
+    static constexpr std::string_view name = "CoWW";
+    static constexpr unsigned threads = 1;
+    static constexpr std::array<std::string_view, 1> registers{"x"};
+    static constexpr std::array<std::array<int, 2>, 1> values{{{1, 2}}};
+    static constexpr std::array<std::string_view, 1> weak{"1"};
+    static constexpr std::string_view program = "T0: x=1; x=2 || final x";
+};
+
+template <class W, orders O>
+struct coww : coww_shape {
+    typename W::template atomic<int> x{0};
+
+    void thread(unsigned k) {
+        x.store(1, O.store);
+        maybe_fence<W, O>(k, O.fence_w);
+        x.store(2, O.store);
+    }
+    outcome read() const { return {{x.load(std::memory_order_relaxed)}, 1}; }
+};
+
+// ---------------------------------------------------------------------------
+// CoRW, read-write coherence (herd's CoRW2). T0 reads x then writes x=1; T1
+// writes x=2. The outcome is T0's register and the final x. Weak: T0 read
+// T1's x=2, yet T0's later x=1 precedes x=2 in x's modification order (final
+// x=2). T0 reading its own later x=1 (herd's CoRW1) would be an outcome
+// outside the domain, reported as forbidden as well.
+struct corw_shape {
+    static constexpr std::string_view name = "CoRW";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"r0", "x"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{0, 2}, {1, 2}}};
+    static constexpr std::array<std::string_view, 1> weak{"2,2"};
+    static constexpr std::string_view program = "T0: r0=x; x=1 || T1: x=2 || final x";
+};
+
+template <class W, orders O>
+struct corw : corw_shape {
+    typename W::template atomic<int> x{0};
+    int r0 = -1;
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            r0 = x.load(O.load);
+            maybe_fence<W, O>(k, O.fence_r);
+            x.store(1, O.store);
+        } else {
+            x.store(2, O.store);
+        }
+    }
+    outcome read() const { return {{r0, x.load(std::memory_order_relaxed)}, 2}; }
+};
+
+// ---------------------------------------------------------------------------
+// CoWR, write-read coherence (herd's CoWR). T0 writes x=1 then reads x; T1
+// writes x=2. The outcome is T0's register and the final x. Weak: T0 read
+// T1's x=2, yet x=2 precedes T0's x=1 in x's modification order (final x=1),
+// i.e. T0's read returned a value older than its own write. T0 reading the
+// initial 0 would be outside the domain, reported as forbidden as well.
+struct cowr_shape {
+    static constexpr std::string_view name = "CoWR";
+    static constexpr unsigned threads = 2;
+    static constexpr std::array<std::string_view, 2> registers{"r0", "x"};
+    static constexpr std::array<std::array<int, 2>, 2> values{{{1, 2}, {1, 2}}};
+    static constexpr std::array<std::string_view, 1> weak{"2,1"};
+    static constexpr std::string_view program = "T0: x=1; r0=x || T1: x=2 || final x";
+};
+
+template <class W, orders O>
+struct cowr : cowr_shape {
+    typename W::template atomic<int> x{0};
+    int r0 = -1;
+
+    void thread(unsigned k) {
+        if (k == 0) {
+            x.store(1, O.store);
+            maybe_fence<W, O>(k, O.fence_w);
+            r0 = x.load(O.load);
+        } else {
+            x.store(2, O.store);
+        }
+    }
+    outcome read() const { return {{r0, x.load(std::memory_order_relaxed)}, 2}; }
+};
+
+// ---------------------------------------------------------------------------
+// ISA2. T0 writes x then raises y; T1 sees y and raises z; T2 sees z and reads
+// x. Weak: T2 misses x=1 although a chain of two flags leads to it from T0's
+// write (message passing carried through a third thread).
+struct isa2_shape {
+    static constexpr std::string_view name = "ISA2";
+    static constexpr unsigned threads = 3;
+    static constexpr std::array<std::string_view, 3> registers{"r0", "r1", "r2"};
+    static constexpr std::array<std::array<int, 2>, 3> values{{{0, 1}, {0, 1}, {0, 1}}};
+    static constexpr std::array<std::string_view, 1> weak{"1,1,0"};
+    static constexpr std::string_view program =
+        "T0: x=1; y=1 || T1: r0=y; z=1 || T2: r1=z; r2=x";
+};
+
+template <class W, orders O>
+struct isa2 : isa2_shape {
+    typename W::template atomic<int> x{0};
+    typename W::template atomic<int> y{0};
+    typename W::template atomic<int> z{0};
+    int r0 = -1, r1 = -1, r2 = -1;
+
+    void thread(unsigned k) {
+        switch (k) {
+            case 0:
+                x.store(1, O.store);
+                maybe_fence<W, O>(k, O.fence_w);
+                y.store(1, O.store);
+                break;
+            case 1:
+                r0 = y.load(O.load);
+                maybe_fence<W, O>(k, O.fence_r);
+                z.store(1, O.store);
+                break;
+            default:
+                r1 = z.load(O.load);
+                maybe_fence<W, O>(k, O.fence_r);
+                r2 = x.load(O.load);
+                break;
+        }
+    }
+    outcome read() const { return {{r0, r1, r2}, 3}; }
 };
 
 // ---------------------------------------------------------------------------
@@ -360,11 +498,11 @@ struct s_test : s_shape {
     void thread(unsigned k) {
         if (k == 0) {
             x.store(2, O.store);
-            maybe_fence<W>(O.fence_w);
+            maybe_fence<W, O>(k, O.fence_w);
             y.store(1, O.store);
         } else {
             r0 = y.load(O.load);
-            maybe_fence<W>(O.fence_r);
+            maybe_fence<W, O>(k, O.fence_r);
             x.store(1, O.store);
         }
     }
@@ -393,11 +531,11 @@ struct r_test : r_shape {
     void thread(unsigned k) {
         if (k == 0) {
             x.store(1, O.store);
-            maybe_fence<W>(O.fence_w);
+            maybe_fence<W, O>(k, O.fence_w);
             y.store(1, O.store);
         } else {
             y.store(2, O.store);
-            maybe_fence<W>(O.fence_w);
+            maybe_fence<W, O>(k, O.fence_w);
             r0 = x.load(O.load);
         }
     }
@@ -428,12 +566,12 @@ struct rwc : rwc_shape {
             case 0: x.store(1, O.store); break;
             case 1:
                 r0 = x.load(O.load);
-                maybe_fence<W>(O.fence_r);
+                maybe_fence<W, O>(k, O.fence_r);
                 r1 = y.load(O.load);
                 break;
             default:
                 y.store(1, O.store);
-                maybe_fence<W>(O.fence_w);
+                maybe_fence<W, O>(k, O.fence_w);
                 r2 = x.load(O.load);
                 break;
         }

@@ -98,6 +98,19 @@ class SectionTest(unittest.TestCase):
             self.assertIn("MISMATCH", html)
             self.assertIn("1 mismatch(es)", md)
 
+    def test_single_register_coherence_shape(self):
+        # CoWW's outcome is one final value; its row and chart panel render
+        # like the two-register shapes'.
+        coww = _record("CoWW.relaxed", "CoWW", "in-house", ["2"], ["1"], ["1"], ["2"], {"1": 0, "2": 1000},
+                       "pass", program="T0: x=1; x=2 || final x", registers=["x"], threads=1, cpus=1)
+        self.assertEqual(report_litmus._declared_summary(coww), "weak 1 forbidden")
+        self.assertIn("no weak outcome in 1k runs", report_litmus._weak_summary(coww))
+        with tempfile.TemporaryDirectory() as d:
+            html, md = report_litmus.section([coww], {}, pathlib.Path(d))
+            self.assertIn("CoWW.relaxed", md)
+            self.assertIn("1 tests", md)
+            self.assertIn("0 mismatch(es)", md)
+
     def test_no_records(self):
         with tempfile.TemporaryDirectory() as d:
             html, md = report_litmus.section([], {}, pathlib.Path(d))
