@@ -23,11 +23,15 @@
 //     wake-up leaves a thread waiting forever, which Relacy reports as a
 //     deadlock.
 //
-// Search: Relacy's random scheduler, N executions per scenario (--iterations,
-// default 200000). The full-search scheduler does not terminate in useful time
-// on these scenarios: every retry loop on full/empty multiplies the
-// interleavings. A mutant is found within the first few thousand executions;
-// the correct entries run the whole budget.
+// Search. `attempts` has no retry loop: for SPSC and MPSC entries Relacy's
+// full-search scheduler visits every interleaving and relaxed-memory choice
+// (about 0.2 M and 5 M executions); for bounded MPMC entries, whose operations
+// wait for an in-flight claim, the context-bound scheduler (2 preemptions);
+// for unbounded MPMC entries (CAS retry loops, hazard-pointer records) the
+// random scheduler. The other scenarios retry on full/empty, so they run N
+// random-scheduler executions each (--iterations, default 200000). A mutant
+// is found within the first few thousand executions; correct entries run the
+// whole budget.
 //
 // An entry passes when every scenario passes; the first failing scenario's
 // Relacy report (the execution history, naming the queue's own source lines)
@@ -108,6 +112,47 @@ struct exchange : rl::test_suite<exchange<Entry, P, C, K>, P + C> {
             for (unsigned k = 0; k < K; ++k) RL_ASSERT(seen[p][k] == 1);  // exactly once
         item v = 0;
         RL_ASSERT(!q->try_pop(v));  // nothing left, nothing invented
+        q.close();
+    }
+};
+
+// Single attempts, no retry loops, so the full-search scheduler can visit
+// every interleaving and every relaxed-memory choice Relacy models: each
+// producer tries K pushes once, each consumer tries J pops once; then the
+// remainder is drained. Exactly-once over the successful pushes, FIFO per
+// producer per consumer.
+template <class Entry, unsigned P, unsigned C, unsigned K, unsigned J>
+struct attempts : rl::test_suite<attempts<Entry, P, C, K, J>, P + C> {
+    using Q = typename Entry::template type<W>;
+
+    queue_under_test<Q> q;
+    bool pushed[P][K] = {};
+    unsigned seen[P][K] = {};
+
+    void before() { q.open(2); }
+
+    void thread(unsigned index) {
+        if (index < P) {
+            for (unsigned k = 0; k < K; ++k) pushed[index][k] = q->try_push(tag(index, k));
+            return;
+        }
+        unsigned next_expected[P] = {};
+        for (unsigned j = 0; j < J; ++j) {
+            item v = 0;
+            if (!q->try_pop(v)) continue;
+            const unsigned p = producer_of(v), k = index_of(v);
+            RL_ASSERT(p < P && k < K);
+            RL_ASSERT(k >= next_expected[p]);  // FIFO per producer
+            next_expected[p] = k + 1;
+            ++seen[p][k];
+        }
+    }
+
+    void after() {
+        item v = 0;
+        while (q->try_pop(v)) ++seen[producer_of(v)][index_of(v)];
+        for (unsigned p = 0; p < P; ++p)
+            for (unsigned k = 0; k < K; ++k) RL_ASSERT(seen[p][k] == (pushed[p][k] ? 1u : 0u));
         q.close();
     }
 };
@@ -280,7 +325,7 @@ void run(scenario_outcome& total, const char* name, const model_budget& b) {
     if (!o.passed) {
         total.passed = false;
         total.scenario = name;
-        total.search = b.full ? "full" : "random";
+        total.search = b.full ? "full" : b.context_bound_search ? "context-bound" : "random";
         total.result = o.result;
         total.trace = trimmed_trace(o.trace);
     }
@@ -296,8 +341,22 @@ record check_entry(unsigned long iterations) {
     model_budget random;
     random.iterations = iterations;
 
+    model_budget full;
+    full.full = true;
+    model_budget bounded;
+    bounded.context_bound_search = true;
+    bounded.context_bound = 2;
+
     const auto start = std::chrono::steady_clock::now();
     scenario_outcome o;
+    if constexpr (t.producers == multiplicity::single)
+        run<attempts<Entry, 1, 1, 3, 3>>(o, "attempts 1P1C x3", full);
+    else if constexpr (t.consumers == multiplicity::single)
+        run<attempts<Entry, 2, 1, 1, 2>>(o, "attempts 2P1C x1", full);
+    else if constexpr (t.bounded)
+        run<attempts<Entry, 1, 1, 3, 3>>(o, "attempts 1P1C x3", bounded);
+    else
+        run<attempts<Entry, 1, 1, 3, 3>>(o, "attempts 1P1C x3", random);
     if constexpr (t.producers == multiplicity::single) {
         run<exchange<Entry, 1, 1, 3>>(o, "exchange 1P1C x3", random);
     } else if constexpr (t.consumers == multiplicity::single) {

@@ -55,8 +55,8 @@ struct spsc_ring_entry {
     static constexpr bool world_swappable = true;
     static constexpr queue_traits traits = spsc_bounded;
     // All pass: the correct ring. linearizable (points named in spsc_ring.hpp);
-    // model: exactly-once, order and cell races over the 1P1C scenario at
-    // capacity 2 (wrap-around, full and empty).
+    // model: exactly-once, order and cell races at capacity 2 (wrap-around,
+    // full and empty), exhaustively for single attempts (full search).
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .bench = expect::pass, .linearizability = expect::pass};
@@ -308,8 +308,9 @@ struct michael_scott_queue_relaxed_link {
     static constexpr queue_traits traits = mpmc_unbounded;
     // The link CAS (E2) relaxed: the payload is ordered before a consumer only
     // when the consumer learned of the node through the producer's own tail
-    // swing (E3, release); when another thread helped the tail forward, the
-    // consumer's read of the payload is unordered. model fail (Relacy finds
+    // swing (E3); when a thread other than the producer (another producer,
+    // or the consumer itself) helped the tail forward, the consumer's read of
+    // the payload is unordered. model fail (Relacy finds
     // the helping interleaving). tsan n/a: the race needs that helping path
     // under the stress run, which happens by chance. Native checks pass (the
     // CAS is a locked instruction on x86 whatever its order).
