@@ -128,13 +128,22 @@ private:
                 << json_escape(r.implementation) << "\",\"origin\":\"" << json_escape(r.origin)
                 << "\",\"check\":\"" << json_escape(r.check) << "\",\"verdict\":\"" << to_string(r.got)
                 << "\",\"expected\":\"" << to_string(r.expected) << "\",\"detail\":\""
-                << json_escape(r.detail) << "\",\"trace\":\"" << json_escape(r.trace.substr(0, 65536))
+                << json_escape(r.detail) << "\",\"trace\":\"" << json_escape(clip(r.trace))
                 << "\"";
             for (const auto& [k, v] : r.extra) out << ",\"" << json_escape(k) << "\":" << v;
             out << "}\n";
             if (!out) std::fprintf(stderr, "gauntlet: cannot write %s\n", (results_dir() / file).c_str());
         }
         records_.clear();
+    }
+
+    // Traces over 64 KiB keep their head (what failed) and their tail (a
+    // model trace's failing step is its last line).
+    static std::string clip(const std::string& t) {
+        constexpr std::size_t head = 16 * 1024, tail = 48 * 1024;
+        if (t.size() <= head + tail) return t;
+        return t.substr(0, head) + "\n[... " + std::to_string(t.size() - head - tail) + " bytes elided ...]\n" +
+               t.substr(t.size() - tail);
     }
 
     std::string check_;

@@ -73,6 +73,8 @@ def cell_class(rec):
     """CSS class of a verdict-matrix cell."""
     if not matches(rec):
         return "mismatch"
+    if rec.get("expected") == "n/a":
+        return "unheld"  # reported, but the catalogue holds the entry to nothing here
     return "finding" if rec["verdict"] == "fail" else "pass"
 
 
@@ -101,9 +103,12 @@ def verdict_matrix(records):
             label = r["verdict"] + ("" if r["expected"] in ("n/a", r["verdict"]) else f" (expected {r['expected']})")
             if cell_class(r) == "finding":
                 label = "finding"
+            elif cell_class(r) == "unheld":
+                label = f"{r['verdict']} (not held)"
             link = f'<a href="#{anchor(r)}">{html.escape(label)}</a>' if r.get("trace") else html.escape(label)
             out.append(f'<td class="{cell_class(r)}" title="{html.escape(r.get("detail", ""))}">{link}</td>')
-            cells.append({"pass": "pass", "finding": "**finding**", "mismatch": f"**MISMATCH** ({label})"}[cell_class(r)])
+            cells.append({"pass": "pass", "finding": "**finding**", "unheld": label,
+                          "mismatch": f"**MISMATCH** ({label})"}[cell_class(r)])
         out.append("</tr>")
         md.append(f"| {comp} | {impl} | {origin} | " + " | ".join(cells) + " |")
     out.append("</table>")
@@ -125,11 +130,17 @@ def kill_matrix(records):
         cells, mcells = [], []
         for c in checks:
             r = by_check.get(c)
-            state = "-" if r is None else ("caught" if r["verdict"] == "fail" else "survived")
-            cls = {"caught": "finding", "survived": "na", "-": "na"}[state]
+            if r is None:
+                state = "-"
+            elif r["verdict"] == "fail":
+                state = "caught" if r.get("expected") == "fail" else "caught (not held)"
+            else:
+                state = "survived"
+            cls = {"caught": "finding", "caught (not held)": "unheld", "survived": "na", "-": "na"}[state]
             cells.append(f'<td class="{cls}">{state}</td>')
             mcells.append(state)
-        caught = any(r["verdict"] == "fail" for r in by_check.values())
+        # caught: by a check whose catalogue expectation holds it to failing
+        caught = any(r["verdict"] == "fail" and r.get("expected") == "fail" for r in by_check.values())
         out.append(f"<tr><td>{html.escape(comp)}/{html.escape(impl)}</td>" + "".join(cells)
                    + f'<td class="{"pass" if caught else "mismatch"}">{"yes" if caught else "SURVIVED ALL"}</td></tr>')
         md.append(f"| {comp}/{impl} | " + " | ".join(mcells) + f" | {'yes' if caught else '**survived all**'} |")
@@ -175,6 +186,7 @@ table.matrix{border-collapse:collapse;font-size:13px}
 table.matrix td,table.matrix th{border:1px solid #ccc;padding:3px 8px}
 td.pass{background:#dff0d8} td.finding{background:#fcf8e3;font-weight:bold}
 td.mismatch{background:#f2dede;font-weight:bold} td.na{color:#999}
+td.unheld{background:#eee;color:#555;font-style:italic}
 pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:400px;font-size:12px}
 figure{display:inline-block;margin:8px}
 """
@@ -217,7 +229,7 @@ def build(records, bench, out):
 <h1>gauntlet report</h1>
 <p><b>{html.escape(status)}</b>: {len(records)} verdicts, {len(findings)} findings (expected failures of seeds and mutants).</p>
 <h2>Verdict matrix</h2>
-<p>Green: pass as expected. Yellow: a finding, the check fails as the catalogue expects (click for the trace or counterexample). Red: a verdict that differs from its expectation.</p>
+<p>Green: pass as expected. Yellow: a finding, the check fails as the catalogue expects (click for the trace or counterexample). Red: a verdict that differs from its expectation. Grey "(not held)": the check ran but the entry's catalogue expectation is n/a there (a verdict that depends on the schedule, or a promise the entry does not make; its comment says which).</p>
 {matrix_html}
 <h2>Mutant kill matrix</h2>
 {kill_html or '<p>no mutants</p>'}

@@ -11,7 +11,6 @@ renders:
 * the ratio table the queue issue asks for: in-house spsc_ring against Boost
   spsc_queue, in-house vyukov_mpmc_queue against atomic_queue and against
   moodycamel ConcurrentQueue, 1P1C throughput; a ratio >= 1.0 is "met";
-* the kill matrix of the queue mutants: mutant x check, caught or survived.
 
 Benchmark names (bench/queues/bench_queues.cpp):
   queue_throughput/<contract>/<entry>/<P>P<C>C   items_per_second
@@ -32,8 +31,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 BENCH_STEM = "bench_queues"
-# Checks of the kill matrix; bench is left out: mutants are not timed.
-CHECKS = ["property", "linearizability", "model", "stress", "tsan"]
 
 # (label, in-house entry, peer entry, shape) — the issue's performance bar.
 RATIOS = [
@@ -83,24 +80,6 @@ def ratio_rows(throughput: dict) -> list[dict]:
                      "ours_items_per_s": a, "theirs_items_per_s": b, "ratio": ratio,
                      "met": ratio is not None and ratio >= 1.0})
     return rows
-
-
-def kill_rows(records: list[dict]) -> tuple[list[str], list[dict]]:
-    """(checks present, rows): one row per queue mutant with its verdict per
-    check ("caught" when the check failed, "survived" when it passed, "-"
-    when not run) and whether any check caught it."""
-    mutants: dict = {}
-    for r in records:
-        if r.get("origin") == "mutant" and str(r.get("component", "")).startswith("queue."):
-            mutants.setdefault((r["component"], r["implementation"]), {})[r["check"]] = r
-    checks = [c for c in CHECKS if any(c in m for m in mutants.values())]
-    rows = []
-    for (component, impl), by_check in sorted(mutants.items()):
-        states = {c: ("-" if c not in by_check else "caught" if by_check[c]["verdict"] == "fail" else "survived")
-                  for c in checks}
-        rows.append({"component": component, "mutant": impl, "states": states,
-                     "caught": any(s == "caught" for s in states.values())})
-    return checks, rows
 
 
 def _fmt_rate(x: float | None) -> str:
@@ -174,7 +153,7 @@ def section(records: list[dict], bench: dict[str, dict], assets: pathlib.Path) -
             name = f"queues-{contract}-throughput.png"
             plot_throughput(contract, throughput[contract], assets / name)
             out.append(f'<figure><img src="assets/{name}" alt="throughput {html.escape(contract)}">'
-                       "<figcaption>items/s, 1 &lt;&lt; 16 items per iteration, producers on CPU 0, "
+                       "<figcaption>items/s, 1 &lt;&lt; 20 items per iteration, producers on CPU 0, "
                        "consumers on CPU 1</figcaption></figure>")
         if contract in latency:
             name = f"queues-{contract}-latency.png"
@@ -216,24 +195,5 @@ def section(records: list[dict], bench: dict[str, dict], assets: pathlib.Path) -
     out.append("</table>")
     md.append("")
 
-    checks, kills = kill_rows(records)
-    out.append("<h3>Queue mutants: kill matrix</h3>")
-    md += ["### Queue mutants: kill matrix", ""]
-    if not kills:
-        out.append("<p>no queue mutant records</p>")
-        md.append("no queue mutant records")
-    else:
-        out.append('<table class="matrix"><tr><th>mutant</th>' + "".join(f"<th>{c}</th>" for c in checks)
-                   + "<th>caught?</th></tr>")
-        md += ["| mutant | " + " | ".join(checks) + " | caught? |", "|---|" + "---|" * (len(checks) + 1)]
-        for k in kills:
-            cells = "".join(f'<td class="{"finding" if k["states"][c] == "caught" else "na"}">{k["states"][c]}</td>'
-                            for c in checks)
-            out.append(f"<tr><td>{html.escape(k['component'])}/{html.escape(k['mutant'])}</td>{cells}"
-                       f'<td class="{"pass" if k["caught"] else "mismatch"}">'
-                       f'{"yes" if k["caught"] else "SURVIVED ALL"}</td></tr>')
-            md.append(f"| {k['component']}/{k['mutant']} | " + " | ".join(k["states"][c] for c in checks)
-                      + f" | {'yes' if k['caught'] else '**survived all**'} |")
-        out.append("</table>")
     md.append("")
     return "\n".join(out), "\n".join(md)

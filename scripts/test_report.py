@@ -37,6 +37,14 @@ class ReportTest(unittest.TestCase):
         self.assertIn("SURVIVED ALL", html)
         self.assertIn("survived all", md)
 
+    def test_unheld_failure_is_neither_finding_nor_kill(self):
+        records = [rec("m", "tsan", "fail", "n/a", "mutant", "T")]
+        html, _ = report.kill_matrix(records)
+        self.assertIn("caught (not held)", html)
+        self.assertIn("SURVIVED ALL", html)
+        matrix, _ = report.verdict_matrix(records)
+        self.assertIn('class="unheld"', matrix)
+
     def test_main_without_records_fails(self):
         with tempfile.TemporaryDirectory() as d:
             self.assertEqual(report.main([d, "--out", str(pathlib.Path(d) / "out")]), 1)

@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "bench/pin_cpu.hpp"
+#include "bench/pin.hpp"
 #include "primitives/lifecycle/catalogue.hpp"
 #include "primitives/native_world.hpp"
 
@@ -32,7 +32,7 @@ void enter_exit(benchmark::State& state) {
         shared = std::make_unique<L>(close_hook{});
         shared->start();
     }
-    pin_to_cpu(static_cast<unsigned>(state.thread_index()));
+    pin_current_thread(static_cast<unsigned>(state.thread_index()));
     for (auto _ : state) {
         // (the service is created before any thread leaves the first
         // iteration: Google Benchmark starts timing on a barrier)
@@ -47,7 +47,7 @@ void enter_exit(benchmark::State& state) {
 
 template <class L>
 void drain_to_closed(benchmark::State& state) {
-    pin_to_cpu(0);
+    pin_current_thread(0);
     for (auto _ : state) {
         state.PauseTiming();
         auto life = std::make_unique<L>(close_hook{});
