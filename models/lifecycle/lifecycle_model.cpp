@@ -18,6 +18,7 @@
 #include <string>
 
 #include "models/model_check.hpp"
+#include "primitives/command_line.hpp"
 #include "primitives/lifecycle/catalogue.hpp"
 
 namespace {
@@ -101,22 +102,12 @@ record check_entry(bool full_two_workers) {
 
 int main(int argc, char** argv) {
     bool full = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--help" || a == "-h") {
-            std::puts("usage: lifecycle_model [--full]\n"
-                      "Model-checks every lifecycle entry with Relacy: every schedule with at most\n"
-                      "2 preemptions of the 1-worker scenario, then 300000 random executions of\n"
-                      "the 2-worker one\n"
-                      "(--full: exhaustive there too; hours). Results go to $GAUNTLET_RESULTS_DIR.");
-            return 0;
-        } else if (a == "--full") {
-            full = true;
-        } else {
-            std::fprintf(stderr, "lifecycle_model: unknown argument '%s' (try --help)\n", argv[i]);
-            return 2;
-        }
-    }
+    command_line cl("lifecycle_model",
+                    "Model-checks every lifecycle entry with Relacy: every schedule with at most 2\n"
+                    "preemptions of the 1-worker scenario, then 300000 random executions of the\n"
+                    "2-worker one. Results go to $GAUNTLET_RESULTS_DIR.");
+    cl.flag("--full", "exhaustive search of the 2-worker scenario too (hours)", full);
+    if (const int status = cl.parse(argc, argv); status >= 0) return status;
     verdict_log log("model");
     for_each_entry(lifecycle_catalogue{}, [&]<class E>() {
         if constexpr (E::world_swappable)

@@ -45,6 +45,7 @@
 #include <string>
 
 #include "models/model_check.hpp"
+#include "primitives/command_line.hpp"
 #include "primitives/queues/contract.hpp"
 #include "primitives/queues/inhouse_catalogue.hpp"
 
@@ -389,23 +390,12 @@ record check_entry(unsigned long iterations) {
 int main(int argc, char** argv) {
     unsigned long iterations = 200000;
     std::string only;  // run one entry
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--help" || a == "-h") {
-            std::puts("usage: queue_model [--iterations N] [--only ENTRY]\n"
-                      "Model-checks every world-swappable in-house queue entry with Relacy:\n"
-                      "N random-scheduler executions per scenario (default 200000), --only:\n"
-                      "one entry by name. Results go to $GAUNTLET_RESULTS_DIR.");
-            return 0;
-        } else if (a == "--only" && i + 1 < argc) {
-            only = argv[++i];
-        } else if (a == "--iterations" && i + 1 < argc) {
-            iterations = std::stoul(argv[++i]);
-        } else {
-            std::fprintf(stderr, "queue_model: unknown argument '%s' (try --help)\n", argv[i]);
-            return 2;
-        }
-    }
+    command_line cl("queue_model",
+                    "Model-checks every world-swappable in-house queue entry with Relacy.\n"
+                    "Results go to $GAUNTLET_RESULTS_DIR.");
+    cl.option("--iterations", "N", "random-scheduler executions per scenario (default 200000)", iterations)
+        .option("--only", "ENTRY", "only this entry", only);
+    if (const int status = cl.parse(argc, argv); status >= 0) return status;
     verdict_log log("model");
     for_each_entry(inhouse_queue_catalogue{}, [&]<class E>() {
         if constexpr (E::world_swappable)

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "primitives/command_line.hpp"
 #include "primitives/lifecycle/catalogue.hpp"
 #include "primitives/native_world.hpp"
 
@@ -133,17 +134,10 @@ record check_entry() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--help" || a == "-h") {
-            std::puts("usage: lifecycle_property\n"
-                      "Checks every lifecycle catalogue entry against the sequential reference model.\n"
-                      "Replay with RC_PARAMS=\"seed=N\"; results go to $GAUNTLET_RESULTS_DIR.");
-            return 0;
-        }
-        std::fprintf(stderr, "lifecycle_property: unknown argument '%s' (try --help)\n", argv[i]);
-        return 2;
-    }
+    command_line cl("lifecycle_property",
+                    "Checks every lifecycle catalogue entry against the sequential reference model.\n"
+                    "Replay with RC_PARAMS=\"seed=N\"; results go to $GAUNTLET_RESULTS_DIR.");
+    if (const int status = cl.parse(argc, argv); status >= 0) return status;
     verdict_log log("property");
     for_each_entry(lifecycle_catalogue{}, [&]<class E>() { log.add(check_entry<E>()); });
     return log.exit_status();

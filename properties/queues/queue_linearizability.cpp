@@ -20,6 +20,7 @@
 
 #include "history_recorder.hpp"
 #include "linearizability_checker.hpp"
+#include "primitives/command_line.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/queues/catalogue.hpp"
 
@@ -31,15 +32,6 @@ namespace lin = gauntlet::linearizability;
 // rounds it up to 64 and is checked against that bound).
 constexpr std::size_t requested_capacity = 2;
 
-void usage() {
-    std::puts(
-        "queue_linearizability [--seed N] [--scenarios N] [--entry NAME] [--help]\n"
-        "  Records small concurrent histories of every catalogue queue on real threads and\n"
-        "  checks them for linearizability (Wing-Gong-Lowe) or per-producer FIFO.\n"
-        "  --seed N       scenario seed (default: from the clock, printed)\n"
-        "  --scenarios N  histories per entry (default 3000)\n"
-        "  --entry NAME   only this catalogue entry");
-}
 
 }  // namespace
 
@@ -48,21 +40,14 @@ int main(int argc, char** argv) {
         std::chrono::steady_clock::now().time_since_epoch().count());
     std::size_t scenarios = 3000;
     std::string only;
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--seed") && i + 1 < argc) {
-            seed = std::stoull(argv[++i]);
-        } else if (!std::strcmp(argv[i], "--scenarios") && i + 1 < argc) {
-            scenarios = std::stoull(argv[++i]);
-        } else if (!std::strcmp(argv[i], "--entry") && i + 1 < argc) {
-            only = argv[++i];
-        } else if (!std::strcmp(argv[i], "--help")) {
-            usage();
-            return 0;
-        } else {
-            usage();
-            return 2;
-        }
-    }
+    gauntlet::command_line cl(
+        "queue_linearizability",
+        "Records small concurrent histories of every catalogue queue on real threads and\n"
+        "checks them for linearizability (Wing-Gong-Lowe) or per-producer FIFO.");
+    cl.option("--seed", "N", "scenario seed (default: from the clock, printed)", seed)
+        .option("--scenarios", "N", "histories per entry (default 3000)", scenarios)
+        .option("--entry", "NAME", "only this catalogue entry", only);
+    if (const int status = cl.parse(argc, argv); status >= 0) return status;
     std::printf("queue_linearizability: --seed %llu --scenarios %zu\n",
                 static_cast<unsigned long long>(seed), scenarios);
 

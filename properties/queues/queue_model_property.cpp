@@ -12,33 +12,23 @@
 #include <string>
 
 #include "primitives/native_world.hpp"
+#include "primitives/command_line.hpp"
 #include "primitives/queues/catalogue.hpp"
 #include "queue_model_check.hpp"
 
 namespace {
 
-void usage() {
-    std::puts(
-        "queue_model_property [--entry NAME] [--help]\n"
-        "  Model-based RapidCheck property of every catalogue queue against std::deque.\n"
-        "  Seed and sizes through RC_PARAMS (default \"seed=20240611 max_success=150\").");
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string only;
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--entry") && i + 1 < argc) {
-            only = argv[++i];
-        } else if (!std::strcmp(argv[i], "--help")) {
-            usage();
-            return 0;
-        } else {
-            usage();
-            return 2;
-        }
-    }
+    gauntlet::command_line cl(
+        "queue_model_property",
+        "Model-based RapidCheck property of every catalogue queue against std::deque.\n"
+        "Seed and sizes through RC_PARAMS (default \"seed=20240611 max_success=150\").");
+    cl.option("--entry", "NAME", "only this catalogue entry", only);
+    if (const int status = cl.parse(argc, argv); status >= 0) return status;
     setenv("RC_PARAMS", "seed=20240611 max_success=150", 0);
     const std::string params = std::getenv("RC_PARAMS");
 

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "primitives/command_line.hpp"
 #include "primitives/lifecycle/catalogue.hpp"
 #include "primitives/native_world.hpp"
 #include "stress/isolate.hpp"
@@ -132,58 +133,33 @@ int run_rounds(const options& opt, const char* name) {
     return 0;
 }
 
-void usage() {
-    std::puts("usage: lifecycle_stress [--seed N] [--rounds N] [--entry NAME] [--list]\n"
-              "Real-thread stress of every lifecycle catalogue entry, each in its own child process.\n"
-              "  --seed N     base seed (default: from the clock, printed)\n"
-              "  --rounds N   rounds per entry (default 1500; 300 under ThreadSanitizer)\n"
-              "  --seconds S  time budget per entry (default 4)\n"
-              "  --entry NAME only this entry\n"
-              "  --list       list the entries\n"
-              "Results go to $GAUNTLET_RESULTS_DIR.");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
     options opt;
     if (under_tsan()) opt.rounds = 300;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&](const char* flag) -> std::string {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "lifecycle_stress: %s needs a value\n", flag);
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        try {
-            if (a == "--help" || a == "-h") {
-                usage();
-                return 0;
-            } else if (a == "--list") {
-                for_each_entry(lifecycle_catalogue{}, []<class E>() { std::printf("%s\n", E::name.data()); });
-                return 0;
-            } else if (a == "--seed") {
-                opt.seed = std::stoull(value("--seed"));
-                opt.seed_given = true;
-            } else if (a == "--rounds") {
-                opt.rounds = std::stoi(value("--rounds"));
-                if (opt.rounds <= 0) throw std::invalid_argument("rounds");
-            } else if (a == "--seconds") {
-                opt.seconds = std::stod(value("--seconds"));
-                if (!(opt.seconds > 0)) throw std::invalid_argument("seconds");
-            } else if (a == "--entry") {
-                opt.entry = value("--entry");
-            } else {
-                std::fprintf(stderr, "lifecycle_stress: unknown argument '%s' (try --help)\n", a.c_str());
-                return 2;
-            }
-        } catch (const std::exception&) {
-            std::fprintf(stderr, "lifecycle_stress: bad value for %s\n", a.c_str());
-            return 2;
-        }
+    bool list = false;
+    command_line cl("lifecycle_stress",
+                    "Real-thread stress of every lifecycle catalogue entry, each in its own child process.\n"
+                    "Results go to $GAUNTLET_RESULTS_DIR; a failure prints the command that replays it.");
+    cl.option("--seed", "N", "base seed (default: from the clock, printed)", opt.seed)
+        .option("--rounds", "N", "rounds per entry (default 1500; 300 under ThreadSanitizer)", opt.rounds)
+        .option("--seconds", "S", "time budget per entry (default 4)", opt.seconds)
+        .option("--entry", "NAME", "only this entry", opt.entry)
+        .flag("--list", "list the entries and exit", list);
+    if (const int status = cl.parse(argc, argv); status >= 0) return status;
+    if (opt.rounds <= 0) return cl.error("--rounds must be positive");
+    if (!(opt.seconds > 0)) return cl.error("--seconds must be positive");
+    bool known = opt.entry.empty();
+    for_each_entry(lifecycle_catalogue{}, [&]<class E>() { known = known || opt.entry == E::name; });
+    if (!known) return cl.error("no entry named '" + opt.entry + "' (see --list)");
+    if (list) {
+        for_each_entry(lifecycle_catalogue{}, []<class E>() { std::printf("%s\n", E::name.data()); });
+        return 0;
     }
+    opt.seed_given = false;
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]).starts_with("--seed")) opt.seed_given = true;
     if (!opt.seed_given)
         opt.seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     std::printf("lifecycle_stress: seed %llu, %d rounds per entry%s\n", static_cast<unsigned long long>(opt.seed),
@@ -191,10 +167,8 @@ int main(int argc, char** argv) {
 
     const bool tsan = under_tsan();
     verdict_log log(tsan ? "tsan" : "stress");
-    bool matched_entry = opt.entry.empty();
     for_each_entry(lifecycle_catalogue{}, [&]<class E>() {
         if (!opt.entry.empty() && opt.entry != E::name) return;
-        matched_entry = true;
         using L = typename E::template type<native_world>;
         const auto o = run_isolated([&] { return run_rounds<L>(opt, E::name.data()); }, tsan ? 120.0 : 60.0);
         record r = record_for<E>(lifecycle_component);
@@ -213,9 +187,5 @@ int main(int argc, char** argv) {
         r.extra["seconds"] = std::to_string(o.seconds);
         log.add(std::move(r));
     });
-    if (!matched_entry) {
-        std::fprintf(stderr, "lifecycle_stress: no entry named '%s' (try --list)\n", opt.entry.c_str());
-        return 2;
-    }
     return log.exit_status();
 }

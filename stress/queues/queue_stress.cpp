@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "primitives/command_line.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/queues/catalogue.hpp"
 #include "stress/isolate.hpp"
@@ -146,15 +147,6 @@ std::string stress_round(const gauntlet::queue_traits& traits, std::size_t capac
     return {};
 }
 
-void usage() {
-    std::puts(
-        "queue_stress [--seed N] [--entry NAME] [--items N] [--rounds N] [--help]\n"
-        "  Real-thread stress of every catalogue queue, each entry in a forked child.\n"
-        "  --seed N    seed for capacities (default: from the clock, printed)\n"
-        "  --entry N   only this catalogue entry\n"
-        "  --items N   items per producer per round (default 200000, 6000 under TSan)\n"
-        "  --rounds N  rounds per entry (default 2, 6 under TSan)");
-}
 
 }  // namespace
 
@@ -165,23 +157,14 @@ int main(int argc, char** argv) {
     const bool tsan = gauntlet::under_tsan();
     std::uint64_t items = tsan ? 6000 : 200000;
     int rounds = tsan ? 6 : 2;
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--seed") && i + 1 < argc) {
-            seed = std::stoull(argv[++i]);
-        } else if (!std::strcmp(argv[i], "--entry") && i + 1 < argc) {
-            only = argv[++i];
-        } else if (!std::strcmp(argv[i], "--items") && i + 1 < argc) {
-            items = std::stoull(argv[++i]);
-        } else if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc) {
-            rounds = std::stoi(argv[++i]);
-        } else if (!std::strcmp(argv[i], "--help")) {
-            usage();
-            return 0;
-        } else {
-            usage();
-            return 2;
-        }
-    }
+    gauntlet::command_line cl("queue_stress",
+                              "Real-thread stress of every catalogue queue, each entry in a forked child.");
+    cl.option("--seed", "N", "seed for capacities (default: from the clock, printed)", seed)
+        .option("--entry", "NAME", "only this catalogue entry", only)
+        .option("--items", "N", "items per producer per round (default 200000, 6000 under TSan)", items)
+        .option("--rounds", "N", "rounds per entry (default 2, 6 under TSan)", rounds);
+    if (const int status = cl.parse(argc, argv); status >= 0) return status;
+    if (rounds <= 0 || items == 0) return cl.error("--rounds and --items must be positive");
     std::printf("queue_stress: --seed %llu --items %llu --rounds %d%s\n", static_cast<unsigned long long>(seed),
                 static_cast<unsigned long long>(items), rounds, tsan ? " (ThreadSanitizer)" : "");
     std::fflush(stdout);
