@@ -7,16 +7,9 @@
 // seq_cst). Relacy does not produce every outcome the C++ model allows: each
 // store goes to the end of its location's modification order at the moment it
 // executes, and a load never reads a store that has not executed yet, so load
-// buffering (LB) and 2+2W are out of its reach. The caller reports such gaps
+// buffering (LB), 2+2W and S are out of its reach. The caller reports such gaps
 // as "limitation", never as a pass or fail.
 #include "primitives/relacy_world.hpp"  // first: see relacy_world.hpp
-
-// The catalogue pulls in verdict.hpp (<fstream>, <filesystem>), whose
-// templates use errno, which Relacy #defines and relacy_world.hpp #undefs.
-// Restore glibc's definition when the world header has not done it.
-#ifndef errno
-#define errno (*__errno_location())
-#endif
 
 #include <chrono>
 #include <set>
