@@ -65,11 +65,9 @@ struct mutex_lifecycle_entry {
 };
 
 // Mutant: exit()'s fetch_sub weakened from release to relaxed.
-struct mutant_packed_relaxed_exit_entry {
+struct mutant_packed_relaxed_exit_entry : packed_lifecycle_entry {  // shares lock_free, world_swappable
     static constexpr std::string_view name = "mutant_packed_relaxed_exit";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = true;
-    static constexpr bool world_swappable = true;
     template <class W>
     using type = packed_lifecycle_impl<W, std::memory_order_relaxed>;
     static constexpr expectations expected{
@@ -88,11 +86,9 @@ struct mutant_packed_relaxed_exit_entry {
 };
 
 // Mutant: try_enter also admits while DRAINING (a state test too wide).
-struct mutant_packed_admit_while_draining_entry {
+struct mutant_packed_admit_while_draining_entry : packed_lifecycle_entry {  // shares lock_free, world_swappable
     static constexpr std::string_view name = "mutant_packed_admit_while_draining";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = true;
-    static constexpr bool world_swappable = true;
     template <class W>
     using type = packed_lifecycle_impl<W, std::memory_order_release, true>;
     // Admission after DRAINING is visible in a single thread: every

@@ -65,14 +65,11 @@ struct spsc_ring_entry {
 struct spsc_ring_relaxed_tail_store_orders : spsc_ring_orders {
     static constexpr std::memory_order store_tail = std::memory_order_relaxed;  // B weakened
 };
-struct spsc_ring_relaxed_tail_store {
+struct spsc_ring_relaxed_tail_store : spsc_ring_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "spsc_ring.relaxed_tail_store";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = true;
     template <class W>
     using type = spsc_ring<W, std::uint64_t, spsc_ring_relaxed_tail_store_orders>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = spsc_bounded;
     // The producer publishes tail (B) relaxed: the cell write no longer
     // happens before the consumer's read. model fail: Relacy reports the data
     // race on the cell. tsan fail: the same race on the plain cell. property
@@ -86,14 +83,11 @@ struct spsc_ring_relaxed_tail_store {
 struct spsc_ring_relaxed_tail_load_orders : spsc_ring_orders {
     static constexpr std::memory_order load_tail = std::memory_order_relaxed;  // C weakened
 };
-struct spsc_ring_relaxed_tail_load {
+struct spsc_ring_relaxed_tail_load : spsc_ring_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "spsc_ring.relaxed_tail_load";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = true;
     template <class W>
     using type = spsc_ring<W, std::uint64_t, spsc_ring_relaxed_tail_load_orders>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = spsc_bounded;
     // The consumer reloads tail (C) relaxed: it may read a cell before the
     // producer's write to it is visible. model fail (data race on the cell),
     // tsan fail (same race); property, stress, linearizability pass (x86
@@ -106,14 +100,11 @@ struct spsc_ring_relaxed_tail_load {
 struct spsc_ring_relaxed_head_store_orders : spsc_ring_orders {
     static constexpr std::memory_order store_head = std::memory_order_relaxed;  // D weakened
 };
-struct spsc_ring_relaxed_head_store {
+struct spsc_ring_relaxed_head_store : spsc_ring_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "spsc_ring.relaxed_head_store";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = true;
     template <class W>
     using type = spsc_ring<W, std::uint64_t, spsc_ring_relaxed_head_store_orders>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = spsc_bounded;
     // The consumer frees a cell (D) relaxed: the producer may overwrite the
     // cell while the consumer's read of it is unordered (write-after-read
     // race). model fail: the scenario wraps a capacity-2 ring, Relacy reports
@@ -149,14 +140,11 @@ struct vyukov_mpsc_queue_entry {
 struct vyukov_mpsc_relaxed_link_orders : vyukov_mpsc_orders {
     static constexpr std::memory_order link = std::memory_order_relaxed;  // B weakened
 };
-struct vyukov_mpsc_queue_relaxed_link {
+struct vyukov_mpsc_queue_relaxed_link : vyukov_mpsc_queue_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "vyukov_mpsc_queue.relaxed_link";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = false;
     template <class W>
     using type = vyukov_mpsc_queue<W, std::uint64_t, vyukov_mpsc_relaxed_link_orders>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = mpsc_unbounded;
     // The producer links (B) relaxed: the node's payload and allocation do
     // not happen before the consumer that follows the link. model fail (data
     // race on the payload), tsan fail (race on the payload and on the node's
@@ -170,14 +158,11 @@ struct vyukov_mpsc_queue_relaxed_link {
 struct vyukov_mpsc_relaxed_follow_orders : vyukov_mpsc_orders {
     static constexpr std::memory_order follow = std::memory_order_relaxed;  // C weakened
 };
-struct vyukov_mpsc_queue_relaxed_follow {
+struct vyukov_mpsc_queue_relaxed_follow : vyukov_mpsc_queue_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "vyukov_mpsc_queue.relaxed_follow";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = false;
     template <class W>
     using type = vyukov_mpsc_queue<W, std::uint64_t, vyukov_mpsc_relaxed_follow_orders>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = mpsc_unbounded;
     // The consumer follows `next` (C) relaxed: same missing edge from the
     // consumer's side. model fail. tsan n/a: the consumer also synchronises
     // with every producer through the tail exchange each time it re-inserts
@@ -215,14 +200,11 @@ struct vyukov_mpmc_queue_entry {
 struct vyukov_mpmc_relaxed_fill_orders : vyukov_mpmc_orders {
     static constexpr std::memory_order publish_filled = std::memory_order_relaxed;  // P3 weakened
 };
-struct vyukov_mpmc_queue_relaxed_fill {
+struct vyukov_mpmc_queue_relaxed_fill : vyukov_mpmc_queue_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "vyukov_mpmc_queue.relaxed_fill";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = false;
     template <class W>
     using type = vyukov_mpmc_queue<W, std::uint64_t, vyukov_mpmc_relaxed_fill_orders>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = mpmc_bounded;
     // The producer publishes the filled cell (P3) relaxed: the consumer's read
     // of the value is unordered with the write. model fail, tsan fail (data
     // race on the cell); native checks pass (x86-TSO).
@@ -234,14 +216,11 @@ struct vyukov_mpmc_queue_relaxed_fill {
 struct vyukov_mpmc_relaxed_empty_orders : vyukov_mpmc_orders {
     static constexpr std::memory_order publish_emptied = std::memory_order_relaxed;  // C3 weakened
 };
-struct vyukov_mpmc_queue_relaxed_empty {
+struct vyukov_mpmc_queue_relaxed_empty : vyukov_mpmc_queue_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "vyukov_mpmc_queue.relaxed_empty";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = false;
     template <class W>
     using type = vyukov_mpmc_queue<W, std::uint64_t, vyukov_mpmc_relaxed_empty_orders>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = mpmc_bounded;
     // The consumer hands the emptied cell to the next lap (C3) relaxed: the
     // next lap's producer writes the cell unordered with the consumer's read.
     // model fail (write-after-read race; the scenario wraps capacity 2), tsan
@@ -254,14 +233,11 @@ struct vyukov_mpmc_queue_relaxed_empty {
 struct vyukov_mpmc_no_claim_recheck_orders : vyukov_mpmc_orders {
     static constexpr bool recheck_claims = false;  // the 1024cores original
 };
-struct vyukov_mpmc_queue_no_claim_recheck {
+struct vyukov_mpmc_queue_no_claim_recheck : vyukov_mpmc_queue_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "vyukov_mpmc_queue.no_claim_recheck";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = false;
     template <class W>
     using type = vyukov_mpmc_queue<W, std::uint64_t, vyukov_mpmc_no_claim_recheck_orders>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = mpmc_bounded;
     // Reports "empty" as soon as the cell at dequeue_pos is unfilled, as the
     // 1024cores text does: after push(a) is claimed but unpublished and
     // push(b) has returned, a pop reports empty (and symmetrically "full"
@@ -298,14 +274,11 @@ struct michael_scott_queue_entry {
 struct michael_scott_relaxed_link_policy : michael_scott_policy {
     static constexpr std::memory_order link = std::memory_order_relaxed;  // E2 weakened
 };
-struct michael_scott_queue_relaxed_link {
+struct michael_scott_queue_relaxed_link : michael_scott_queue_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "michael_scott_queue.relaxed_link";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = true;
     template <class W>
     using type = michael_scott_queue<W, std::uint64_t, michael_scott_relaxed_link_policy>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = mpmc_unbounded;
     // The link CAS (E2) relaxed: the payload is ordered before a consumer only
     // when the consumer learned of the node through the producer's own tail
     // swing (E3); when a thread other than the producer (another producer,
@@ -322,14 +295,11 @@ struct michael_scott_queue_relaxed_link {
 struct michael_scott_unvalidated_hazard_policy : michael_scott_policy {
     static constexpr bool validate_hazards = false;
 };
-struct michael_scott_queue_unvalidated_hazard {
+struct michael_scott_queue_unvalidated_hazard : michael_scott_queue_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "michael_scott_queue.unvalidated_hazard";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = true;
     template <class W>
     using type = michael_scott_queue<W, std::uint64_t, michael_scott_unvalidated_hazard_policy>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = mpmc_unbounded;
     // The hazard pointer on head/tail is published but not re-validated: the
     // node may have been unlinked and freed by a scan that ran before the
     // publication. model fail: Relacy reports the access to freed memory
@@ -348,14 +318,11 @@ struct michael_scott_queue_unvalidated_hazard {
 struct michael_scott_eager_free_policy : michael_scott_policy {
     static constexpr bool defer_free = false;
 };
-struct michael_scott_queue_eager_free {
+struct michael_scott_queue_eager_free : michael_scott_queue_entry {  // shares traits, lock_free, world_swappable
     static constexpr std::string_view name = "michael_scott_queue.eager_free";
     static constexpr origin_kind origin = origin_kind::mutant;
-    static constexpr bool lock_free = true;
     template <class W>
     using type = michael_scott_queue<W, std::uint64_t, michael_scott_eager_free_policy>;
-    static constexpr bool world_swappable = true;
-    static constexpr queue_traits traits = mpmc_unbounded;
     // The popped dummy is freed at once instead of retired to the hazard
     // scan: a concurrent pop that protected it still reads it. model fail
     // (use after free). property pass (one thread). Native stress, tsan and
