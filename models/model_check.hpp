@@ -14,6 +14,10 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
+
+#include "primitives/harness/json.hpp"
+#include "primitives/harness/record.hpp"
 
 namespace gauntlet {
 
@@ -22,6 +26,9 @@ struct model_budget {
     unsigned long iterations = 20000;  // random scheduler executions when !full
     unsigned context_bound = 2;        // preemption bound for the context-bound scheduler
     bool context_bound_search = false;
+    std::uint64_t seed = 0;            // random scheduler: 0 is Relacy's own sequence of executions
+
+    std::string mode() const { return full ? "full" : context_bound_search ? "context-bound" : "random"; }
 };
 
 struct model_outcome {
@@ -46,6 +53,7 @@ model_outcome model_check(const model_budget& b) {
     p.output_stream = &out;
     p.progress_stream = &progress;
     p.progress_output_period = 1000000;
+    std::uint64_t start = 0;
     if (b.full) {
         p.search_type = rl::fair_full_search_scheduler_type;
     } else if (b.context_bound_search) {
@@ -53,19 +61,76 @@ model_outcome model_check(const model_budget& b) {
         p.context_bound = b.context_bound;
     } else {
         p.search_type = rl::random_scheduler_type;
-        p.iteration_count = b.iterations;
+        // Relacy's random scheduler seeds execution i with i, from 0: the
+        // same executions on every run. A seed starts the search at another
+        // block of a million indices, so another --seed is another search.
+        start = (b.seed % 1000003u) * 1000000u;
+        p.iteration_count = start + b.iterations;
+        if (start) p.initial_state = std::to_string(start);
     }
     model_outcome o;
     o.passed = rl::simulate<Suite>(p);
-    o.executions = static_cast<unsigned long>(p.stop_iteration);
+    o.executions = static_cast<unsigned long>(p.stop_iteration - start);
     if (!o.passed) {
         o.result = rl::test_result_str(p.test_result);
         out.flush();
         std::ifstream in(path);
         o.trace.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        // Relacy prints the execution history, then the same steps again per
+        // thread. A long report keeps the history alone: the record's one
+        // clipping rule (record.hpp) then keeps its head and its tail, where
+        // the failing step is.
+        const std::size_t history = o.trace.find("execution history");
+        const std::size_t per_thread =
+            history == std::string::npos ? std::string::npos : o.trace.find("\nthread ", history);
+        if (o.trace.size() > record::trace_limit && per_thread != std::string::npos) o.trace.resize(per_thread + 1);
     }
     std::fclose(tmp);
     return o;
+}
+
+// One search a model verdict rests on, as the record states it: scenario,
+// mode, bound or seed, executions.
+struct model_search {
+    std::string scenario;
+    model_budget budget;
+    unsigned long executions = 0;
+};
+
+inline json describe(const std::vector<model_search>& searches) {
+    json::array list;
+    unsigned long total = 0;
+    for (const auto& s : searches) {
+        json j;
+        j["scenario"] = s.scenario;
+        j["mode"] = s.budget.mode();
+        if (s.budget.context_bound_search) j["bound"] = s.budget.context_bound;
+        if (s.budget.mode() == "random") {
+            j["seed"] = std::to_string(s.budget.seed);
+            j["budget"] = s.budget.iterations;
+        }
+        j["executions"] = s.executions;
+        total += s.executions;
+        list.push_back(std::move(j));
+    }
+    json m;
+    m["searches"] = json(std::move(list));
+    m["executions"] = total;
+    m["blind_spots"] =
+        "Relacy makes stores visible in execution order (no LB, 2+2W or S outcomes); plain data that is not "
+        "World::var is not checked; allocation is not a write";
+    return m;
+}
+
+inline std::string summary(const std::vector<model_search>& searches) {
+    std::string out;
+    for (const auto& s : searches) {
+        if (!out.empty()) out += "; ";
+        out += s.scenario + ": " + s.budget.mode();
+        if (s.budget.context_bound_search) out += " (bound " + std::to_string(s.budget.context_bound) + ")";
+        out += ", " + std::to_string(s.executions) + " executions";
+    }
+    return out;
 }
 
 }  // namespace gauntlet

@@ -4,23 +4,24 @@
 // An entry is a struct:
 //
 //   struct my_entry {
-//       static constexpr std::string_view name = "my_thing";      // unique
-//       static constexpr origin_kind origin = origin_kind::in_house;
-//       static constexpr bool lock_free = true;
-//       template <class World> using type = my_thing<World>;     // or a peer type
-//       static constexpr bool world_swappable = true;            // false for peers
-//       static constexpr gauntlet::expectations expected{...};   // justified in a comment
+//       static constexpr std::string_view name = "my_thing";            // unique
+//       static constexpr origin_kind origin = origin_kind::in_house;    // in-house | seed | published | peer | mutant
+//       static constexpr progress_kind progress = progress_kind::lock_free;  // checked by the progress check
+//       template <class World> using type = my_thing<World>;           // a peer ignores World
+//       static constexpr expectations expected{...};                    // one reason per expectation
 //   };
 //
-// and a component's catalogue is a `type_list` of entries. Every check walks
-// the list with `for_each_entry`, so adding an entry (one struct, one list
-// element) plugs an implementation into every check and benchmark.
+// A component kind (lifecycle_kind, queue_kind, ...) names its catalogue, a
+// `type_list` of entries, and how a record names the component; every check
+// walks it through check_program::run, so adding an entry (one struct, one
+// list element) plugs an implementation into every check and benchmark.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <type_traits>
 
-#include "verdict.hpp"
+#include "primitives/harness/expectation.hpp"
 
 namespace gauntlet {
 
@@ -34,25 +35,29 @@ void for_each_entry(type_list<Entries...>, F&& f) {
     (f.template operator()<Entries>(), ...);
 }
 
-// Expected verdict of an entry under each check.
-struct expectations {
-    expect property = expect::pass;
-    expect model = expect::pass;
-    expect stress = expect::pass;  // native build
-    expect tsan = expect::pass;    // the same stress body under ThreadSanitizer
-    expect bench = expect::pass;
-    // Concurrent histories checked by the Wing-Gong linearizability checker;
-    // n/a for contracts that promise no total order.
-    expect linearizability = expect::na;
+namespace catalogue_detail {
+template <class... Ls>
+struct concat;
+template <>
+struct concat<> {
+    using type = type_list<>;
 };
+template <class... A>
+struct concat<type_list<A...>> {
+    using type = type_list<A...>;
+};
+template <class... A, class... B, class... Rest>
+struct concat<type_list<A...>, type_list<B...>, Rest...> {
+    using type = typename concat<type_list<A..., B...>, Rest...>::type;
+};
+}  // namespace catalogue_detail
 
-template <class Entry>
-record record_for(std::string_view component) {
-    record r;
-    r.component = std::string(component);
-    r.implementation = std::string(Entry::name);
-    r.origin = std::string(to_string(Entry::origin));
-    return r;
-}
+template <class... Lists>
+using concat_lists = typename catalogue_detail::concat<Lists...>::type;
+
+// An entry whose type is written over a world (every origin but peer) can be
+// compiled against the Relacy world and model-checked.
+template <class E>
+inline constexpr bool world_swappable = E::origin != origin_kind::peer;
 
 }  // namespace gauntlet

@@ -2,18 +2,22 @@
 // and errors that name the problem and exit with status 2.
 //
 //   command_line cl("queue_stress", "Real-thread stress of every queue ...");
-//   cl.option("--seed", "N", "base seed (default: from the clock)", seed);
-//   cl.flag("--list", "list the entries and exit", list);
+//   cl.option("--rounds", "N", "rounds per entry", rounds, 1, 1000000);
+//   cl.flag("--deep", "search deeper", deep);
 //   if (const int status = cl.parse(argc, argv); status >= 0) return status;
 //
 // Options take `--name VALUE` or `--name=VALUE`; numbers are checked whole
-// ("12x" is an error, not 12).
+// ("12x" is an error, not 12) and against their declared range. Check
+// programs get --entry, --seed, --list and the rest from check_program
+// (primitives/harness/check_program.hpp) and declare only their own.
 #pragma once
 
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <type_traits>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -32,17 +36,39 @@ public:
             return true;
         });
     }
+    // Repeatable: every occurrence appends.
+    command_line& option(std::string name, std::string metavar, std::string help, std::vector<std::string>& out) {
+        return add(std::move(name), std::move(metavar), std::move(help), [&out](std::string_view v) {
+            if (v.empty()) return false;
+            out.emplace_back(v);
+            return true;
+        });
+    }
+    // A number in [lo, hi]; the help text states the range.
     template <class Number>
         requires std::is_arithmetic_v<Number>
-    command_line& option(std::string name, std::string metavar, std::string help, Number& out) {
-        return add(std::move(name), std::move(metavar), std::move(help), [&out](std::string_view v) {
+    command_line& option(std::string name, std::string metavar, std::string help, Number& out, Number lo,
+                         Number hi) {
+        const std::string range = " [" + show(lo) + ".." + show(hi) + "]";
+        return add(std::move(name), metavar + range, std::move(help), [&out, lo, hi](std::string_view v) {
             Number n{};
             const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
             if (r.ec != std::errc() || r.ptr != v.data() + v.size()) return false;
+            if (!(n >= lo && n <= hi)) return false;
             out = n;
             return true;
         });
     }
+    // Arguments starting with `prefix` are not ours (e.g. "--benchmark_"):
+    // kept, in order, for the library that owns them.
+    command_line& pass_through(std::string prefix, std::string help) {
+        pass_prefix_ = std::move(prefix);
+        pass_help_ = std::move(help);
+        return *this;
+    }
+    const std::vector<std::string>& passed_through() const { return passed_; }
+    // The options given, as "--name=value" / "--name", for replay lines.
+    const std::vector<std::pair<std::string, std::string>>& given() const { return given_; }
     command_line& flag(std::string name, std::string help, bool& out) {
         opts_.push_back({std::move(name), "", std::move(help), [&out](std::string_view) {
                              out = true;
@@ -52,12 +78,16 @@ public:
     }
 
     // -1: go on; otherwise the exit status to return (0 after --help).
-    int parse(int argc, char** argv) const {
+    int parse(int argc, char** argv) {
         for (int i = 1; i < argc; ++i) {
             std::string_view arg = argv[i];
             if (arg == "--help" || arg == "-h") {
                 usage(stdout);
                 return 0;
+            }
+            if (!pass_prefix_.empty() && arg.starts_with(pass_prefix_)) {
+                passed_.emplace_back(arg);
+                continue;
             }
             std::string_view value;
             bool inline_value = false;
@@ -76,6 +106,7 @@ public:
             }
             if (!s->set(value))
                 return error(std::string(arg) + ": '" + std::string(value) + "' is not a valid " + s->metavar);
+            given_.emplace_back(std::string(arg), std::string(value));
         }
         return -1;
     }
@@ -86,8 +117,9 @@ public:
         std::fprintf(to, "%s\n%s\n\n", line.c_str(), summary_.c_str());
         for (const auto& o : opts_) {
             const std::string lhs = o.name + (o.metavar.empty() ? "" : " " + o.metavar);
-            std::fprintf(to, "  %-20s %s\n", lhs.c_str(), o.help.c_str());
+            std::fprintf(to, "  %-26s %s\n", lhs.c_str(), o.help.c_str());
         }
+        if (!pass_prefix_.empty()) std::fprintf(to, "  %-26s %s\n", (pass_prefix_ + "*").c_str(), pass_help_.c_str());
     }
 
     // For errors found after parsing (a bad combination, an unknown name).
@@ -112,8 +144,22 @@ private:
         return nullptr;
     }
 
+    template <class Number>
+    static std::string show(Number n) {
+        if constexpr (std::is_floating_point_v<Number>) {
+            char b[32];
+            std::snprintf(b, sizeof b, "%g", static_cast<double>(n));
+            return b;
+        } else {
+            return std::to_string(n);
+        }
+    }
+
     std::string program_, summary_;
     std::vector<spec> opts_;
+    std::string pass_prefix_, pass_help_;
+    std::vector<std::string> passed_;
+    std::vector<std::pair<std::string, std::string>> given_;
 };
 
 }  // namespace gauntlet

@@ -10,7 +10,8 @@
 //
 // The member set here is the world interface; relacy_world.hpp supplies the
 // same names over Relacy's simulated memory, and `gauntlet::world` in
-// world.hpp states it as a concept.
+// primitives/world.hpp states it as a concept (checked at the end of this
+// file).
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,8 @@
 #include <mutex>
 #include <thread>
 #include <utility>
+
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
@@ -78,5 +81,7 @@ struct native_world {
         a.notify_all();
     }
 };
+
+static_assert(world<native_world>, "native_world must meet the world interface (primitives/world.hpp)");
 
 }  // namespace gauntlet

@@ -6,7 +6,7 @@
 // the component's own file and line (primitives/..., not this wrapper).
 //
 // Only valid inside an rl::simulate() run: objects are built per iteration by
-// the test suite (models/scenario.hpp).
+// the scenario (an rl::test_suite; models/model_check.hpp runs it).
 #pragma once
 
 // Every standard header any component or scenario uses is included before
@@ -46,6 +46,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "primitives/world.hpp"  // before Relacy: it #defines the memory_order names
 
 #include <relacy/relacy.hpp>
 
@@ -256,5 +258,7 @@ struct relacy_world {
         a.notify_all(l);
     }
 };
+
+static_assert(world<relacy_world>, "relacy_world must meet the world interface (primitives/world.hpp)");
 
 }  // namespace gauntlet

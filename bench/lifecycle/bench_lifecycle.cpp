@@ -1,5 +1,5 @@
 // bench, lifecycle: the cost of admission and of closing, per catalogue entry
-// (mutants included: what a broken shortcut would buy), all in one run.
+// (mutants skip bench: their expectation says so), each entry in its child.
 //
 //  * enter_exit/threads:1 - try_enter()+exit() on a RUNNING service, one
 //    thread pinned to CPU 0: the uncontended cost of admitting one unit.
@@ -9,8 +9,8 @@
 //    span, set-up excluded): drain(), the unit's exit(), and wait_closed()
 //    returning: the latency of the closing path, one thread.
 // Held constant: pinning, one service per benchmark, no work inside a unit.
-// After the run, one bench verdict per entry: pass iff every benchmark of the
-// entry ran without error.
+// One bench verdict per entry (bench/bench_session.hpp): pass iff its
+// benchmarks ran without error; their figures are the record's metrics.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "bench/bench_session.hpp"
 #include "bench/pin.hpp"
 #include "primitives/lifecycle/catalogue.hpp"
 #include "primitives/native_world.hpp"
@@ -68,59 +69,24 @@ void drain_to_closed(benchmark::State& state) {
     }
 }
 
-// Collects errors per entry while printing as usual.
-class verdict_reporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const auto& r : runs) {
-            const std::string name = r.benchmark_name();
-            const auto entry = name.substr(name.find('/') + 1, name.find('/', name.find('/') + 1) - name.find('/') - 1);
-            auto& s = seen_[entry];
-            ++s.runs;
-            if (r.error_occurred) {
-                ++s.errors;
-                s.message = r.error_message;
-            }
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-    struct tally {
-        int runs = 0, errors = 0;
-        std::string message;
-    };
-    std::map<std::string, tally> seen_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    for_each_entry(lifecycle_catalogue{}, []<class E>() {
-        {
-            using L = typename E::template type<native_world>;
-            const std::string n(E::name);
-            benchmark::RegisterBenchmark(("lifecycle_enter_exit/" + n).c_str(), enter_exit<L>)->Threads(1)->Threads(2)->UseRealTime();
-            benchmark::RegisterBenchmark(("lifecycle_drain_to_closed/" + n).c_str(), drain_to_closed<L>)->UseManualTime();
-        }
+    check_program prog("bench_lifecycle", check_kind::bench,
+                       "Benchmarks every lifecycle entry (admission cost, closing latency), pinned.", 300.0);
+    prog.options().pass_through("--benchmark_", "Google Benchmark's options (e.g. --benchmark_min_time=0.01)");
+    prog.echo_output(true);
+    if (const int status = prog.parse(argc, argv); status >= 0) return status;
+    init_benchmark(prog);
+    prog.run<lifecycle_kind>([&]<class E>(const entry_context&) {
+        using L = typename E::template type<native_world>;
+        bench_session s;
+        json labels;
+        labels["benchmark"] = "enter_exit";
+        s.add("lifecycle_enter_exit/" + std::string(E::name), labels, enter_exit<L>)->Threads(1)->Threads(2)->UseRealTime();
+        labels["benchmark"] = "drain_to_closed";
+        s.add("lifecycle_drain_to_closed/" + std::string(E::name), labels, drain_to_closed<L>)->UseManualTime();
+        return s.run();
     });
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-    verdict_reporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
-
-    verdict_log log("bench");
-    for_each_entry(lifecycle_catalogue{}, [&]<class E>() {
-        {
-            record r = record_for<E>(lifecycle_component);
-            r.expected = E::expected.bench;
-            const auto it = reporter.seen_.find(std::string(E::name));
-            const bool ran = it != reporter.seen_.end() && it->second.runs > 0;
-            r.got = ran && it->second.errors == 0 ? verdict::pass : verdict::fail;
-            r.detail = !ran ? "no benchmark ran (filtered out?)"
-                     : it->second.errors ? "benchmark error: " + it->second.message
-                                         : std::to_string(it->second.runs) + " benchmark runs without error";
-            if (ran) log.add(std::move(r));
-        }
-    });
-    return log.exit_status();
+    return prog.finish();
 }

@@ -1,5 +1,6 @@
-// Benchmark check "bench" for every queue in the catalogue except mutants:
-// throughput and round-trip latency, same run, same pinning.
+// Benchmark check "bench" for every queue in the catalogue (mutants skip it:
+// their expectation says so): throughput and round-trip latency, each entry
+// in its own child, same pinning.
 //
 // What is held constant: payload (one std::uint64_t), capacity 1024 for
 // bounded queues (throughput) and 64 (latency), 1 << 20 items per
@@ -10,19 +11,19 @@
 // the producer/consumer count.
 //
 //   queue_throughput/<contract>/<entry>/<P>P<C>C
-//       P producers push 1 << 16 items in total, C consumers pop them all;
+//       P producers push 1 << 20 items in total, C consumers pop them all;
 //       time from the start signal to the last pop (manual time).
-//       items_per_second. SPSC entries: 1P1C only; MPSC: 1P1C and 2P1C;
-//       MPMC: 1P1C and 2P2C.
+//       items_per_second. 1P1C, and the widest shape the contract admits at
+//       two threads a side (roles_for): MPSC 2P1C, SPMC 1P2C, MPMC 2P2C.
 //   queue_latency/<contract>/<entry>
 //       ping-pong over two queues of the entry between two pinned threads;
 //       each round trip is timed: p50_ns, p99_ns, p999_ns counters.
 //   cacheline_roundtrip
 //       the floor: the same ping-pong over one atomic word on one cache line.
 //
-// After the benchmarks, one verdict record per entry (check "bench"): pass
-// when every benchmark of the entry ran without error; the measured figures
-// go into the record's extra fields. Mutants are recorded n/a.
+// One verdict record per entry (bench/bench_session.hpp): pass when its
+// benchmarks ran without error; the figures are the record's metrics.runs,
+// labelled with benchmark ("throughput" | "latency"), producers, consumers.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -33,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_session.hpp"
 #include "bench/pin.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/queues/catalogue.hpp"
@@ -48,16 +50,6 @@ constexpr std::size_t latency_capacity = 64;
 constexpr std::uint64_t items_per_iteration = 1 << 20;  // thread start-up << 1% of an iteration
 constexpr std::size_t round_trips_per_iteration = 1 << 12;
 
-// Per entry: benchmarks run, first error, and figures for the verdict record.
-struct entry_outcome {
-    int runs = 0;
-    std::string error;
-    std::map<std::string, double> figures;
-};
-std::map<std::string, entry_outcome>& outcomes() {
-    static std::map<std::string, entry_outcome> m;
-    return m;
-}
 
 inline void relax(unsigned& spins) {
     if (++spins < 64) {
@@ -70,7 +62,7 @@ inline void relax(unsigned& spins) {
 }
 
 template <class Q>
-void queue_throughput(benchmark::State& state, std::string entry, unsigned producers, unsigned consumers) {
+void queue_throughput(benchmark::State& state, unsigned producers, unsigned consumers) {
     const std::uint64_t per_producer = items_per_iteration / producers;
     const std::uint64_t total = per_producer * producers;
     Q q(throughput_capacity);
@@ -136,19 +128,11 @@ void queue_throughput(benchmark::State& state, std::string entry, unsigned produ
             error = "sum of popped items differs from sum pushed";
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * total));
-    auto& o = outcomes()[entry];
-    ++o.runs;
-    if (seconds > 0)
-        o.figures["items_per_s_" + std::to_string(producers) + "P" + std::to_string(consumers) + "C"] =
-            static_cast<double>(state.iterations() * total) / seconds;
-    if (!error.empty()) {
-        if (o.error.empty()) o.error = error;
-        state.SkipWithError(error.c_str());
-    }
+    if (!error.empty()) state.SkipWithError(error.c_str());
 }
 
 // Percentiles of round-trip samples, in nanoseconds, as counters.
-void report_percentiles(benchmark::State& state, std::vector<double>& samples, entry_outcome& o) {
+void report_percentiles(benchmark::State& state, std::vector<double>& samples) {
     if (samples.empty()) return;
     std::sort(samples.begin(), samples.end());
     auto at = [&](double q) {
@@ -157,13 +141,10 @@ void report_percentiles(benchmark::State& state, std::vector<double>& samples, e
     state.counters["p50_ns"] = at(0.50);
     state.counters["p99_ns"] = at(0.99);
     state.counters["p999_ns"] = at(0.999);
-    o.figures["p50_ns"] = at(0.50);
-    o.figures["p99_ns"] = at(0.99);
-    o.figures["p999_ns"] = at(0.999);
 }
 
 template <class Q>
-void queue_latency(benchmark::State& state, std::string entry) {
+void queue_latency(benchmark::State& state) {
     Q ping(latency_capacity), pong(latency_capacity);
     std::vector<double> samples;
     samples.reserve(1 << 20);
@@ -207,13 +188,8 @@ void queue_latency(benchmark::State& state, std::string entry) {
     item last;
     while (pong.try_pop(last)) {}
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * round_trips_per_iteration));
-    auto& o = outcomes()[entry];
-    ++o.runs;
-    report_percentiles(state, samples, o);
-    if (!error.empty()) {
-        if (o.error.empty()) o.error = error;
-        state.SkipWithError(error.c_str());
-    }
+    report_percentiles(state, samples);
+    if (!error.empty()) state.SkipWithError(error.c_str());
     pin_current_thread(0);
 }
 
@@ -256,62 +232,71 @@ void cacheline_roundtrip(benchmark::State& state) {
     shared.word.store(~std::uint64_t{0}, std::memory_order_release);
     echo.join();
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * round_trips_per_iteration));
-    report_percentiles(state, samples, outcomes()["cacheline_roundtrip"]);
+    report_percentiles(state, samples);
 }
 
-template <class E>
-void register_entry() {
-    if (E::origin == gauntlet::origin_kind::mutant || E::expected.bench == gauntlet::expect::na) return;
-    using Q = typename E::template type<gauntlet::native_world>;
-    const std::string contract(gauntlet::contract_name(E::traits));
-    const std::string entry(E::name);
-    const bool single_producer = E::traits.producers == gauntlet::multiplicity::single;
-    const bool single_consumer = E::traits.consumers == gauntlet::multiplicity::single;
-    std::vector<std::pair<unsigned, unsigned>> shapes{{1, 1}};
-    if (!single_producer) shapes.push_back({2, single_consumer ? 1u : 2u});
-    for (auto [p, c] : shapes) {
-        const std::string name = "queue_throughput/" + contract + "/" + entry + "/" + std::to_string(p) +
-                                 "P" + std::to_string(c) + "C";
-        benchmark::RegisterBenchmark(name.c_str(), [entry, p = p, c = c](benchmark::State& s) {
-            queue_throughput<Q>(s, entry, p, c);
-        })->UseManualTime()->Unit(benchmark::kMillisecond);
+// The floor every latency is compared with: a kind of one reference entry.
+struct cacheline_roundtrip_entry {
+    static constexpr std::string_view name = "cacheline_roundtrip";
+    static constexpr gauntlet::origin_kind origin = gauntlet::origin_kind::in_house;
+    // A ping-pong over one atomic word: it only has to run.
+    static constexpr gauntlet::expectation expected = gauntlet::expect::pass;
+};
+struct reference_kind {
+    static constexpr std::string_view name = "reference";
+    using catalogue = gauntlet::type_list<cacheline_roundtrip_entry>;
+    template <class E>
+    static std::string component() {
+        return "reference";
     }
-    const std::string name = "queue_latency/" + contract + "/" + entry;
-    benchmark::RegisterBenchmark(name.c_str(), [entry](benchmark::State& s) { queue_latency<Q>(s, entry); })
-        ->UseManualTime()
-        ->Unit(benchmark::kMicrosecond);
-}
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    gauntlet::for_each_entry(gauntlet::queue_catalogue{}, []<class E>() { register_entry<E>(); });
-    benchmark::RegisterBenchmark("cacheline_roundtrip", cacheline_roundtrip)
-        ->UseManualTime()
-        ->Unit(benchmark::kMicrosecond);
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-
-    gauntlet::verdict_log log("bench");
-    gauntlet::for_each_entry(gauntlet::queue_catalogue{}, [&]<class E>() {
-        const std::string component = "queue." + std::string(gauntlet::contract_name(E::traits));
-        auto r = gauntlet::record_for<E>(component);
-        r.expected = E::expected.bench;
-        if (E::origin == gauntlet::origin_kind::mutant || E::expected.bench == gauntlet::expect::na) {
-            r.got = gauntlet::verdict::pass;
-            r.detail = "n/a: mutants are not timed";
-            log.add(std::move(r));
-            return;
+    using namespace gauntlet;
+    check_program prog("bench_queues", check_kind::bench,
+                       "Throughput and round-trip latency of every queue entry, pinned, plus the\n"
+                       "cache-line round-trip floor.",
+                       300.0);
+    prog.options().pass_through("--benchmark_", "Google Benchmark's options (e.g. --benchmark_min_time=0.01)");
+    prog.echo_output(true);
+    if (const int status = prog.parse(argc, argv); status >= 0) return status;
+    init_benchmark(prog);
+    prog.run<queue_kind>([&]<class E>(const entry_context&) {
+        using Q = typename E::template type<native_world>;
+        bench_session s;
+        const std::string contract(contract_name(E::traits));
+        const std::string entry(E::name);
+        // 1P1C always; the widest shape the contract admits, at 2 threads a side.
+        std::vector<queue_roles> shapes{{1, 1}};
+        if (const queue_roles wide = roles_for(E::traits, 2, 2); wide.threads() > 2) shapes.push_back(wide);
+        for (const queue_roles r : shapes) {
+            json labels;
+            labels["benchmark"] = "throughput";
+            labels["producers"] = r.producers;
+            labels["consumers"] = r.consumers;
+            s.add("queue_throughput/" + contract + "/" + entry + "/" + std::to_string(r.producers) + "P" +
+                      std::to_string(r.consumers) + "C",
+                  labels, [r](benchmark::State& st) { queue_throughput<Q>(st, r.producers, r.consumers); })
+                ->UseManualTime()
+                ->Unit(benchmark::kMillisecond);
         }
-        auto it = outcomes().find(std::string(E::name));
-        if (it == outcomes().end()) return;  // filtered out by --benchmark_filter
-        const auto& o = it->second;
-        r.got = o.error.empty() ? gauntlet::verdict::pass : gauntlet::verdict::fail;
-        r.detail = o.error.empty() ? std::to_string(o.runs) + " benchmarks ran" : o.error;
-        for (const auto& [k, v] : o.figures) r.extra[k] = std::to_string(v);
-        log.add(std::move(r));
+        json labels;
+        labels["benchmark"] = "latency";
+        labels["producers"] = 1;
+        labels["consumers"] = 1;
+        s.add("queue_latency/" + contract + "/" + entry, labels, [](benchmark::State& st) { queue_latency<Q>(st); })
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond);
+        return s.run();
     });
-    return log.exit_status();
+    prog.run<reference_kind>([&]<class E>(const entry_context&) {
+        bench_session s;
+        json labels;
+        labels["benchmark"] = "latency";
+        s.add("cacheline_roundtrip", labels, cacheline_roundtrip)->UseManualTime()->Unit(benchmark::kMicrosecond);
+        return s.run();
+    });
+    return prog.finish();
 }

@@ -45,7 +45,7 @@
 #include <string>
 
 #include "models/model_check.hpp"
-#include "primitives/command_line.hpp"
+#include "primitives/harness/check_program.hpp"
 #include "primitives/queues/contract.hpp"
 #include "primitives/queues/inhouse_catalogue.hpp"
 
@@ -290,57 +290,31 @@ struct blocking : rl::test_suite<blocking<Entry>, 2> {
 
 struct scenario_outcome {
     bool passed = true;
-    std::string scenario, search, result, trace;
-    unsigned long executions = 0;
+    std::string scenario, result, trace;
+    std::vector<model_search> searches;
 };
-
-// The verdict log keeps the first 64 KiB of a trace. Relacy's report is a
-// header, the execution history ending with the failing step, then the same
-// steps per thread; a long one keeps the header and the last steps of the
-// history (where the failure is), then as much of the per-thread part as fits.
-std::string trimmed_trace(const std::string& t) {
-    constexpr std::size_t keep = 60000;
-    if (t.size() <= keep) return t;
-    const std::size_t history = t.find("execution history");
-    if (history == std::string::npos) return t.substr(t.size() - keep);
-    const std::size_t head_end = t.find('\n', history) + 1;
-    std::size_t threads = t.find("\nthread ", head_end);
-    if (threads == std::string::npos) threads = t.size();
-    std::string out = t.substr(0, head_end);
-    const std::size_t budget = keep - out.size();
-    std::size_t from = threads > head_end + budget ? threads - budget : head_end;
-    if (from != head_end) {
-        from = t.find('\n', from) + 1;
-        out += "[... earlier steps omitted ...]\n";
-    }
-    out += t.substr(from, threads - from);
-    if (out.size() < keep) out += t.substr(threads, keep - out.size());
-    return out;
-}
 
 template <class Suite>
 void run(scenario_outcome& total, const char* name, const model_budget& b) {
     if (!total.passed) return;  // report the first failure
     const model_outcome o = model_check<Suite>(b);
-    total.executions += o.executions;
+    total.searches.push_back({name, b, o.executions});
     if (!o.passed) {
         total.passed = false;
         total.scenario = name;
-        total.search = b.full ? "full" : b.context_bound_search ? "context-bound" : "random";
         total.result = o.result;
-        total.trace = trimmed_trace(o.trace);
+        total.trace = o.trace;
     }
 }
 
 template <class Entry>
-record check_entry(unsigned long iterations) {
+result check_entry(unsigned long iterations, std::uint64_t seed) {
     constexpr queue_traits t = Entry::traits;
     using Q = typename Entry::template type<W>;
-    record r = record_for<Entry>("queue." + std::string(contract_name(t)));
-    r.expected = Entry::expected.model;
 
     model_budget random;
     random.iterations = iterations;
+    random.seed = seed;
 
     model_budget full;
     full.full = true;
@@ -348,7 +322,6 @@ record check_entry(unsigned long iterations) {
     bounded.context_bound_search = true;
     bounded.context_bound = 2;
 
-    const auto start = std::chrono::steady_clock::now();
     scenario_outcome o;
     if constexpr (t.producers == multiplicity::single)
         run<attempts<Entry, 1, 1, 3, 3>>(o, "attempts 1P1C x3", full);
@@ -372,34 +345,28 @@ record check_entry(unsigned long iterations) {
         run<completed_pop<Entry>>(o, "completed_pop", random);
     if constexpr (requires(Q q, item v) { q.push(v); { q.pop() } -> std::same_as<item>; })
         run<blocking<Entry>>(o, "blocking", random);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-    r.got = o.passed ? verdict::pass : verdict::fail;
-    r.detail = o.passed ? "no violation in " + std::to_string(o.executions) + " executions"
-                        : o.result + " in scenario '" + o.scenario + "' (" + o.search + " search)";
-    r.trace = o.trace;
-    r.extra["executions"] = std::to_string(o.executions);
-    r.extra["seconds"] = std::to_string(seconds);
-    if (!o.passed) r.extra["scenario"] = "\"" + json_escape(o.scenario) + "\"";
-    return r;
+    json m = describe(o.searches);
+    if (!o.passed) m["scenario"] = o.scenario;
+    return o.passed ? result::pass("no violation: " + summary(o.searches), m)
+                    : result::fail(o.result + " in scenario '" + o.scenario + "'; searches: " + summary(o.searches),
+                                   o.trace, m);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     unsigned long iterations = 200000;
-    std::string only;  // run one entry
-    command_line cl("queue_model",
-                    "Model-checks every world-swappable in-house queue entry with Relacy.\n"
-                    "Results go to $GAUNTLET_RESULTS_DIR.");
-    cl.option("--iterations", "N", "random-scheduler executions per scenario (default 200000)", iterations)
-        .option("--only", "ENTRY", "only this entry", only);
-    if (const int status = cl.parse(argc, argv); status >= 0) return status;
-    verdict_log log("model");
-    for_each_entry(inhouse_queue_catalogue{}, [&]<class E>() {
-        if constexpr (E::world_swappable)
-            if (E::expected.model != expect::na && (only.empty() || only == E::name)) log.add(check_entry<E>(iterations));
+    check_program prog("queue_model", check_kind::model,
+                       "Model-checks every in-house queue entry (world-swappable) with Relacy.", 600.0);
+    prog.options().option("--iterations", "N", "random-scheduler executions per scenario (default 200000)",
+                          iterations, 1ul, 1000000000ul);
+    prog.default_seed(0);  // a committed seed (Relacy's own sequence): held verdicts come from a fixed search
+    if (const int status = prog.parse(argc, argv); status >= 0) return status;
+    prog.run<inhouse_queue_kind>([&]<class E>(const entry_context& ctx) -> result {
+        if constexpr (world_swappable<E>)
+            return check_entry<E>(iterations, ctx.base_seed);
+        else
+            return result::fail("a peer entry cannot be model-checked: declare model as skip");
     });
-    return log.exit_status();
+    return prog.finish();
 }

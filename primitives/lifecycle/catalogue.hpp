@@ -2,6 +2,8 @@
 // is expected to say about it. Each expectation is justified beside it.
 #pragma once
 
+#include <string>
+
 #include "primitives/catalogue.hpp"
 #include "primitives/lifecycle/contract.hpp"
 #include "primitives/lifecycle/mutex_lifecycle.hpp"
@@ -10,14 +12,15 @@
 
 namespace gauntlet {
 
-inline constexpr std::string_view lifecycle_component = "lifecycle";
+inline constexpr expectation lifecycle_no_linearizability{
+    expect::skip, "the lifecycle contract is checked against its sequential model by property, not by histories"};
+inline constexpr expectation mutant_not_timed{expect::skip, "mutants are not timed: a broken variant's speed is no result"};
 
 // Seed 003's AtomicService, ported as written.
 struct seed_atomic_service_entry {
     static constexpr std::string_view name = "seed_atomic_service";
     static constexpr origin_kind origin = origin_kind::seed;
-    static constexpr bool lock_free = true;
-    static constexpr bool world_swappable = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class W>
     using type = seed_atomic_service<W>;
     static constexpr expectations expected{
@@ -36,6 +39,7 @@ struct seed_atomic_service_entry {
         .stress = expect::fail,
         .tsan = expect::fail,  // same body, same window, slower threads
         .bench = expect::pass,  // benchmarks never drain under load
+        .linearizability = lifecycle_no_linearizability,
     };
 };
 
@@ -43,29 +47,27 @@ struct seed_atomic_service_entry {
 struct packed_lifecycle_entry {
     static constexpr std::string_view name = "packed_lifecycle";
     static constexpr origin_kind origin = origin_kind::in_house;
-    static constexpr bool lock_free = true;
-    static constexpr bool world_swappable = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class W>
     using type = packed_lifecycle<W>;
     // Correct by design (see the header's argument): every check passes.
-    static constexpr expectations expected{};
+    static constexpr expectations expected{.linearizability = lifecycle_no_linearizability};
 };
 
 // std::mutex + std::condition_variable baseline.
 struct mutex_lifecycle_entry {
     static constexpr std::string_view name = "mutex_lifecycle";
     static constexpr origin_kind origin = origin_kind::in_house;
-    static constexpr bool lock_free = false;
-    static constexpr bool world_swappable = true;
+    static constexpr progress_kind progress = progress_kind::blocking;
     template <class W>
     using type = mutex_lifecycle<W>;
     // Every access is under one mutex: every check passes, the model check
     // included (Relacy models the mutex and condition variable).
-    static constexpr expectations expected{};
+    static constexpr expectations expected{.linearizability = lifecycle_no_linearizability};
 };
 
 // Mutant: exit()'s fetch_sub weakened from release to relaxed.
-struct mutant_packed_relaxed_exit_entry : packed_lifecycle_entry {  // shares lock_free, world_swappable
+struct mutant_packed_relaxed_exit_entry : packed_lifecycle_entry {  // shares progress
     static constexpr std::string_view name = "mutant_packed_relaxed_exit";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -81,12 +83,13 @@ struct mutant_packed_relaxed_exit_entry : packed_lifecycle_entry {  // shares lo
         // tsan: ThreadSanitizer derives happens-before from the orders as
         // written and reports the hook's read of a unit's slot as a race.
         .tsan = expect::fail,
-        .bench = expect::pass,
+        .bench = mutant_not_timed,
+        .linearizability = lifecycle_no_linearizability,
     };
 };
 
 // Mutant: try_enter also admits while DRAINING (a state test too wide).
-struct mutant_packed_admit_while_draining_entry : packed_lifecycle_entry {  // shares lock_free, world_swappable
+struct mutant_packed_admit_while_draining_entry : packed_lifecycle_entry {  // shares progress
     static constexpr std::string_view name = "mutant_packed_admit_while_draining";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -98,12 +101,23 @@ struct mutant_packed_admit_while_draining_entry : packed_lifecycle_entry {  // s
         .model = expect::fail,
         .stress = expect::fail,
         .tsan = expect::fail,
-        .bench = expect::pass,
+        .bench = mutant_not_timed,
+        .linearizability = lifecycle_no_linearizability,
     };
 };
 
 using lifecycle_catalogue =
     type_list<seed_atomic_service_entry, packed_lifecycle_entry, mutex_lifecycle_entry,
               mutant_packed_relaxed_exit_entry, mutant_packed_admit_while_draining_entry>;
+
+// The lifecycle component kind, as the check harness walks it.
+struct lifecycle_kind {
+    static constexpr std::string_view name = "lifecycle";
+    using catalogue = lifecycle_catalogue;
+    template <class E>
+    static std::string component() {
+        return "lifecycle";
+    }
+};
 
 }  // namespace gauntlet

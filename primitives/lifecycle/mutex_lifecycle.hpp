@@ -10,10 +10,11 @@
 #include <mutex>
 
 #include "primitives/lifecycle/contract.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
-template <class World>
+template <world World>
 class mutex_lifecycle {
 public:
     explicit mutex_lifecycle(close_hook on_close = {}) : on_close_(on_close) {}

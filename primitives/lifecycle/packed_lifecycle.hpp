@@ -28,10 +28,11 @@
 #include <cstdint>
 
 #include "primitives/lifecycle/contract.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
-template <class World, std::memory_order ExitOrder = std::memory_order_release,
+template <world World, std::memory_order ExitOrder = std::memory_order_release,
           bool AdmitWhileDraining = false>
 class packed_lifecycle_impl {
     using word_t = std::uint32_t;
@@ -121,7 +122,7 @@ private:
     close_hook on_close_;
 };
 
-template <class World>
+template <world World>
 using packed_lifecycle = packed_lifecycle_impl<World>;
 
 }  // namespace gauntlet

@@ -21,10 +21,11 @@
 #pragma once
 
 #include "primitives/lifecycle/contract.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
-template <class World>
+template <world World>
 class seed_atomic_service {
     static constexpr int INIT = 0, RUNNING = 1, DRAINING = 2, CLOSED = 3;
     static constexpr auto sc = std::memory_order_seq_cst;  // JS Atomics are SC

@@ -4,29 +4,30 @@
 // behind adapters).
 //
 // Adding a queue to every check is one entry struct and one list element in
-// one of those two files. Checks walk `queue_catalogue` with for_each_entry
-// and select by E::traits (contract) and E::origin (benchmarks skip mutants).
+// one of those two files. Checks walk `queue_kind` through check_program and
+// drive the threads `roles_for(E::traits, ...)` gives (roles.hpp).
 #pragma once
 
 #include <concepts>
 #include <cstddef>
 
-#include "../catalogue.hpp"
-#include "peer_catalogue.hpp"
+#include <string>
 
-#if __has_include("inhouse_catalogue.hpp")
-#include "inhouse_catalogue.hpp"
-#define GAUNTLET_HAVE_INHOUSE_QUEUES 1
-#endif
+#include "primitives/catalogue.hpp"
+#include "primitives/queues/inhouse_catalogue.hpp"
+#include "primitives/queues/peer_catalogue.hpp"
+#include "primitives/queues/roles.hpp"
 
 namespace gauntlet {
 
-#if defined(GAUNTLET_HAVE_INHOUSE_QUEUES)
 using queue_catalogue = concat_lists<inhouse_queue_catalogue, peer_queue_catalogue>;
-#else
-// The in-house list is not in this tree yet: the checks run the peers alone.
-using queue_catalogue = peer_queue_catalogue;
-#endif
+
+// The queue component kind, as the check harness walks it: every entry,
+// peers included (inhouse_queue_kind, in inhouse_catalogue.hpp, is the part
+// the Relacy world can compile).
+struct queue_kind : inhouse_queue_kind {
+    using catalogue = queue_catalogue;
+};
 
 // The bound a constructed queue really applies: its `capacity()` when it has
 // one (atomic_queue rounds the request up), else the requested capacity.

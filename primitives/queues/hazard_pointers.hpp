@@ -35,10 +35,11 @@
 #include <atomic>
 #include <cstddef>
 #include <vector>
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
-template <class World, std::size_t Slots, std::size_t ScanThreshold = 2>
+template <world World, std::size_t Slots, std::size_t ScanThreshold = 2>
 class hazard_domain {
     static_assert(Slots >= 1, "hazard_domain: a record needs at least one hazard slot");
     static_assert(ScanThreshold >= 1, "hazard_domain: scan threshold must be at least one retire");

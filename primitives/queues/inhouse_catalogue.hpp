@@ -16,10 +16,11 @@
 //     publishes a plain cell or node leaves the cell access unordered, and the
 //     native stress body under TSan reports it on its first hand-off.
 //
-// Benchmarks time correct implementations only: bench is n/a for mutants.
+// Benchmarks time correct implementations only: mutants skip bench.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "../catalogue.hpp"
@@ -35,6 +36,12 @@ namespace gauntlet {
 
 namespace queue_inhouse {
 
+inline constexpr expectation mutant_not_timed{expect::skip, "mutants are not timed: a broken variant's speed is no result"};
+inline constexpr expectation use_after_free_by_chance{
+    expect::flaky,
+    "the use after free needs a preemption between the load of head and the hazard publication while another "
+    "thread pops and scans: it happens by chance (each entry runs in its own child, so a crash stays there)"};
+
 inline constexpr queue_traits spsc_bounded{multiplicity::single, multiplicity::single, true,
                                            queue_order::linearizable};
 inline constexpr queue_traits mpsc_unbounded{multiplicity::multi, multiplicity::single, false,
@@ -49,10 +56,9 @@ inline constexpr queue_traits mpmc_unbounded{multiplicity::multi, multiplicity::
 struct spsc_ring_entry {
     static constexpr std::string_view name = "spsc_ring";
     static constexpr origin_kind origin = origin_kind::in_house;
-    static constexpr bool lock_free = true;  // wait-free: no loop, no CAS
+    static constexpr progress_kind progress = progress_kind::wait_free;  // no loop, no CAS
     template <class W>
     using type = spsc_ring<W, std::uint64_t>;
-    static constexpr bool world_swappable = true;
     static constexpr queue_traits traits = spsc_bounded;
     // All pass: the correct ring. linearizable (points named in spsc_ring.hpp);
     // model: exactly-once, order and cell races at capacity 2 (wrap-around,
@@ -65,7 +71,7 @@ struct spsc_ring_entry {
 struct spsc_ring_relaxed_tail_store_orders : spsc_ring_orders {
     static constexpr std::memory_order store_tail = std::memory_order_relaxed;  // B weakened
 };
-struct spsc_ring_relaxed_tail_store : spsc_ring_entry {  // shares traits, lock_free, world_swappable
+struct spsc_ring_relaxed_tail_store : spsc_ring_entry {  // shares traits, progress
     static constexpr std::string_view name = "spsc_ring.relaxed_tail_store";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -77,13 +83,13 @@ struct spsc_ring_relaxed_tail_store : spsc_ring_entry {  // shares traits, lock_
     // cell store before the tail store.
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = expect::na, .linearizability = expect::pass};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
 struct spsc_ring_relaxed_tail_load_orders : spsc_ring_orders {
     static constexpr std::memory_order load_tail = std::memory_order_relaxed;  // C weakened
 };
-struct spsc_ring_relaxed_tail_load : spsc_ring_entry {  // shares traits, lock_free, world_swappable
+struct spsc_ring_relaxed_tail_load : spsc_ring_entry {  // shares traits, progress
     static constexpr std::string_view name = "spsc_ring.relaxed_tail_load";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -94,13 +100,13 @@ struct spsc_ring_relaxed_tail_load : spsc_ring_entry {  // shares traits, lock_f
     // loads are not reordered with later loads).
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = expect::na, .linearizability = expect::pass};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
 struct spsc_ring_relaxed_head_store_orders : spsc_ring_orders {
     static constexpr std::memory_order store_head = std::memory_order_relaxed;  // D weakened
 };
-struct spsc_ring_relaxed_head_store : spsc_ring_entry {  // shares traits, lock_free, world_swappable
+struct spsc_ring_relaxed_head_store : spsc_ring_entry {  // shares traits, progress
     static constexpr std::string_view name = "spsc_ring.relaxed_head_store";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -112,7 +118,7 @@ struct spsc_ring_relaxed_head_store : spsc_ring_entry {  // shares traits, lock_
     // producer writes the next lap. Native checks pass (x86-TSO).
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = expect::na, .linearizability = expect::pass};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
 // -------------------------------------------------------- vyukov_mpsc_queue
@@ -122,10 +128,9 @@ struct vyukov_mpsc_queue_entry {
     static constexpr origin_kind origin = origin_kind::in_house;
     // Push is wait-free, but a producer stalled between its exchange and its
     // link hides every later item from the consumer: not lock-free as a queue.
-    static constexpr bool lock_free = false;
+    static constexpr progress_kind progress = progress_kind::blocking;
     template <class W>
     using type = vyukov_mpsc_queue<W, std::uint64_t>;
-    static constexpr bool world_swappable = true;
     static constexpr queue_traits traits = mpsc_unbounded;
     // property/stress/tsan/bench pass. order fifo_per_producer, not
     // linearizable: try_pop may report empty while a push is in flight and a
@@ -134,13 +139,13 @@ struct vyukov_mpsc_queue_entry {
     // producer, payload races, node leaks and use after free.
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .bench = expect::pass, .linearizability = expect::na};
+                                           .bench = expect::pass, .linearizability = expect::pass};
 };
 
 struct vyukov_mpsc_relaxed_link_orders : vyukov_mpsc_orders {
     static constexpr std::memory_order link = std::memory_order_relaxed;  // B weakened
 };
-struct vyukov_mpsc_queue_relaxed_link : vyukov_mpsc_queue_entry {  // shares traits, lock_free, world_swappable
+struct vyukov_mpsc_queue_relaxed_link : vyukov_mpsc_queue_entry {  // shares traits, progress
     static constexpr std::string_view name = "vyukov_mpsc_queue.relaxed_link";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -152,13 +157,13 @@ struct vyukov_mpsc_queue_relaxed_link : vyukov_mpsc_queue_entry {  // shares tra
     // link store stays after the payload store).
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = expect::na, .linearizability = expect::na};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
 struct vyukov_mpsc_relaxed_follow_orders : vyukov_mpsc_orders {
     static constexpr std::memory_order follow = std::memory_order_relaxed;  // C weakened
 };
-struct vyukov_mpsc_queue_relaxed_follow : vyukov_mpsc_queue_entry {  // shares traits, lock_free, world_swappable
+struct vyukov_mpsc_queue_relaxed_follow : vyukov_mpsc_queue_entry {  // shares traits, progress
     static constexpr std::string_view name = "vyukov_mpsc_queue.relaxed_follow";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -171,9 +176,11 @@ struct vyukov_mpsc_queue_relaxed_follow : vyukov_mpsc_queue_entry {  // shares t
     // (reported in 2 of 3 seeded runs while this entry was written). Native
     // checks pass (x86 does not reorder the dependent payload load before the
     // pointer load).
-    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = expect::pass, .tsan = expect::na,
-                                           .bench = expect::na, .linearizability = expect::na};
+    static constexpr expectations expected{
+        .property = expect::pass, .model = expect::fail, .stress = expect::pass,
+        .tsan = {expect::flaky, "TSan reports only when a pop reaches a node pushed after the consumer's last "
+                                "catch-up through the tail exchange: the stress schedule decides"},
+        .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
 // -------------------------------------------------------- vyukov_mpmc_queue
@@ -183,10 +190,9 @@ struct vyukov_mpmc_queue_entry {
     static constexpr origin_kind origin = origin_kind::in_house;
     // A thread preempted between its claim and its publication makes the
     // next thread at that cell wait: blocking, not lock-free.
-    static constexpr bool lock_free = false;
+    static constexpr progress_kind progress = progress_kind::blocking;
     template <class W>
     using type = vyukov_mpmc_queue<W, std::uint64_t>;
-    static constexpr bool world_swappable = true;
     static constexpr queue_traits traits = mpmc_bounded;
     // All pass. linearizable thanks to the claim re-check before "empty" /
     // "full" (vyukov_mpmc_queue.hpp); the model's completed-push scenario
@@ -200,7 +206,7 @@ struct vyukov_mpmc_queue_entry {
 struct vyukov_mpmc_relaxed_fill_orders : vyukov_mpmc_orders {
     static constexpr std::memory_order publish_filled = std::memory_order_relaxed;  // P3 weakened
 };
-struct vyukov_mpmc_queue_relaxed_fill : vyukov_mpmc_queue_entry {  // shares traits, lock_free, world_swappable
+struct vyukov_mpmc_queue_relaxed_fill : vyukov_mpmc_queue_entry {  // shares traits, progress
     static constexpr std::string_view name = "vyukov_mpmc_queue.relaxed_fill";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -210,13 +216,13 @@ struct vyukov_mpmc_queue_relaxed_fill : vyukov_mpmc_queue_entry {  // shares tra
     // race on the cell); native checks pass (x86-TSO).
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = expect::na, .linearizability = expect::pass};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
 struct vyukov_mpmc_relaxed_empty_orders : vyukov_mpmc_orders {
     static constexpr std::memory_order publish_emptied = std::memory_order_relaxed;  // C3 weakened
 };
-struct vyukov_mpmc_queue_relaxed_empty : vyukov_mpmc_queue_entry {  // shares traits, lock_free, world_swappable
+struct vyukov_mpmc_queue_relaxed_empty : vyukov_mpmc_queue_entry {  // shares traits, progress
     static constexpr std::string_view name = "vyukov_mpmc_queue.relaxed_empty";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -227,13 +233,13 @@ struct vyukov_mpmc_queue_relaxed_empty : vyukov_mpmc_queue_entry {  // shares tr
     // fail (same race); native checks pass.
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = expect::na, .linearizability = expect::pass};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
 struct vyukov_mpmc_no_claim_recheck_orders : vyukov_mpmc_orders {
     static constexpr bool recheck_claims = false;  // the 1024cores original
 };
-struct vyukov_mpmc_queue_no_claim_recheck : vyukov_mpmc_queue_entry {  // shares traits, lock_free, world_swappable
+struct vyukov_mpmc_queue_no_claim_recheck : vyukov_mpmc_queue_entry {  // shares traits, progress
     static constexpr std::string_view name = "vyukov_mpmc_queue.no_claim_recheck";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -248,9 +254,11 @@ struct vyukov_mpmc_queue_no_claim_recheck : vyukov_mpmc_queue_entry {  // shares
     // another push completes and a pop runs: a verdict by chance, so n/a.
     // Conservation, exactly-once and per-producer order hold: property,
     // stress and tsan pass.
-    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = expect::pass, .tsan = expect::pass,
-                                           .bench = expect::na, .linearizability = expect::na};
+    static constexpr expectations expected{
+        .property = expect::pass, .model = expect::fail, .stress = expect::pass, .tsan = expect::pass,
+        .bench = mutant_not_timed,
+        .linearizability = {expect::flaky, "the violation needs a preemption between claim and publish while "
+                                           "another push completes and a pop runs: found by chance"}};
 };
 
 // ------------------------------------------------------ michael_scott_queue
@@ -258,10 +266,9 @@ struct vyukov_mpmc_queue_no_claim_recheck : vyukov_mpmc_queue_entry {  // shares
 struct michael_scott_queue_entry {
     static constexpr std::string_view name = "michael_scott_queue";
     static constexpr origin_kind origin = origin_kind::in_house;
-    static constexpr bool lock_free = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class W>
     using type = michael_scott_queue<W, std::uint64_t>;
-    static constexpr bool world_swappable = true;
     static constexpr queue_traits traits = mpmc_unbounded;
     // All pass. model: 2P2C exactly-once, order, payload races, every node
     // freed exactly once, no use after free (Relacy's heap), and the
@@ -274,7 +281,7 @@ struct michael_scott_queue_entry {
 struct michael_scott_relaxed_link_policy : michael_scott_policy {
     static constexpr std::memory_order link = std::memory_order_relaxed;  // E2 weakened
 };
-struct michael_scott_queue_relaxed_link : michael_scott_queue_entry {  // shares traits, lock_free, world_swappable
+struct michael_scott_queue_relaxed_link : michael_scott_queue_entry {  // shares traits, progress
     static constexpr std::string_view name = "michael_scott_queue.relaxed_link";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -287,15 +294,16 @@ struct michael_scott_queue_relaxed_link : michael_scott_queue_entry {  // shares
     // the helping interleaving). tsan n/a: the race needs that helping path
     // under the stress run, which happens by chance. Native checks pass (the
     // CAS is a locked instruction on x86 whatever its order).
-    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = expect::pass, .tsan = expect::na,
-                                           .bench = expect::na, .linearizability = expect::pass};
+    static constexpr expectations expected{
+        .property = expect::pass, .model = expect::fail, .stress = expect::pass,
+        .tsan = {expect::flaky, "the race needs a helped tail swing during the stress run, which happens by chance"},
+        .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
 struct michael_scott_unvalidated_hazard_policy : michael_scott_policy {
     static constexpr bool validate_hazards = false;
 };
-struct michael_scott_queue_unvalidated_hazard : michael_scott_queue_entry {  // shares traits, lock_free, world_swappable
+struct michael_scott_queue_unvalidated_hazard : michael_scott_queue_entry {  // shares traits, progress
     static constexpr std::string_view name = "michael_scott_queue.unvalidated_hazard";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -311,14 +319,15 @@ struct michael_scott_queue_unvalidated_hazard : michael_scott_queue_entry {  // 
     // scans; when it happens the process may crash. Those checks must not
     // run this entry.
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = expect::na, .tsan = expect::na,
-                                           .bench = expect::na, .linearizability = expect::na};
+                                           .stress = use_after_free_by_chance, .tsan = use_after_free_by_chance,
+                                           .bench = mutant_not_timed,
+                                           .linearizability = use_after_free_by_chance};
 };
 
 struct michael_scott_eager_free_policy : michael_scott_policy {
     static constexpr bool defer_free = false;
 };
-struct michael_scott_queue_eager_free : michael_scott_queue_entry {  // shares traits, lock_free, world_swappable
+struct michael_scott_queue_eager_free : michael_scott_queue_entry {  // shares traits, progress
     static constexpr std::string_view name = "michael_scott_queue.eager_free";
     static constexpr origin_kind origin = origin_kind::mutant;
     template <class W>
@@ -328,8 +337,9 @@ struct michael_scott_queue_eager_free : michael_scott_queue_entry {  // shares t
     // (use after free). property pass (one thread). Native stress, tsan and
     // linearizability n/a for the reason given for unvalidated_hazard.
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = expect::na, .tsan = expect::na,
-                                           .bench = expect::na, .linearizability = expect::na};
+                                           .stress = use_after_free_by_chance, .tsan = use_after_free_by_chance,
+                                           .bench = mutant_not_timed,
+                                           .linearizability = use_after_free_by_chance};
 };
 
 // ---------------------------------------------------------- lock baselines
@@ -337,10 +347,9 @@ struct michael_scott_queue_eager_free : michael_scott_queue_entry {  // shares t
 struct mutex_deque_queue_entry {
     static constexpr std::string_view name = "mutex_deque_queue";
     static constexpr origin_kind origin = origin_kind::in_house;
-    static constexpr bool lock_free = false;
+    static constexpr progress_kind progress = progress_kind::blocking;
     template <class W>
     using type = mutex_deque_queue<W, std::uint64_t>;
-    static constexpr bool world_swappable = true;
     static constexpr queue_traits traits = mpmc_unbounded;
     // All pass: every operation is one critical section. model pass: the same
     // 2P2C and completed-push scenarios over Relacy's mutex.
@@ -352,10 +361,9 @@ struct mutex_deque_queue_entry {
 struct mutex_cv_bounded_queue_entry {
     static constexpr std::string_view name = "mutex_cv_bounded_queue";
     static constexpr origin_kind origin = origin_kind::in_house;
-    static constexpr bool lock_free = false;
+    static constexpr progress_kind progress = progress_kind::blocking;
     template <class W>
     using type = mutex_cv_bounded_queue<W, std::uint64_t>;
-    static constexpr bool world_swappable = true;
     static constexpr queue_traits traits = mpmc_bounded;
     // All pass, as mutex_deque_queue; the model also runs the blocking
     // push/pop scenario (no lost wake-up: Relacy reports a deadlock otherwise).
@@ -377,5 +385,16 @@ using inhouse_queue_catalogue = type_list<
     queue_inhouse::michael_scott_queue_unvalidated_hazard,
     queue_inhouse::michael_scott_queue_eager_free, queue_inhouse::mutex_deque_queue_entry,
     queue_inhouse::mutex_cv_bounded_queue_entry>;
+
+// The in-house queues as a component kind for the check harness. A record's
+// component names the contract the entry declares ("queue.mpmc.bounded").
+struct inhouse_queue_kind {
+    static constexpr std::string_view name = "queue";
+    using catalogue = inhouse_queue_catalogue;
+    template <class E>
+    static std::string component() {
+        return "queue." + std::string(contract_name(E::traits));
+    }
+};
 
 }  // namespace gauntlet

@@ -33,6 +33,7 @@
 
 #include "primitives/cache_padded.hpp"
 #include "primitives/queues/hazard_pointers.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
@@ -50,7 +51,7 @@ struct michael_scott_policy {
     static constexpr bool defer_free = true;
 };
 
-template <class World, class T, class Policy = michael_scott_policy>
+template <world World, class T, class Policy = michael_scott_policy>
 class michael_scott_queue {
     template <class U>
     using atomic = typename World::template atomic<U>;

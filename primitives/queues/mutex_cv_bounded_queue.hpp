@@ -24,10 +24,11 @@
 #include <vector>
 
 #include "primitives/cache_padded.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
-template <class World, class T>
+template <world World, class T>
 class mutex_cv_bounded_queue {
 public:
     explicit mutex_cv_bounded_queue(std::size_t capacity) : state_(checked(capacity)) {}

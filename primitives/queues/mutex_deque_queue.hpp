@@ -19,10 +19,11 @@
 #include <mutex>
 
 #include "primitives/cache_padded.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
-template <class World, class T>
+template <world World, class T>
 class mutex_deque_queue {
 public:
     explicit mutex_deque_queue(std::size_t /*capacity hint: unbounded*/ = 0) {}

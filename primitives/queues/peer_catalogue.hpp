@@ -16,32 +16,20 @@
 
 namespace gauntlet::queue_peers {
 
-namespace detail {
-template <class... Ls>
-struct concat;
-template <>
-struct concat<> {
-    using type = type_list<>;
-};
-template <class... A>
-struct concat<type_list<A...>> {
-    using type = type_list<A...>;
-};
-template <class... A, class... B, class... Rest>
-struct concat<type_list<A...>, type_list<B...>, Rest...> {
-    using type = typename concat<type_list<A..., B...>, Rest...>::type;
-};
-}  // namespace detail
+inline constexpr expectation peer_not_swappable{expect::skip, "a peer's atomics are not ours to swap for Relacy's"};
+inline constexpr expectation block_reuse_by_chance{
+    expect::flaky, "the report needs a block or page of the library's allocator reused within the run: timing decides"};
+
+
 
 #if defined(GAUNTLET_HAVE_BOOST_LOCKFREE)
 struct boost_spsc_queue {
     static constexpr std::string_view name = "boost_spsc_queue";
     static constexpr origin_kind origin = origin_kind::peer;
     // Wait-free ring: producer writes the write index, consumer the read index.
-    static constexpr bool lock_free = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class World>
     using type = peers::boost_spsc_queue;
-    static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::single, multiplicity::single, true,
                                          queue_order::linearizable};
     // property/stress/bench pass: a mature SPSC ring used within its contract.
@@ -49,7 +37,7 @@ struct boost_spsc_queue {
     // linearizability pass: Lamport's SPSC ring is linearizable (push takes
     // effect at the release store of the write index, pop at that of the read
     // index).
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
@@ -60,10 +48,9 @@ struct boost_mpmc_queue {
     static constexpr origin_kind origin = origin_kind::peer;
     // Michael–Scott queue on a tagged-pointer free list: lock-free where
     // 128-bit or tagged-index CAS is (is_lock_free() on x86-64).
-    static constexpr bool lock_free = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class World>
     using type = peers::boost_mpmc_queue;
-    static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
                                          queue_order::linearizable};
     // linearizability n/a: the bound is on nodes, not items. A pop returns
@@ -77,10 +64,10 @@ struct boost_mpmc_queue {
     // node through the free list, writing it: a C++ data race the design
     // accepts (the copy is discarded when the CAS fails). TSan reports it
     // between two pops in boost::lockfree::queue::pop.
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
                                            .stress = expect::pass, .tsan = expect::fail,
                                            .bench = expect::pass,
-                                           .linearizability = expect::na};
+                                           .linearizability = {expect::flaky, "the spurious full needs pushes racing two pops at the bound: about one history in a thousand"}};
 };
 using boost_list = type_list<boost_spsc_queue, boost_mpmc_queue>;
 #else
@@ -92,10 +79,9 @@ struct moodycamel_concurrent_queue {
     static constexpr std::string_view name = "moodycamel_concurrent_queue";
     static constexpr origin_kind origin = origin_kind::peer;
     // Lock-free per its documentation; enqueue may allocate a block.
-    static constexpr bool lock_free = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class World>
     using type = peers::moodycamel_concurrent_queue;
-    static constexpr bool world_swappable = false;
     // The library promises FIFO only per producer ("there is no guarantee
     // of total ordering across producers", its README), so it is checked
     // for per-producer order and never for linearizability.
@@ -109,10 +95,10 @@ struct moodycamel_concurrent_queue {
     // reported racing with the earlier dequeue read. Whether a block is
     // reused within the run depends on timing (seen in most runs, not all),
     // so the verdict is not gated.
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
+                                           .stress = expect::pass, .tsan = block_reuse_by_chance,
                                            .bench = expect::pass,
-                                           .linearizability = expect::na};
+                                           .linearizability = expect::pass};
 };
 using moodycamel_list = type_list<moodycamel_concurrent_queue>;
 #else
@@ -124,10 +110,9 @@ struct moodycamel_reader_writer_queue {
     static constexpr std::string_view name = "moodycamel_reader_writer_queue";
     static constexpr origin_kind origin = origin_kind::peer;
     // Wait-free except when enqueue allocates a new ring.
-    static constexpr bool lock_free = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class World>
     using type = peers::moodycamel_reader_writer_queue;
-    static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::single, multiplicity::single, false,
                                          queue_order::linearizable};
     // linearizability pass: a single-producer single-consumer ring list
@@ -135,7 +120,7 @@ struct moodycamel_reader_writer_queue {
     // tsan pass: those publications are stand-alone fences, which TSan does
     // not model, but its atomicops.h detects ThreadSanitizer and adds
     // AnnotateHappensBefore/After at each fence (AE_TSAN_ANNOTATE_*).
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
@@ -151,10 +136,9 @@ struct atomic_queue_b {
     static constexpr origin_kind origin = origin_kind::peer;
     // Not lock-free in the strict sense: a pop that claimed a slot spins until
     // the producer that claimed it stores its value (and vice versa).
-    static constexpr bool lock_free = false;
+    static constexpr progress_kind progress = progress_kind::blocking;
     template <class World>
     using type = peers::atomic_queue_b;
-    static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
                                          queue_order::linearizable};
     // Finding: FIFO breaks across a lap. A pop claims ticket t with a CAS on
@@ -168,10 +152,11 @@ struct atomic_queue_b {
     // tsan and linearizability are recorded, not gated (n/a). The small
     // linearizability scenarios never wrap a lap.
     // property, bench pass: single-threaded FIFO is exact, the benchmarks run.
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::na, .tsan = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
+                                           .stress = {expect::flaky, "the lap reorder needs a delayed consumer overtaken by the next lap: seen in about two runs of three"},
+                                           .tsan = {expect::flaky, "the lap reorder and the races it shows depend on the schedule"},
                                            .bench = expect::pass,
-                                           .linearizability = expect::na};
+                                           .linearizability = {expect::flaky, "the small histories never wrap a lap"}};
 };
 using atomic_queue_list = type_list<atomic_queue_b>;
 #else
@@ -183,10 +168,9 @@ struct tbb_concurrent_queue {
     static constexpr std::string_view name = "tbb_concurrent_queue";
     static constexpr origin_kind origin = origin_kind::peer;
     // A pop that took a ticket waits for the matching push: blocking.
-    static constexpr bool lock_free = false;
+    static constexpr progress_kind progress = progress_kind::blocking;
     template <class World>
     using type = peers::tbb_concurrent_queue;
-    static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
                                          queue_order::linearizable};
     // linearizability pass: one global ticket counter per side fixes the
@@ -197,8 +181,8 @@ struct tbb_concurrent_queue {
     // the new page's memset in prepare_page racing with an old pop's read.
     // Whether a page is reused within the run depends on timing (most runs,
     // not all), so the verdict is not gated.
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
+                                           .stress = expect::pass, .tsan = block_reuse_by_chance,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
 };
@@ -206,16 +190,15 @@ struct tbb_concurrent_queue {
 struct tbb_concurrent_bounded_queue {
     static constexpr std::string_view name = "tbb_concurrent_bounded_queue";
     static constexpr origin_kind origin = origin_kind::peer;
-    static constexpr bool lock_free = false;
+    static constexpr progress_kind progress = progress_kind::blocking;
     template <class World>
     using type = peers::tbb_concurrent_bounded_queue;
-    static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, true,
                                          queue_order::linearizable};
     // As tbb_concurrent_queue, plus a capacity test before taking a push
     // ticket; tsan n/a for the same uninstrumented page allocator.
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
-                                           .stress = expect::pass, .tsan = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
+                                           .stress = expect::pass, .tsan = block_reuse_by_chance,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
 };
@@ -228,17 +211,16 @@ using tbb_list = type_list<>;
 struct xenium_michael_scott_queue {
     static constexpr std::string_view name = "xenium_michael_scott_queue";
     static constexpr origin_kind origin = origin_kind::peer;
-    static constexpr bool lock_free = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class World>
     using type = peers::xenium_michael_scott_queue;
-    static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
                                          queue_order::linearizable};
     // linearizability pass: Michael–Scott (PODC 1996) is linearizable.
     // tsan pass: xenium labels each synchronising load/CAS with its
     // acquire/release partner; epoch-based reclamation publishes epochs with
     // std::atomic operations.
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
@@ -247,16 +229,15 @@ struct xenium_michael_scott_queue {
 struct xenium_ramalhete_queue {
     static constexpr std::string_view name = "xenium_ramalhete_queue";
     static constexpr origin_kind origin = origin_kind::peer;
-    static constexpr bool lock_free = true;
+    static constexpr progress_kind progress = progress_kind::lock_free;
     template <class World>
     using type = peers::xenium_ramalhete_queue;
-    static constexpr bool world_swappable = false;
     static constexpr queue_traits traits{multiplicity::multi, multiplicity::multi, false,
                                          queue_order::linearizable};
     // linearizability pass: the FAA array queue (Ramalhete, 2016) is
     // linearizable: a pop that overtakes a pending push poisons the slot and
     // the push retries at a later index.
-    static constexpr expectations expected{.property = expect::pass, .model = expect::na,
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .bench = expect::pass,
                                            .linearizability = expect::pass};
@@ -269,9 +250,6 @@ using xenium_list = type_list<>;
 }  // namespace gauntlet::queue_peers
 
 namespace gauntlet {
-
-template <class... Lists>
-using concat_lists = typename queue_peers::detail::concat<Lists...>::type;
 
 using peer_queue_catalogue =
     concat_lists<queue_peers::boost_list, queue_peers::moodycamel_list,

@@ -40,6 +40,7 @@
 #include <type_traits>
 
 #include "primitives/cache_padded.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
@@ -56,7 +57,7 @@ struct spsc_ring_orders {
     static constexpr std::memory_order store_head = std::memory_order_release;
 };
 
-template <class World, class T, class Orders = spsc_ring_orders>
+template <world World, class T, class Orders = spsc_ring_orders>
 class spsc_ring {
     static_assert(std::is_nothrow_copy_constructible_v<T> && std::is_nothrow_copy_assignable_v<T>,
                   "spsc_ring: T must copy without throwing (a throw would strand a claimed cell)");

@@ -52,6 +52,7 @@
 #include <type_traits>
 
 #include "primitives/cache_padded.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
@@ -69,7 +70,7 @@ struct vyukov_mpmc_orders {
     static constexpr bool recheck_claims = true;
 };
 
-template <class World, class T, class Orders = vyukov_mpmc_orders>
+template <world World, class T, class Orders = vyukov_mpmc_orders>
 class vyukov_mpmc_queue {
     static_assert(std::is_nothrow_copy_constructible_v<T> && std::is_nothrow_copy_assignable_v<T>,
                   "vyukov_mpmc_queue: T must copy without throwing (a throw would strand a claimed cell)");

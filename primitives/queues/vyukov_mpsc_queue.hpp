@@ -35,6 +35,7 @@
 #include <cstddef>
 
 #include "primitives/cache_padded.hpp"
+#include "primitives/world.hpp"
 
 namespace gauntlet {
 
@@ -53,7 +54,7 @@ struct vyukov_mpsc_orders {
 };
 
 // The link a node type embeds as a member named `next`.
-template <class World, class Node>
+template <world World, class Node>
 struct mpsc_hook {
     typename World::template atomic<Node*> next{nullptr};
 };
@@ -61,7 +62,7 @@ struct mpsc_hook {
 // Intrusive core: Node has a public member `mpsc_hook<World, Node> hook` and is
 // default-constructible (one Node is the stub). The queue never allocates or
 // frees; pop hands the node back to the caller.
-template <class World, class Node, class Orders = vyukov_mpsc_orders>
+template <world World, class Node, class Orders = vyukov_mpsc_orders>
 class vyukov_intrusive_mpsc {
 public:
     vyukov_intrusive_mpsc() : tail_(&stub_), head_(&stub_) {}
@@ -113,7 +114,7 @@ private:
 };
 
 // Value queue over the intrusive core: one World::make'd node per item.
-template <class World, class T, class Orders = vyukov_mpsc_orders>
+template <world World, class T, class Orders = vyukov_mpsc_orders>
 class vyukov_mpsc_queue {
     struct node {
         mpsc_hook<World, node> hook;

@@ -5,7 +5,8 @@
 // The reference model is the contract (primitives/lifecycle/contract.hpp)
 // executed by one thread: start/try_enter/exit/drain return values, the state
 // after every step, the number of close-hook runs, and that wait_closed()
-// returns once CLOSED. Replay a failure with RC_PARAMS="seed=N".
+// returns once CLOSED. Each entry's RapidCheck seed derives from --seed; the
+// record's replay line reproduces it.
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
@@ -14,9 +15,10 @@
 #include <sstream>
 #include <string>
 
-#include "primitives/command_line.hpp"
+#include "primitives/harness/check_program.hpp"
 #include "primitives/lifecycle/catalogue.hpp"
 #include "primitives/native_world.hpp"
+#include "properties/rapidcheck_params.hpp"
 
 namespace {
 
@@ -109,36 +111,36 @@ struct drain_cmd : command<L> {
     void show(std::ostream& os) const override { os << "drain()"; }
 };
 
-template <class Entry>
-record check_entry() {
-    using L = typename Entry::template type<native_world>;
-    record r = record_for<Entry>(lifecycle_component);
-    r.expected = Entry::expected.property;
-    std::ostringstream captured;
-    auto* old = std::cerr.rdbuf(captured.rdbuf());
-    const bool ok = rc::check(std::string(Entry::name) + " matches the sequential lifecycle model", [] {
-        reference_model m;
-        system_under_test<L> sut;
-        rc::state::check(m, sut,
-                         rc::state::gen::execOneOfWithArgs<start_cmd<L>, try_enter_cmd<L>, exit_cmd<L>,
-                                                           drain_cmd<L>>());
-    });
-    std::cerr.rdbuf(old);
-    r.got = ok ? verdict::pass : verdict::fail;
-    r.detail = ok ? "random command sequences match the reference model"
-                  : "counterexample: a command sequence where the entry and the model disagree";
-    if (!ok) r.trace = captured.str();
-    return r;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    command_line cl("lifecycle_property",
-                    "Checks every lifecycle catalogue entry against the sequential reference model.\n"
-                    "Replay with RC_PARAMS=\"seed=N\"; results go to $GAUNTLET_RESULTS_DIR.");
-    if (const int status = cl.parse(argc, argv); status >= 0) return status;
-    verdict_log log("property");
-    for_each_entry(lifecycle_catalogue{}, [&]<class E>() { log.add(check_entry<E>()); });
-    return log.exit_status();
+    check_program prog("lifecycle_property", check_kind::property,
+                       "Checks every lifecycle catalogue entry against the sequential reference model\n"
+                       "(RapidCheck stateful testing: random command sequences, shrunk counterexamples).",
+                       120.0);
+    unsigned max_success = 100;
+    prog.options().option("--max-success", "N", "command sequences per entry (default 100)", max_success, 1u,
+                          1000000u);
+    prog.default_seed(20240611);  // deterministic verdicts; --seed explores others
+    if (const int status = prog.parse(argc, argv); status >= 0) return status;
+    prog.run<lifecycle_kind>([&]<class E>(const entry_context& ctx) {
+        using L = typename E::template type<native_world>;
+        const std::string params = use_rapidcheck_params(ctx.seed, max_success);
+        const bool ok = rc::check(std::string(E::name) + " matches the sequential lifecycle model", [] {
+            reference_model m;
+            system_under_test<L> sut;
+            rc::state::check(m, sut,
+                             rc::state::gen::execOneOfWithArgs<start_cmd<L>, try_enter_cmd<L>, exit_cmd<L>,
+                                                               drain_cmd<L>>());
+        });
+        json metrics;
+        metrics["rc_params"] = params;
+        metrics["sequences"] = max_success;
+        return ok ? result::pass(std::to_string(max_success) + " random command sequences match the reference model",
+                                 metrics)
+                  : result::fail("counterexample: a command sequence where the entry and the model disagree "
+                                 "(shrunk; in the output)",
+                                 {}, metrics);
+    });
+    return prog.finish();
 }

@@ -1,11 +1,13 @@
 // Stress check "stress" (and "tsan" in the ThreadSanitizer build) for every queue in the catalogue: real threads at
 // high contention, whole-run invariants.
 //
-// Per entry, in its own forked child (stress/isolate.hpp: a hang, a crash or
-// a ThreadSanitizer report is that entry's verdict), rounds (2 native, 6
-// shorter ones under TSan) with a small capacity drawn from the seed (4, 16 or 64: full and empty are hit all the
-// time). Threads follow the entry's multiplicity: SPSC 1 producer/1 consumer,
-// MPSC 3/1, MPMC 2/2. A producer pushes values (producer << 40 | sequence)
+// Per entry, in its own forked child (check_program: a hang, a crash or a
+// ThreadSanitizer report is that entry's verdict), rounds (2 native, 6
+// shorter ones under TSan) with a small capacity drawn from the entry's seed
+// (4, 16 or 64: full and empty are hit all the time). Threads follow the
+// entry's multiplicity through roles_for (primitives/queues/roles.hpp): a
+// multi-producer side gets 3 producers alone or 2 beside several consumers,
+// a multi-consumer side 2 consumers. A producer pushes values (producer << 40 | sequence)
 // and yields while the queue is full; consumers start once the queue holds a
 // head start of items (the capacity, or 1024 for unbounded queues) and pop
 // until every item is accounted for. Invariants, over the whole run:
@@ -17,8 +19,9 @@
 //     increasing.
 // Under ThreadSanitizer (the clang build) the same body runs with fewer
 // items and is judged against E::expected.tsan.
-//
-//   queue_stress [--seed N] [--entry NAME] [--items N] [--rounds N] [--help]
+// Replay: the capacities and every producer's sequence of pushes derive from
+// the entry's seed (their hash is in the record); the interleaving of real
+// threads is not reproducible.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -29,27 +32,18 @@
 #include <thread>
 #include <vector>
 
-#include "primitives/command_line.hpp"
+#include "primitives/harness/check_program.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/queues/catalogue.hpp"
-#include "stress/isolate.hpp"
 
 namespace {
 
 using item = std::uint64_t;
 constexpr unsigned producer_shift = 40;
 
-struct stress_shape {
-    unsigned producers;
-    unsigned consumers;
-};
-
-constexpr stress_shape shape_for(const gauntlet::queue_traits& t) {
-    const bool single_producer = t.producers == gauntlet::multiplicity::single;
-    const bool single_consumer = t.consumers == gauntlet::multiplicity::single;
-    if (single_producer && single_consumer) return {1, 1};
-    if (single_consumer) return {3, 1};
-    return {2, 2};
+constexpr gauntlet::queue_roles shape_for(const gauntlet::queue_traits& t) {
+    // 3 producers against one consumer, 2 against several: at most 4 threads.
+    return gauntlet::roles_for(t, t.consumers == gauntlet::multiplicity::single ? 3 : 2, 2);
 }
 
 // One round: returns an empty string when every invariant holds, else the
@@ -57,7 +51,7 @@ constexpr stress_shape shape_for(const gauntlet::queue_traits& t) {
 template <class Q>
 std::string stress_round(const gauntlet::queue_traits& traits, std::size_t capacity,
                          std::uint64_t items_per_producer) {
-    const stress_shape shape = shape_for(traits);
+    const gauntlet::queue_roles shape = shape_for(traits);
     const bool ordered = traits.order != gauntlet::queue_order::none;
     Q q(capacity);
     const std::uint64_t total = items_per_producer * shape.producers;
@@ -151,77 +145,49 @@ std::string stress_round(const gauntlet::queue_traits& traits, std::size_t capac
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::uint64_t seed = static_cast<std::uint64_t>(
-        std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
-    std::string only;
-    const bool tsan = gauntlet::under_tsan();
+    using namespace gauntlet;
+    const bool tsan = under_tsan();
     std::uint64_t items = tsan ? 6000 : 200000;
     int rounds = tsan ? 6 : 2;
-    gauntlet::command_line cl("queue_stress",
-                              "Real-thread stress of every catalogue queue, each entry in a forked child.");
-    cl.option("--seed", "N", "seed for capacities (default: from the clock, printed)", seed)
-        .option("--entry", "NAME", "only this catalogue entry", only)
-        .option("--items", "N", "items per producer per round (default 200000, 6000 under TSan)", items)
-        .option("--rounds", "N", "rounds per entry (default 2, 6 under TSan)", rounds);
-    if (const int status = cl.parse(argc, argv); status >= 0) return status;
-    if (rounds <= 0 || items == 0) return cl.error("--rounds and --items must be positive");
-    std::printf("queue_stress: --seed %llu --items %llu --rounds %d%s\n", static_cast<unsigned long long>(seed),
-                static_cast<unsigned long long>(items), rounds, tsan ? " (ThreadSanitizer)" : "");
-    std::fflush(stdout);
-
-    gauntlet::verdict_log log(tsan ? "tsan" : "stress");
-    gauntlet::for_each_entry(gauntlet::queue_catalogue{}, [&]<class E>() {
-        if (!only.empty() && only != E::name) return;
-        using Q = typename E::template type<gauntlet::native_world>;
-        const std::string component = "queue." + std::string(gauntlet::contract_name(E::traits));
-        auto r = gauntlet::record_for<E>(component);
-        r.expected = tsan ? E::expected.tsan : E::expected.stress;
-        std::mt19937_64 rng(seed ^ std::hash<std::string_view>{}(E::name));
+    check_program prog("queue_stress", tsan ? check_kind::tsan : check_kind::stress,
+                       "Real-thread stress of every catalogue queue: exactly-once, sums, per-producer order.",
+                       tsan ? 120.0 : 60.0);
+    prog.options()
+        .option("--items", "N", "items per producer per round (default 200000, 6000 under TSan)", items,
+                std::uint64_t{1}, std::uint64_t{1} << 32)
+        .option("--rounds", "N", "rounds per entry (default 2, 6 under TSan)", rounds, 1, 100000);
+    if (const int status = prog.parse(argc, argv); status >= 0) return status;
+    prog.run<queue_kind>([&]<class E>(const entry_context& ctx) {
+        using Q = typename E::template type<native_world>;
+        std::mt19937_64 rng(ctx.seed);
         constexpr std::size_t capacities[] = {4, 16, 64};
         // Native: two long rounds. Under TSan: six short ones (fresh queue,
         // fresh threads each), since some missing edges are reported only in
         // some executions.
         std::vector<std::size_t> caps;
-        for (int i = 0; i < rounds; ++i) caps.push_back(capacities[rng() % 3]);
-        const stress_shape shape = shape_for(E::traits);
-        const auto outcome = gauntlet::run_isolated(
-            [&] {
-                for (std::size_t cap : caps) {
-                    const std::string why = stress_round<Q>(E::traits, cap, items);
-                    if (!why.empty()) {
-                        std::printf("capacity %zu: %s\n", cap, why.c_str());
-                        return 1;
-                    }
-                }
-                return 0;
-            },
-            tsan ? 120.0 : 60.0);
-        r.got = outcome.passed ? gauntlet::verdict::pass : gauntlet::verdict::fail;
-        std::string what = std::to_string(shape.producers) + "P" + std::to_string(shape.consumers) +
-                                 "C, " + std::to_string(rounds) + " rounds of " + std::to_string(items) +
-                                 " items/producer, capacities";
-        for (std::size_t i = 0; i < caps.size(); ++i) {
-            what += i ? "," : " ";
-            what += std::to_string(caps[i]);
+        std::uint64_t plan_hash = 1469598103934665603ull;
+        for (int i = 0; i < rounds; ++i) {
+            caps.push_back(capacities[rng() % 3]);
+            plan_hash = (plan_hash ^ caps.back()) * 1099511628211ull;
         }
-        if (outcome.passed)
-            r.detail = "invariants held: " + what;
-        else if (outcome.timed_out)
-            r.detail = "hang: " + what;
-        else if (outcome.exit_code == 66)
-            r.detail = "ThreadSanitizer report: " + what;
-        else if (outcome.exit_code < 0)
-            r.detail = "killed by signal " + std::to_string(-outcome.exit_code) + ": " + what;
-        else {
-            std::string first = outcome.output.substr(0, outcome.output.find('\n'));
-            r.detail = first + " (" + what + ")";
+        const queue_roles shape = shape_for(E::traits);
+        plan_hash = (plan_hash ^ (std::uint64_t{shape.producers} << 32 | shape.consumers)) * 1099511628211ull;
+        plan_hash = (plan_hash ^ items) * 1099511628211ull;
+        std::string what = std::to_string(shape.producers) + "P" + std::to_string(shape.consumers) + "C, " +
+                           std::to_string(rounds) + " rounds of " + std::to_string(items) + " items/producer, capacities";
+        for (std::size_t i = 0; i < caps.size(); ++i) what += (i ? "," : " ") + std::to_string(caps[i]);
+        json m;
+        m["producers"] = shape.producers;
+        m["consumers"] = shape.consumers;
+        m["rounds"] = rounds;
+        m["items_per_producer"] = items;
+        m["capacities"] = json::list_of(caps);
+        m["plan_hash"] = std::to_string(plan_hash);
+        for (std::size_t cap : caps) {
+            const std::string why = stress_round<Q>(E::traits, cap, items);
+            if (!why.empty()) return result::fail("capacity " + std::to_string(cap) + ": " + why + " (" + what + ")", {}, m);
         }
-        r.trace = "replay: queue_stress --seed " + std::to_string(seed) + " --items " + std::to_string(items) +
-                  " --rounds " + std::to_string(rounds) + " --entry " + std::string(E::name) + (outcome.output.empty() ? "" : "\n" + outcome.output);
-        r.extra["seed"] = std::to_string(seed);
-        r.extra["seconds"] = std::to_string(outcome.seconds);
-        r.extra["tsan"] = tsan ? "true" : "false";
-        log.add(std::move(r));
+        return result::pass("invariants held: " + what, m);
     });
-    return log.exit_status();
+    return prog.finish();
 }

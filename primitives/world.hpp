@@ -1,0 +1,56 @@
+// The world interface: what every in-house component may use to touch shared
+// memory, stated as a C++20 concept (DESIGN.md section 1).
+//
+// A world W supplies
+//   W::atomic<T>            load/store/exchange/compare_exchange_*/fetch_add/
+//                           fetch_sub with explicit std::memory_order
+//   W::var<T>               non-atomic shared data: load()/store(); race-checked
+//                           under Relacy, plain data natively
+//   W::mutex, W::condition_variable
+//                           lock discipline the Relacy world can see
+//   W::fence(order)         std::atomic_thread_fence
+//   W::spin_hint()          one busy-wait step (pause natively, a yield to
+//                           Relacy's scheduler in the model)
+//   W::park(a, old, order)  block while `a` holds `old` (callers loop: spurious
+//                           returns allowed); W::unpark_all(a) wakes them
+//   W::make<T>(args...)     heap objects shared between threads, and
+//   W::destroy(p)           W::destroy: Relacy tracks their lifetimes
+// Both worlds are checked against it here, at compile time; components
+// constrain their World parameter with it.
+#pragma once
+
+#include <atomic>
+#include <concepts>
+#include <cstdint>
+#include <mutex>
+
+namespace gauntlet {
+
+template <class W>
+concept world = requires(typename W::template atomic<std::uint32_t>& a,
+                         const typename W::template atomic<std::uint32_t>& ca,
+                         typename W::template var<int>& v, std::uint32_t x, typename W::mutex& m,
+                         typename W::condition_variable& cv, std::unique_lock<typename W::mutex>& lk) {
+    { W::name } -> std::convertible_to<const char*>;
+    { ca.load(std::memory_order_acquire) } -> std::same_as<std::uint32_t>;
+    a.store(x, std::memory_order_release);
+    { a.exchange(x, std::memory_order_acq_rel) } -> std::same_as<std::uint32_t>;
+    { a.compare_exchange_strong(x, x, std::memory_order_acq_rel, std::memory_order_acquire) } -> std::same_as<bool>;
+    { a.compare_exchange_weak(x, x, std::memory_order_acq_rel, std::memory_order_acquire) } -> std::same_as<bool>;
+    { a.fetch_add(x, std::memory_order_relaxed) } -> std::same_as<std::uint32_t>;
+    { a.fetch_sub(x, std::memory_order_relaxed) } -> std::same_as<std::uint32_t>;
+    { v.load() } -> std::same_as<int>;
+    v.store(1);
+    m.lock();
+    m.unlock();
+    cv.wait(lk);
+    cv.notify_all();
+    W::fence(std::memory_order_seq_cst);
+    W::spin_hint();
+    W::park(ca, x, std::memory_order_acquire);
+    W::unpark_all(a);
+    { W::template make<int>(1) } -> std::same_as<int*>;
+    W::destroy(static_cast<int*>(nullptr));
+};
+
+}  // namespace gauntlet
