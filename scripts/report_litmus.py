@@ -1,8 +1,9 @@
 """Litmus section of the gauntlet report.
 
 Reads the litmus verdict records (check == "litmus", one per shape x
-memory-order annotation, written by build/litmus/litmus) and renders, per
-test, the three answers side by side:
+memory-order annotation, written by build/litmus/litmus; the figures below
+are the record's `metrics`) and renders, per test, the three answers side by
+side:
 
 * declared: the outcomes the C++ memory model allows and forbids (with the
   reference the catalogue cites);
@@ -14,8 +15,11 @@ test, the three answers side by side:
 Rows classified "interesting" (an allowed weak outcome seen on hardware) and
 "limitation" are marked; mutant rows whose forbidden outcome was caught are
 findings. One small-multiples figure shows every histogram, bars coloured by
-the declared status of the outcome, a dot on the outcomes the model reached.
+the declared status of the outcome, a dot on the outcomes the model reached;
+it is embedded in the page.
 
+A litmus record that passed must carry metrics `allowed`, `forbidden`, `weak`
+and `classification`; one that does not is an error naming its file.
 The module is imported by scripts/report.py, which calls `section`.
 """
 
@@ -23,7 +27,8 @@ from __future__ import annotations
 
 import html
 import math
-import pathlib
+
+from report import ReportError, cell, field, figure_html, pyplot, status_of, where
 
 CLASS_LABEL = {
     "pass": "pass",
@@ -34,10 +39,31 @@ CLASS_LABEL = {
 }
 
 
+REQUIRED_METRICS = {"allowed": list, "forbidden": list, "weak": list, "classification": str}
+
+
+def flatten(rec: dict) -> dict:
+    """One litmus record as a flat row: its metrics, plus implementation,
+    origin, verdict, expected and status. Raises ReportError naming the file
+    and field when a record that passed lacks a figure it must carry."""
+    for name, types in REQUIRED_METRICS.items():
+        field(rec, f"metrics.{name}", types, required=rec["verdict"] == "pass")
+    hist = rec["metrics"].get("hardware_histogram")
+    if hist is not None and (not isinstance(hist, dict) or
+                             not all(isinstance(v, int) and not isinstance(v, bool) for v in hist.values())):
+        raise ReportError(f"{where(rec)}: field 'metrics.hardware_histogram' is not an object of counts")
+    row = dict(rec["metrics"])
+    for k in ("component", "implementation", "origin", "verdict", "expected", "reason", "detail"):
+        row[k] = rec[k]
+    row["status"] = status_of(rec)
+    return row
+
+
 def litmus_records(records: list[dict]) -> list[dict]:
-    """The litmus records in catalogue order ("catalogue_index"; records without
-    one sort by name after them, mutants last)."""
-    rows = [r for r in records if r.get("check") == "litmus"]
+    """The litmus records (flattened, skips left out) in catalogue order
+    (metrics "catalogue_index"; rows without one sort by name after them,
+    mutants last)."""
+    rows = [flatten(r) for r in records if r.get("check") == "litmus" and r.get("verdict") != "skip"]
     return sorted(rows, key=lambda r: (r.get("origin") == "mutant", r.get("catalogue_index", 1 << 30),
                                        r.get("implementation", "")))
 
@@ -99,20 +125,14 @@ def _declared_summary(r: dict) -> str:
     return "weak " + ", ".join(parts) if parts else "-"
 
 
-def plot_histograms(rows: list[dict], path: pathlib.Path) -> bool:
+def plot_histograms(rows: list[dict]) -> str:
     """One figure, one panel per test: bar per outcome (log count), coloured by
-    declared status, a dot where the model reached the outcome. Returns False
-    when matplotlib is unavailable or there is nothing to draw."""
+    declared status, a dot where the model reached the outcome. Returns the
+    embedded figure's html, empty when there is nothing to draw."""
     rows = [r for r in rows if r.get("hardware_histogram") is not None]
     if not rows:
-        return False
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
+        return ""
+    plt = pyplot()
     cols = 4
     nrows = math.ceil(len(rows) / cols)
     fig, axes = plt.subplots(nrows, cols, figsize=(3.4 * cols, 2.5 * nrows), squeeze=False)
@@ -147,28 +167,23 @@ def plot_histograms(rows: list[dict], path: pathlib.Path) -> bool:
         fontsize=8,
     )
     fig.tight_layout(rect=(0, 0, 1, 0.97))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+    return figure_html(fig, "litmus outcome histograms")
 
 
-def section(records: list[dict], bench: dict[str, dict], assets: pathlib.Path) -> tuple[str, str]:
+def section(records: list[dict]) -> tuple[str, str]:
     """Render the litmus section: (html fragment, markdown fragment)."""
     rows = litmus_records(records)
     if not rows:
         msg = "No litmus records (run build/litmus/litmus or `meson test --suite litmus`)."
         return f"<h2>Litmus memory-order suite</h2><p>{msg}</p>", f"## Litmus memory-order suite\n\n{msg}\n"
 
-    assets = pathlib.Path(assets)
-    assets.mkdir(parents=True, exist_ok=True)
-    chart = assets / "litmus_histograms.png"
-    have_chart = plot_histograms(rows, chart)
+    chart = plot_histograms(rows)
 
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.get("classification", "?")] = counts.get(r.get("classification", "?"), 0) + 1
-    mismatches = [r for r in rows if r.get("expected") not in ("n/a", r.get("verdict"))]
-    findings = [r for r in rows if r.get("verdict") == "fail" and r.get("expected") == "fail"]
+    mismatches = [r for r in rows if r["status"] == "mismatch"]
+    findings = [r for r in rows if r["status"] == "finding"]
     summary = ", ".join(f"{v} {CLASS_LABEL.get(k, k)}" for k, v in sorted(counts.items()))
     cpus = max((int(r.get("cpus", 0)) for r in rows), default=0)
     shared = [r["implementation"] for r in rows if int(r.get("threads", 0)) > int(r.get("cpus", 0)) > 0]
@@ -194,11 +209,10 @@ def section(records: list[dict], bench: dict[str, dict], assets: pathlib.Path) -
     }
     for r in rows:
         cls = r.get("classification", "")
-        ok = r.get("expected") in ("n/a", r.get("verdict"))
-        verdict = f"{r.get('verdict')} (expected {r.get('expected')})"
-        if r.get("verdict") == "fail" and ok:
+        verdict = f"{r['verdict']} (expected {r['expected']})"
+        if r["status"] == "finding":
             verdict += " FINDING"
-        elif not ok:
+        elif r["status"] == "mismatch":
             verdict += " MISMATCH"
         cells = [
             r.get("implementation", ""),
@@ -215,8 +229,8 @@ def section(records: list[dict], bench: dict[str, dict], assets: pathlib.Path) -
             f'<tr style="{style.get(cls, "")}">' + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>"
         )
     h.append("</table>")
-    if have_chart:
-        h.append(f'<p><img src="assets/{chart.name}" alt="litmus outcome histograms" style="max-width:100%"></p>')
+    if chart:
+        h.append(chart)
 
     m = ["## Litmus memory-order suite", ""]
     m.append(f"{len(rows)} tests: {summary}; {len(findings)} finding(s); {len(mismatches)} mismatch(es).")
@@ -226,11 +240,11 @@ def section(records: list[dict], bench: dict[str, dict], assets: pathlib.Path) -
     for r in rows:
         cls = r.get("classification", "")
         mark = {"interesting": "**interesting**", "limitation": "_limitation_"}.get(cls, CLASS_LABEL.get(cls, cls))
-        v = f"{r.get('verdict')}/{r.get('expected')}"
+        v = cell(r)[1]
         cells = [r.get("implementation", ""), r.get("origin", ""), _declared_summary(r), _model_summary(r),
                  _weak_summary(r), mark, v]
         m.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-    if have_chart:
-        m += ["", f"![litmus outcome histograms](assets/{chart.name})"]
+    if chart:
+        m += ["", "(outcome histograms: see index.html)"]
     m.append("")
     return "\n".join(h), "\n".join(m)

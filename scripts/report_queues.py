@@ -1,36 +1,32 @@
 """Queue section of the gauntlet report.
 
-Reads the Google Benchmark JSON of build/bench/queues/bench_queues (stem
-"bench_queues") and the queue verdict records (component "queue.*"), and
-renders:
+Reads the queue bench records (check "bench", component "queue.<contract>")
+and their typed runs (metrics.runs: one object per Google Benchmark run with
+the labels the C++ gives: `benchmark` "throughput" or "latency", `producers`,
+`consumers`; figures `items_per_second`, `p50_ns`, `p99_ns`, `p999_ns`), never
+benchmark names, and renders:
 
 * per contract (spsc.bounded, mpmc.unbounded, ...), a throughput chart
   (items/s per entry and producer/consumer shape, every entry side by side)
-  and a latency chart (round-trip p50/p99/p99.9 per entry) with the
-  cache-line round trip of the same run drawn as the floor;
+  and a latency chart (round-trip p50/p99/p99.9 per entry), with the
+  cache-line round trip (a run labelled `benchmark` "cacheline_roundtrip",
+  when one is recorded) drawn as the floor;
 * the ratio table the queue issue asks for: in-house spsc_ring against Boost
   spsc_queue, in-house vyukov_mpmc_queue against atomic_queue and against
-  moodycamel ConcurrentQueue, 1P1C throughput; a ratio >= 1.0 is "met";
+  moodycamel ConcurrentQueue, 1P1C throughput; a ratio >= 1.0 is "met".
+  These are single runs; `scripts/gauntlet bench --pairs A,B` gives a ratio
+  with an interval from interleaved runs.
 
-Benchmark names (bench/queues/bench_queues.cpp):
-  queue_throughput/<contract>/<entry>/<P>P<C>C   items_per_second
-  queue_latency/<contract>/<entry>               p50_ns, p99_ns, p999_ns
-  cacheline_roundtrip                            p50_ns, p99_ns, p999_ns
-
+Charts are embedded in the page (report.figure_html). A bench record that
+passed without the runs it should carry is an error naming its file.
 The module is imported by scripts/report.py, which calls `section`.
 """
 
 from __future__ import annotations
 
 import html
-import pathlib
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-BENCH_STEM = "bench_queues"
+from report import ReportError, bench_runs, figure_html, pyplot, where
 
 # (label, in-house entry, peer entry, shape) — the issue's performance bar.
 RATIOS = [
@@ -39,27 +35,50 @@ RATIOS = [
     ("vyukov_mpmc_queue vs moodycamel ConcurrentQueue", "vyukov_mpmc_queue", "moodycamel_concurrent_queue", "1P1C"),
 ]
 
+PERCENTILES = ("p50_ns", "p99_ns", "p999_ns")
 
-def parse_benchmarks(doc: dict) -> tuple[dict, dict, dict | None]:
-    """Split a bench_queues JSON document into
-    throughput[contract][entry][shape] = items/s,
+
+def _number(rec: dict, run: dict, i: int, name: str) -> float:
+    """run[name] as a number, or a ReportError naming the file and field."""
+    value = run.get(name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ReportError(f"{where(rec)}: field 'metrics.runs[{i}].{name}' missing or not a number")
+    return float(value)
+
+
+def _count(rec: dict, run: dict, i: int, name: str) -> int:
+    """run[name] as an int (a thread count label)."""
+    value = run.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ReportError(f"{where(rec)}: field 'metrics.runs[{i}].{name}' missing or not an integer")
+    return value
+
+
+def parse_records(records: list[dict]) -> tuple[dict, dict, dict | None]:
+    """From the queue bench records:
+    throughput[contract][entry][shape] = items/s ("1P1C" from the labels),
     latency[contract][entry] = {"p50_ns", "p99_ns", "p999_ns"},
-    floor = the cacheline_roundtrip latency dict (or None).
-    Aggregates and benchmarks that reported an error are skipped; with
-    repetitions, the first run of a name is kept."""
+    floor = the cache-line round trip percentiles (or None).
+    Runs with an error or an aggregate are left out (report.bench_runs);
+    with repetitions, the first run of a shape is kept."""
     throughput: dict = {}
     latency: dict = {}
     floor = None
-    for b in doc.get("benchmarks", []):
-        if b.get("run_type") == "aggregate" or b.get("error_occurred"):
+    for rec in records:
+        if rec["check"] != "bench" or not rec["component"].startswith("queue.") or rec["verdict"] == "skip":
             continue
-        parts = b.get("name", "").split("/")
-        if parts[0] == "queue_throughput" and len(parts) >= 4 and "items_per_second" in b:
-            throughput.setdefault(parts[1], {}).setdefault(parts[2], {}).setdefault(parts[3], b["items_per_second"])
-        elif parts[0] == "queue_latency" and len(parts) >= 3 and "p50_ns" in b:
-            latency.setdefault(parts[1], {}).setdefault(parts[2], {k: b.get(k) for k in ("p50_ns", "p99_ns", "p999_ns")})
-        elif parts[0] == "cacheline_roundtrip" and floor is None and "p50_ns" in b:
-            floor = {k: b.get(k) for k in ("p50_ns", "p99_ns", "p999_ns")}
+        contract = rec["component"][len("queue."):]
+        entry = rec["implementation"]
+        for i, run in bench_runs(rec):
+            kind = run.get("benchmark")
+            if kind == "throughput":
+                shape = f"{_count(rec, run, i, 'producers')}P{_count(rec, run, i, 'consumers')}C"
+                throughput.setdefault(contract, {}).setdefault(entry, {}).setdefault(
+                    shape, _number(rec, run, i, "items_per_second"))
+            elif kind == "latency":
+                latency.setdefault(contract, {}).setdefault(entry, {k: _number(rec, run, i, k) for k in PERCENTILES})
+            elif kind == "cacheline_roundtrip" and floor is None:
+                floor = {k: _number(rec, run, i, k) for k in PERCENTILES}
     return throughput, latency, floor
 
 
@@ -87,8 +106,10 @@ def _fmt_rate(x: float | None) -> str:
     return "-" if not x else f"{x / 1e6:.1f} M/s"
 
 
-def plot_throughput(contract: str, entries: dict, path: pathlib.Path) -> None:
-    """Grouped horizontal bars: one group per entry, one bar per shape."""
+def plot_throughput(contract: str, entries: dict) -> str:
+    """Grouped horizontal bars: one group per entry, one bar per shape;
+    returns the embedded figure's html."""
+    plt = pyplot()
     names = sorted(entries)
     shapes = sorted({s for e in entries.values() for s in e})
     fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(names) * max(1, len(shapes)) + 1.4))
@@ -105,13 +126,15 @@ def plot_throughput(contract: str, entries: dict, path: pathlib.Path) -> None:
     ax.set_title(f"queue.{contract}: throughput")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    return figure_html(fig, f"throughput {contract}",
+                       "items/s per producer/consumer shape, producers and consumers pinned; one run each")
 
 
-def plot_latency(contract: str, entries: dict, floor: dict | None, path: pathlib.Path) -> None:
+def plot_latency(contract: str, entries: dict, floor: dict | None) -> str:
     """Grouped bars of p50/p99/p99.9 round-trip latency per entry, log scale,
-    with the cache-line round trip p50 as a vertical floor line."""
+    with the cache-line round trip p50 as a vertical floor line; returns the
+    embedded figure's html."""
+    plt = pyplot()
     names = sorted(entries)
     keys = [("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9")]
     fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(names) * 3 * 0.5 + 1.6))
@@ -132,35 +155,25 @@ def plot_latency(contract: str, entries: dict, floor: dict | None, path: pathlib
     ax.set_title(f"queue.{contract}: ping-pong round trip")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    return figure_html(fig, f"latency {contract}",
+                       "ping-pong round trip over two queues, two pinned threads"
+                       + ("; dashed: one cache line ping-ponged (the floor)" if floor else ""))
 
 
-def section(records: list[dict], bench: dict[str, dict], assets: pathlib.Path) -> tuple[str, str]:
-    """(html, markdown) of the queue section; charts are written into
-    `assets` and referenced as assets/<file>.png."""
-    assets = pathlib.Path(assets)
-    assets.mkdir(parents=True, exist_ok=True)
-    throughput, latency, floor = parse_benchmarks(bench.get(BENCH_STEM, {}))
+def section(records: list[dict]) -> tuple[str, str]:
+    """(html, markdown) of the queue section, charts embedded."""
+    throughput, latency, floor = parse_records(records)
     out = ["<h2>Queues</h2>"]
     md = ["## Queues", ""]
     if not throughput and not latency:
-        out.append("<p>no queue benchmark results (run scripts/gauntlet report)</p>")
-        md.append("no queue benchmark results")
+        out.append("<p>no queue benchmark records</p>")
+        md.append("no queue benchmark records")
     for contract in sorted(set(throughput) | set(latency)):
         out.append(f"<h3>queue.{html.escape(contract)}</h3>")
         if contract in throughput:
-            name = f"queues-{contract}-throughput.png"
-            plot_throughput(contract, throughput[contract], assets / name)
-            out.append(f'<figure><img src="assets/{name}" alt="throughput {html.escape(contract)}">'
-                       "<figcaption>items/s, 1 &lt;&lt; 20 items per iteration, producers on CPU 0, "
-                       "consumers on CPU 1</figcaption></figure>")
+            out.append(plot_throughput(contract, throughput[contract]))
         if contract in latency:
-            name = f"queues-{contract}-latency.png"
-            plot_latency(contract, latency[contract], floor, assets / name)
-            out.append(f'<figure><img src="assets/{name}" alt="latency {html.escape(contract)}">'
-                       "<figcaption>ping-pong round trip over two queues, two pinned threads; dashed: "
-                       "one cache line ping-ponged (the floor)</figcaption></figure>")
+            out.append(plot_latency(contract, latency[contract], floor))
         md.append(f"### queue.{contract}")
         md.append("")
         md.append("| entry | " + " | ".join(["throughput", "p50 ns", "p99 ns", "p99.9 ns"]) + " |")
@@ -178,22 +191,22 @@ def section(records: list[dict], bench: dict[str, dict], assets: pathlib.Path) -
         md.append("")
 
     rows = ratio_rows(throughput)
-    out.append("<h3>Performance bar: in-house / peer throughput (1P1C)</h3>")
+    out.append("<h3>Performance bar: in-house / peer throughput (1P1C, single runs)</h3>")
     out.append('<table class="matrix"><tr><th>comparison</th><th>in-house</th><th>peer</th>'
                "<th>ratio</th><th>bar (&ge; 1.0)</th></tr>")
-    md += ["### Performance bar: in-house / peer throughput (1P1C)", "",
+    md += ["### Performance bar: in-house / peer throughput (1P1C, single runs)", "",
            "| comparison | in-house | peer | ratio | bar (>= 1.0) |", "|---|---|---|---|---|"]
     for r in rows:
         ratio = "-" if r["ratio"] is None else f"{r['ratio']:.3f}"
         state = "not measured" if r["ratio"] is None else ("met" if r["met"] else "not met")
-        cls = "na" if r["ratio"] is None else ("pass" if r["met"] else "mismatch")
+        cls = "absent" if r["ratio"] is None else ("pass" if r["met"] else "notmet")
         out.append(f"<tr><td>{html.escape(r['label'])}</td><td>{_fmt_rate(r['ours_items_per_s'])}</td>"
                    f"<td>{_fmt_rate(r['theirs_items_per_s'])}</td><td>{ratio}</td>"
                    f'<td class="{cls}">{state}</td></tr>')
         md.append(f"| {r['label']} | {_fmt_rate(r['ours_items_per_s'])} | {_fmt_rate(r['theirs_items_per_s'])} "
                   f"| {ratio} | {state} |")
     out.append("</table>")
-    md.append("")
-
+    out.append("<p>Single runs; <code>scripts/gauntlet bench --pairs A,B</code> measures a ratio with its interval "
+               "from interleaved fresh-process pairs.</p>")
     md.append("")
     return "\n".join(out), "\n".join(md)
