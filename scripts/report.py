@@ -39,6 +39,7 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import sys
 import xml.etree.ElementTree as ET
 
@@ -49,7 +50,7 @@ EXPECTS = ("pass", "fail", "flaky", "skip")
 STATUSES = ("ok", "finding", "mismatch", "flaky", "skipped")
 SECTIONS = ["report_queues", "report_litmus"]
 # components a section module draws its own benchmark charts for
-SECTION_BENCH_PREFIXES = ("queue.",)
+SECTION_BENCH_PREFIXES = ("queue.", "reference")
 
 # field -> (python types, allowed values or None)
 REQUIRED = {
@@ -845,6 +846,10 @@ def main(argv=None):
     ap.add_argument("--expect", metavar="FILE",
                     help="manifest: one JSON object per line (check, component, implementation, expected)")
     args = ap.parse_args(argv)
+    if argv is None:
+        # SIGTERM (scripts/gauntlet stopping a run) unwinds like Ctrl-C: the
+        # temporary folder is removed and the previous report stays.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     out = pathlib.Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"report: --out {out} exists and is not a folder", file=sys.stderr)
