@@ -308,7 +308,8 @@ def search_phrase(s):
         mode += f" (bound {s['bound']})"
     if s["mode"] == "random":
         mode += f" (seed {s.get('seed', '?')}, budget {s.get('budget', '?')})"
-    return f"{s['scenario']}: {mode}, {short_count(s['executions'])} executions"
+    n = s["executions"]
+    return f"{s['scenario']}: {mode}, {short_count(n)} execution{'' if n == 1 else 's'}"
 
 
 def model_cell_note(rec):
