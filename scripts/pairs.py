@@ -28,6 +28,7 @@ import json
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -284,6 +285,9 @@ def main(argv=None):
     an.add_argument("--pairs", type=_pair, required=True, metavar="A,B")
     an.add_argument("--json", metavar="FILE")
     args = ap.parse_args(argv)
+    if argv is None:
+        # SIGTERM (scripts/gauntlet stopping a run) unwinds: temp folders go
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     a, b = args.pairs
     try:
         if args.command == "analyze":
