@@ -5,9 +5,10 @@
 //
 // Method (default "batch" synchronisation; see hardware_config for the
 // per-instance variant). One worker thread per test thread, each pinned to its own CPU of the
-// process's affinity mask (round robin: with more test threads than CPUs,
-// threads share cores and the weak outcomes that need true parallelism become
-// rarer; the answer says so). The runner keeps an array of `batch` test
+// process's affinity mask (round robin: with more test threads than CPUs the
+// test is *oversubscribed*: threads share cores, at most one test thread runs
+// on a CPU at any instant, and a weak outcome that needs every thread in
+// flight at once, such as RWC's on x86, cannot appear; the answer says so). The runner keeps an array of `batch` test
 // instances, each padded to its own 128-byte block (the adjacent-line
 // prefetcher pulls 64-byte lines in pairs on x86, so one instance never shares
 // a line pair with the next). Per batch: the coordinator (re)constructs the
@@ -63,7 +64,8 @@ struct hardware_answer {
     unsigned long iterations = 0;
     double seconds = 0;
     unsigned threads = 0;
-    unsigned cpus = 0;  // CPUs the workers were pinned to
+    unsigned cpus = 0;            // CPUs the workers were pinned to
+    bool oversubscribed = false;  // more test threads than CPUs: threads share cores
     bool per_instance_sync = false;  // the per-instance barrier was used
 };
 
@@ -130,6 +132,7 @@ hardware_answer run_on_hardware(const hardware_config& cfg) {
     ans.threads = threads;
     ans.per_instance_sync = per_instance;
     ans.cpus = static_cast<unsigned>(std::min<std::size_t>(cpus.size(), threads));
+    ans.oversubscribed = threads > cpus.size();
 
     std::vector<std::thread> workers;
     for (unsigned k = 0; k < threads; ++k) {

@@ -10,13 +10,14 @@
 //   - the model runner (litmus/model_runner.cpp) over relacy_world: Relacy's
 //     exhaustive search of the C++ memory model, set of reachable outcomes.
 //
-// Each shape states its outcome domain (two possible values per register) and
-// its *weak* outcomes: the ones no interleaving of the threads produces (not
-// sequentially consistent). Whether a weak outcome is allowed or forbidden
-// depends on the memory orders, given by an `orders` annotation; the verdict
-// table (allowed/forbidden per annotation, with the reference) is in
-// litmus/litmus_catalogue.hpp. Every register is written by exactly one thread
-// and read by the runner only after that thread has finished.
+// Each shape states its outcome domain: two possible values per register
+// (`values`). Its *weak* outcomes (the ones no interleaving of the threads
+// produces: not sequentially consistent) and whether each is allowed or
+// forbidden under a given `orders` annotation are in the shape's table in
+// litmus/litmus_catalogue.hpp, written as `outcome_of<Shape>` values: an
+// outcome outside the domain does not compile. Every register is written by
+// exactly one thread and read by the runner only after that thread has
+// finished.
 //
 // Where the orders go, for every shape:
 //   store / load : order of every store / load of the shape's "signal"
@@ -30,11 +31,15 @@
 //                  all by default), for the one-sided fence variants.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gauntlet::litmus {
 
@@ -101,6 +106,78 @@ constexpr unsigned domain_size() {
     return 1u << Shape::registers.size();
 }
 
+// One point of Shape's outcome domain, checked when it is compiled: the wrong
+// number of registers, or a value a register cannot hold, is not a constant
+// expression (`outcome_of<store_buffering_shape>{0, 2}` does not compile).
+template <class Shape>
+struct outcome_of {
+    static constexpr std::size_t width = Shape::registers.size();
+    static_assert(width >= 1 && width <= 4, "a shape has one to four registers");
+    std::array<int, width> r{};
+    unsigned index = 0;  // dense index into the domain, as outcome::index
+
+    consteval outcome_of(std::initializer_list<int> regs) {
+        if (regs.size() != width) throw "an outcome gives exactly one value per register of its shape";
+        unsigned i = 0;
+        for (const int v : regs) {
+            if (v == Shape::values[i][1])
+                index |= 1u << i;
+            else if (v != Shape::values[i][0])
+                throw "an outcome's register value lies outside its shape's domain (Shape::values)";
+            r[i++] = v;
+        }
+    }
+};
+
+// A set of Shape's outcomes: bit k = the outcome with domain index k.
+// Written in a table as `{out{0, 0}, out{1, 1}}` (compile-time checked);
+// computed at run time from indices (`with`).
+template <class Shape>
+struct outcome_set {
+    std::uint32_t bits = 0;
+
+    constexpr outcome_set() = default;
+    consteval outcome_set(std::initializer_list<outcome_of<Shape>> outs) {
+        for (const auto& o : outs) {
+            if (bits >> o.index & 1u) throw "an outcome is listed twice";
+            bits |= 1u << o.index;
+        }
+    }
+    static constexpr outcome_set all() {
+        outcome_set s;
+        s.bits = (1u << domain_size<Shape>()) - 1u;  // at most 16 outcomes
+        return s;
+    }
+    constexpr outcome_set with(unsigned k) const {
+        outcome_set s = *this;
+        s.bits |= 1u << k;
+        return s;
+    }
+    constexpr bool contains(unsigned k) const { return bits >> k & 1u; }
+    constexpr bool empty() const { return bits == 0; }
+    constexpr bool subset_of(outcome_set o) const { return (bits & ~o.bits) == 0; }
+    constexpr outcome_set operator&(outcome_set o) const { return from(bits & o.bits); }
+    constexpr outcome_set operator|(outcome_set o) const { return from(bits | o.bits); }
+    constexpr outcome_set operator-(outcome_set o) const { return from(bits & ~o.bits); }
+    constexpr bool operator==(const outcome_set&) const = default;
+
+    // The outcomes as strings ("0,1"), in string order.
+    std::vector<std::string> strings() const {
+        std::vector<std::string> v;
+        for (unsigned k = 0; k < domain_size<Shape>(); ++k)
+            if (contains(k)) v.push_back(domain_outcome<Shape>(k));
+        std::sort(v.begin(), v.end());
+        return v;
+    }
+
+private:
+    static constexpr outcome_set from(std::uint32_t b) {
+        outcome_set s;
+        s.bits = b;
+        return s;
+    }
+};
+
 // ---------------------------------------------------------------------------
 // SB, store buffering (Dekker's core). Each thread writes its flag then reads
 // the other's. Weak: both read 0 (each read passes the other thread's store,
@@ -110,7 +187,6 @@ struct store_buffering_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"r0", "r1"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"0,0"};
     static constexpr std::string_view program =
         "T0: x=1; r0=y || T1: y=1; r1=x";
 };
@@ -143,7 +219,6 @@ struct message_passing_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"flag", "data"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,0"};
     static constexpr std::string_view program =
         "T0: data=1; flag=1 || T1: r0=flag; r1=data";
 };
@@ -176,7 +251,6 @@ struct load_buffering_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"r0", "r1"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,1"};
     static constexpr std::string_view program =
         "T0: r0=x; y=1 || T1: r1=y; x=1";
 };
@@ -210,7 +284,6 @@ struct iriw_shape {
     static constexpr unsigned threads = 4;
     static constexpr std::array<std::string_view, 4> registers{"r0", "r1", "r2", "r3"};
     static constexpr std::array<std::array<int, 2>, 4> values{{{0, 1}, {0, 1}, {0, 1}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,0,1,0"};
     static constexpr std::string_view program =
         "T0: x=1 || T1: y=1 || T2: r0=x; r1=y || T3: r2=y; r3=x";
 };
@@ -248,7 +321,6 @@ struct wrc_shape {
     static constexpr unsigned threads = 3;
     static constexpr std::array<std::string_view, 3> registers{"r0", "r1", "r2"};
     static constexpr std::array<std::array<int, 2>, 3> values{{{0, 1}, {0, 1}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,1,0"};
     static constexpr std::string_view program =
         "T0: x=1 || T1: r0=x; y=1 || T2: r1=y; r2=x";
 };
@@ -287,7 +359,6 @@ struct two_plus_two_w_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"x", "y"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{1, 2}, {1, 2}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,1"};
     static constexpr std::string_view program =
         "T0: x=1; y=2 || T1: y=1; x=2 || final x,y";
 };
@@ -323,7 +394,6 @@ struct corr_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"r0", "r1"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,0"};
     static constexpr std::string_view program = "T0: x=1 || T1: r0=x; r1=x";
 };
 
@@ -353,7 +423,6 @@ struct coww_shape {
     static constexpr unsigned threads = 1;
     static constexpr std::array<std::string_view, 1> registers{"x"};
     static constexpr std::array<std::array<int, 2>, 1> values{{{1, 2}}};
-    static constexpr std::array<std::string_view, 1> weak{"1"};
     static constexpr std::string_view program = "T0: x=1; x=2 || final x";
 };
 
@@ -380,7 +449,6 @@ struct corw_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"r0", "x"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{0, 2}, {1, 2}}};
-    static constexpr std::array<std::string_view, 1> weak{"2,2"};
     static constexpr std::string_view program = "T0: r0=x; x=1 || T1: x=2 || final x";
 };
 
@@ -412,7 +480,6 @@ struct cowr_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"r0", "x"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{1, 2}, {1, 2}}};
-    static constexpr std::array<std::string_view, 1> weak{"2,1"};
     static constexpr std::string_view program = "T0: x=1; r0=x || T1: x=2 || final x";
 };
 
@@ -442,7 +509,6 @@ struct isa2_shape {
     static constexpr unsigned threads = 3;
     static constexpr std::array<std::string_view, 3> registers{"r0", "r1", "r2"};
     static constexpr std::array<std::array<int, 2>, 3> values{{{0, 1}, {0, 1}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,1,0"};
     static constexpr std::string_view program =
         "T0: x=1; y=1 || T1: r0=y; z=1 || T2: r1=z; r2=x";
 };
@@ -485,7 +551,6 @@ struct s_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"r0", "x"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{0, 1}, {1, 2}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,2"};
     static constexpr std::string_view program = "T0: x=2; y=1 || T1: r0=y; x=1 || final x";
 };
 
@@ -518,7 +583,6 @@ struct r_shape {
     static constexpr unsigned threads = 2;
     static constexpr std::array<std::string_view, 2> registers{"y", "r0"};
     static constexpr std::array<std::array<int, 2>, 2> values{{{1, 2}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"2,0"};
     static constexpr std::string_view program = "T0: x=1; y=1 || T1: y=2; r0=x || final y";
 };
 
@@ -551,7 +615,6 @@ struct rwc_shape {
     static constexpr unsigned threads = 3;
     static constexpr std::array<std::string_view, 3> registers{"r0", "r1", "r2"};
     static constexpr std::array<std::array<int, 2>, 3> values{{{0, 1}, {0, 1}, {0, 1}}};
-    static constexpr std::array<std::string_view, 1> weak{"1,0,0"};
     static constexpr std::string_view program = "T0: x=1 || T1: r0=x; r1=y || T2: y=1; r2=x";
 };
 
