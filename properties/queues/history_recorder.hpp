@@ -13,9 +13,12 @@
 // start barrier and run their script back to back, so operations overlap.
 // Worker i is pinned to CPU i (modulo the CPUs available, bench/pin.hpp):
 // left to the scheduler, two workers often share one core and then never
-// overlap. Timestamps come from one global atomic counter, read (seq_cst fetch_add)
-// just before each call and just after its return: if a's response stamp is
-// below b's invocation stamp, a really returned before b was called.
+// overlap. Timestamps come from op_clock (primitives/queues/op_clock.hpp):
+// the core's invariant TSC read with RDTSCP before each call and after its
+// return (with the fences that make the stamps bracket the operation, and
+// no shared counter between the threads): if a's response stamp is below
+// b's invocation stamp, a really returned, its stores visible, before b was
+// called.
 #pragma once
 
 #include <atomic>
@@ -29,6 +32,8 @@
 #include "bench/pin.hpp"
 #include "linearizability_checker.hpp"
 #include "primitives/queues/contract.hpp"
+#include "primitives/queues/op_clock.hpp"
+#include "primitives/queues/roles.hpp"
 
 namespace gauntlet::linearizability {
 
@@ -47,9 +52,13 @@ struct scenario {
 inline scenario random_scenario(const queue_traits& t, std::size_t capacity, std::mt19937_64& rng) {
     scenario s;
     std::uint64_t next_value = 1;
-    const bool spsc = t.producers == multiplicity::single && t.consumers == multiplicity::single;
-    const bool mpsc = t.producers == multiplicity::multi && t.consumers == multiplicity::single;
-    const std::size_t threads = spsc ? 2 : 2 + rng() % 2;
+    // Roles from roles_for (primitives/queues/roles.hpp), the one mapping
+    // from multiplicity to threads: a side with one thread there has one
+    // thread here (thread 1 the only pusher, thread 0 the only popper); a
+    // multi side lets every thread of the 2-3 take that role.
+    const queue_roles roles = roles_for(t, 2, 2);
+    const bool one_producer = roles.producers == 1, one_consumer = roles.consumers == 1;
+    const std::size_t threads = one_producer && one_consumer ? 2 : 2 + rng() % 2;
     // Pre-fill up to the bound (when small) so full/empty edges are crossed.
     std::size_t fill_limit = t.bounded ? std::min<std::size_t>(capacity, 4) : 3;
     std::size_t prefill = rng() % (fill_limit + 1);
@@ -57,10 +66,8 @@ inline scenario random_scenario(const queue_traits& t, std::size_t capacity, std
     for (std::size_t i = 0; i < prefill; ++i) s.prefill.push_back(next_value++);
     s.scripts.resize(threads);
     for (std::size_t th = 0; th < threads; ++th) {
-        // Roles: SPSC: thread 0 pushes, thread 1 pops. MPSC: thread 0 may do
-        // both, the others only push. MPMC: any thread does anything.
-        const bool may_push = spsc ? th == 0 : true;
-        const bool may_pop = spsc ? th == 1 : mpsc ? th == 0 : true;
+        const bool may_push = one_producer ? th == 1 : true;
+        const bool may_pop = one_consumer ? th == 0 : true;
         const std::size_t ops = 3 + rng() % 3;
         for (std::size_t i = 0; i < ops; ++i) {
             bool push = may_push && (!may_pop || rng() % 2 == 0);
@@ -98,9 +105,9 @@ public:
         logs_.assign(active, {});
         history h;
         for (auto v : s.prefill) {
-            operation op{-1, op_kind::push, v, false, clock_.fetch_add(1), 0};
+            operation op{-1, op_kind::push, v, false, op_clock::invoke(), 0};
             op.ok = queue_->try_push(v);
-            op.response = clock_.fetch_add(1);
+            op.response = op_clock::response();
             h.push_back(op);
         }
         arrived_.store(0);
@@ -111,11 +118,11 @@ public:
         for (auto& log : logs_) h.insert(h.end(), log.begin(), log.end());
         // Drain after the threads are done, so lost and phantom items show.
         for (;;) {
-            operation op{-2, op_kind::pop, 0, false, clock_.fetch_add(1), 0};
+            operation op{-2, op_kind::pop, 0, false, op_clock::invoke(), 0};
             std::uint64_t out = 0;
             op.ok = queue_->try_pop(out);
             op.value = op.ok ? out : 0;
-            op.response = clock_.fetch_add(1);
+            op.response = op_clock::response();
             h.push_back(op);
             if (!op.ok || h.size() >= max_operations) break;
         }
@@ -150,7 +157,7 @@ private:
                 for (const auto& step : scenario_->scripts[index]) {
                     for (unsigned d = 0; d < step.delay; ++d) pause();
                     operation op{static_cast<int>(index), step.kind, step.value, false, 0, 0};
-                    op.invoke = clock_.fetch_add(1);
+                    op.invoke = op_clock::invoke();
                     if (step.kind == op_kind::push) {
                         op.ok = queue_->try_push(step.value);
                     } else {
@@ -158,7 +165,7 @@ private:
                         op.ok = queue_->try_pop(out);
                         op.value = op.ok ? out : 0;
                     }
-                    op.response = clock_.fetch_add(1);
+                    op.response = op_clock::response();
                     log.push_back(op);
                 }
             }
@@ -171,7 +178,6 @@ private:
     std::unique_ptr<Q> queue_;
     const scenario* scenario_ = nullptr;
     std::vector<history> logs_;
-    std::atomic<std::uint64_t> clock_{1};
     std::atomic<std::uint64_t> round_{0};
     std::atomic<std::size_t> arrived_{0}, finished_{0}, active_{0};
     std::atomic<bool> stop_{false};

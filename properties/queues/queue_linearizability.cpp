@@ -10,6 +10,11 @@
 //  * a queue promising no order declares linearizability `skip`.
 // The first failing history ends the entry; it is the record's trace (the
 // replay line reproduces the scenario scripts, not the interleaving).
+// Power: at least 20% of the histories must have operations of two threads
+// overlapping, and at most 5% may be over the search budget; otherwise the
+// verdict is fail with a detail saying the check had no power (the shares
+// are in the record: overlap_share, inconclusive_share; the stamps'
+// clock is named in `clock`).
 #include <random>
 #include <string>
 
@@ -18,6 +23,7 @@
 #include "primitives/harness/check_program.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/queues/catalogue.hpp"
+#include "primitives/queues/op_clock.hpp"
 
 namespace {
 
@@ -26,6 +32,13 @@ namespace lin = gauntlet::linearizability;
 // Small bound, so that full is reached inside 3–5 operations (atomic_queue
 // rounds it up to 64 and is checked against that bound).
 constexpr std::size_t requested_capacity = 2;
+
+// Power gates. A history whose operations never overlap is sequential and
+// tests nothing concurrent; one over the search budget decides nothing. A
+// run that recorded too few of the first or too many of the second has no
+// power, and its verdict is fail, whatever the histories showed.
+constexpr double min_overlap_share = 0.20;
+constexpr double max_inconclusive_share = 0.05;
 
 
 }  // namespace
@@ -95,7 +108,16 @@ int main(int argc, char** argv) {
                                        (failure.empty() ? " in " : " violated after ") + std::to_string(checked) +
                                        " histories (" + std::to_string(overlapping) + " with overlapping operations, " +
                                        std::to_string(inconclusive) + " over the search budget)";
-            return failure.empty() ? result::pass(detail, m) : result::fail(detail, failure, m);
+            m["clock"] = op_clock::name();
+            if (!failure.empty()) return result::fail(detail, failure, m);
+            const double overlap = checked ? double(overlapping) / double(checked) : 0.0;
+            const double over_budget = checked ? double(inconclusive) / double(checked) : 1.0;
+            if (overlap < min_overlap_share || over_budget > max_inconclusive_share)
+                return result::fail("no power: " + detail + "; needs >= " + std::to_string(int(min_overlap_share * 100)) +
+                                        "% overlapping and <= " + std::to_string(int(max_inconclusive_share * 100)) +
+                                        "% over budget",
+                                    {}, m);
+            return result::pass(detail, m);
         }
     });
     return prog.finish();
