@@ -167,6 +167,8 @@ result run_test(const options& opt) {
     if (model)
         d += " model " + std::to_string(std::popcount(m.reached) + m.strays.size()) + " outcomes in " +
              std::to_string(m.executions) + " executions;";
+    else
+        d += " no model search (--no-model);";
     if (hardware) {
         d += " hardware " + std::to_string(h.iterations) + " runs, " + std::to_string(h.threads) + " threads on " +
              std::to_string(h.cpus) + " CPUs";
@@ -178,6 +180,8 @@ result run_test(const options& opt) {
                                                    : std::string(table::hardware_note));
             d += ")";
         }
+    } else {
+        d += " no hardware run (--no-hardware)";
     }
 
     json x;
