@@ -63,9 +63,12 @@ struct spsc_ring_entry {
     // All pass: the correct ring. linearizable (points named in spsc_ring.hpp);
     // model: exactly-once, order and cell races at capacity 2 (wrap-around,
     // full and empty), exhaustively for single attempts (full search).
+    // progress pass: wait-free; a stopped producer (consumer) leaves the
+    // other side free to take (fill) everything the completed pushes allow.
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .bench = expect::pass, .linearizability = expect::pass};
+                                           .bench = expect::pass, .linearizability = expect::pass,
+                                           .progress = expect::pass};
 };
 
 struct spsc_ring_relaxed_tail_store_orders : spsc_ring_orders {
@@ -137,9 +140,14 @@ struct vyukov_mpsc_queue_entry {
     // later one has returned (vyukov_mpsc_queue.hpp), so linearizability n/a.
     // model pass: 2 producers x 2 items, 1 consumer: exactly-once, order per
     // producer, payload races, node leaks and use after free.
+    // progress flaky: see the reason (one stall in nine records of this
+    // entry and its mutants over three runs while written).
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .bench = expect::pass, .linearizability = expect::pass};
+                                           .bench = expect::pass, .linearizability = expect::pass,
+                                           .progress = {expect::flaky, "blocking, but caught only when a producer is stopped between its exchange and its link, "
+                              "and a producer of an unbounded queue, often held back by the check's bound, is rarely "
+                              "seen inside try_push: found by chance"}};
 };
 
 struct vyukov_mpsc_relaxed_link_orders : vyukov_mpsc_orders {
@@ -154,10 +162,12 @@ struct vyukov_mpsc_queue_relaxed_link : vyukov_mpsc_queue_entry {  // shares tra
     // not happen before the consumer that follows the link. model fail (data
     // race on the payload), tsan fail (race on the payload and on the node's
     // free). property/stress pass (x86: the exchange is a full barrier, the
-    // link store stays after the payload store).
+    // link store stays after the payload store). progress: as its parent
+    // (an order, not a step, is weakened).
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = mutant_not_timed, .linearizability = expect::pass};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass,
+                                           .progress = vyukov_mpsc_queue_entry::expected.progress};
 };
 
 struct vyukov_mpsc_relaxed_follow_orders : vyukov_mpsc_orders {
@@ -180,7 +190,8 @@ struct vyukov_mpsc_queue_relaxed_follow : vyukov_mpsc_queue_entry {  // shares t
         .property = expect::pass, .model = expect::fail, .stress = expect::pass,
         .tsan = {expect::flaky, "TSan reports only when a pop reaches a node pushed after the consumer's last "
                                 "catch-up through the tail exchange: the stress schedule decides"},
-        .bench = mutant_not_timed, .linearizability = expect::pass};
+        .bench = mutant_not_timed, .linearizability = expect::pass,
+        .progress = vyukov_mpsc_queue_entry::expected.progress};  // as its parent
 };
 
 // -------------------------------------------------------- vyukov_mpmc_queue
@@ -198,9 +209,14 @@ struct vyukov_mpmc_queue_entry {
     // "full" (vyukov_mpmc_queue.hpp); the model's completed-push scenario
     // checks exactly that, the 2P2C scenario at capacity 2 checks
     // exactly-once, order per producer per consumer and cell races.
+    // progress flaky: a stop between claim and publish stalls everyone (the
+    // check has shown it: consumers then wait at the claimed cell), but the
+    // window is a few instructions.
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .bench = expect::pass, .linearizability = expect::pass};
+                                           .bench = expect::pass, .linearizability = expect::pass,
+                                           .progress = {expect::flaky, "blocking, but caught only when a stop lands in the few instructions between a thread's "
+                              "claim of a cell and its publication: found by chance (about one run in three)"}};
 };
 
 struct vyukov_mpmc_relaxed_fill_orders : vyukov_mpmc_orders {
@@ -213,10 +229,11 @@ struct vyukov_mpmc_queue_relaxed_fill : vyukov_mpmc_queue_entry {  // shares tra
     using type = vyukov_mpmc_queue<W, std::uint64_t, vyukov_mpmc_relaxed_fill_orders>;
     // The producer publishes the filled cell (P3) relaxed: the consumer's read
     // of the value is unordered with the write. model fail, tsan fail (data
-    // race on the cell); native checks pass (x86-TSO).
+    // race on the cell); native checks pass (x86-TSO). progress: as its parent.
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = mutant_not_timed, .linearizability = expect::pass};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass,
+                                           .progress = vyukov_mpmc_queue_entry::expected.progress};
 };
 
 struct vyukov_mpmc_relaxed_empty_orders : vyukov_mpmc_orders {
@@ -230,10 +247,11 @@ struct vyukov_mpmc_queue_relaxed_empty : vyukov_mpmc_queue_entry {  // shares tr
     // The consumer hands the emptied cell to the next lap (C3) relaxed: the
     // next lap's producer writes the cell unordered with the consumer's read.
     // model fail (write-after-read race; the scenario wraps capacity 2), tsan
-    // fail (same race); native checks pass.
+    // fail (same race); native checks pass. progress: as its parent.
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = expect::pass, .tsan = expect::fail,
-                                           .bench = mutant_not_timed, .linearizability = expect::pass};
+                                           .bench = mutant_not_timed, .linearizability = expect::pass,
+                                           .progress = vyukov_mpmc_queue_entry::expected.progress};
 };
 
 struct vyukov_mpmc_no_claim_recheck_orders : vyukov_mpmc_orders {
@@ -258,7 +276,8 @@ struct vyukov_mpmc_queue_no_claim_recheck : vyukov_mpmc_queue_entry {  // shares
         .property = expect::pass, .model = expect::fail, .stress = expect::pass, .tsan = expect::pass,
         .bench = mutant_not_timed,
         .linearizability = {expect::flaky, "the violation needs a preemption between claim and publish while "
-                                           "another push completes and a pop runs: found by chance"}};
+                                           "another push completes and a pop runs: found by chance"},
+        .progress = vyukov_mpmc_queue_entry::expected.progress};  // as its parent: claims still block
 };
 
 // ------------------------------------------------------ michael_scott_queue
@@ -272,10 +291,12 @@ struct michael_scott_queue_entry {
     static constexpr queue_traits traits = mpmc_unbounded;
     // All pass. model: 2P2C exactly-once, order, payload races, every node
     // freed exactly once, no use after free (Relacy's heap), and the
-    // completed-push scenario for the empty outcome.
+    // completed-push scenario for the empty outcome. progress pass:
+    // lock-free; a stopped thread's half-done link or tail swing is helped.
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .bench = expect::pass, .linearizability = expect::pass};
+                                           .bench = expect::pass, .linearizability = expect::pass,
+                                           .progress = expect::pass};
 };
 
 struct michael_scott_relaxed_link_policy : michael_scott_policy {
@@ -297,7 +318,8 @@ struct michael_scott_queue_relaxed_link : michael_scott_queue_entry {  // shares
     static constexpr expectations expected{
         .property = expect::pass, .model = expect::fail, .stress = expect::pass,
         .tsan = {expect::flaky, "the race needs a helped tail swing during the stress run, which happens by chance"},
-        .bench = mutant_not_timed, .linearizability = expect::pass};
+        .bench = mutant_not_timed, .linearizability = expect::pass,
+        .progress = expect::pass};  // as its parent: an order, not a step, is weakened
 };
 
 struct michael_scott_unvalidated_hazard_policy : michael_scott_policy {
@@ -317,11 +339,12 @@ struct michael_scott_queue_unvalidated_hazard : michael_scott_queue_entry {  // 
     // linearizability n/a: the use after free needs a preemption between
     // the load of head and the publication while another thread pops and
     // scans; when it happens the process may crash. Those checks must not
-    // run this entry.
+    // run this entry (progress likewise: its threads pop and scan too).
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = use_after_free_by_chance, .tsan = use_after_free_by_chance,
                                            .bench = mutant_not_timed,
-                                           .linearizability = use_after_free_by_chance};
+                                           .linearizability = use_after_free_by_chance,
+                                           .progress = use_after_free_by_chance};
 };
 
 struct michael_scott_eager_free_policy : michael_scott_policy {
@@ -335,11 +358,13 @@ struct michael_scott_queue_eager_free : michael_scott_queue_entry {  // shares t
     // The popped dummy is freed at once instead of retired to the hazard
     // scan: a concurrent pop that protected it still reads it. model fail
     // (use after free). property pass (one thread). Native stress, tsan and
-    // linearizability n/a for the reason given for unvalidated_hazard.
+    // linearizability (and progress) n/a for the reason given for
+    // unvalidated_hazard.
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = use_after_free_by_chance, .tsan = use_after_free_by_chance,
                                            .bench = mutant_not_timed,
-                                           .linearizability = use_after_free_by_chance};
+                                           .linearizability = use_after_free_by_chance,
+                                           .progress = use_after_free_by_chance};
 };
 
 // ---------------------------------------------------------- lock baselines
@@ -353,9 +378,13 @@ struct mutex_deque_queue_entry {
     static constexpr queue_traits traits = mpmc_unbounded;
     // All pass: every operation is one critical section. model pass: the same
     // 2P2C and completed-push scenarios over Relacy's mutex.
+    // progress fail (finding, every run): a thread stopped holding the mutex
+    // (stopped in pthread_mutex_lock after acquiring it, or in the critical
+    // section) leaves the others no successful operation for 100 ms.
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .bench = expect::pass, .linearizability = expect::pass};
+                                           .bench = expect::pass, .linearizability = expect::pass,
+                                           .progress = expect::fail};
 };
 
 struct mutex_cv_bounded_queue_entry {
@@ -367,9 +396,11 @@ struct mutex_cv_bounded_queue_entry {
     static constexpr queue_traits traits = mpmc_bounded;
     // All pass, as mutex_deque_queue; the model also runs the blocking
     // push/pop scenario (no lost wake-up: Relacy reports a deadlock otherwise).
+    // progress fail (finding, every run): as mutex_deque_queue.
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .bench = expect::pass, .linearizability = expect::pass};
+                                           .bench = expect::pass, .linearizability = expect::pass,
+                                           .progress = expect::fail};
 };
 
 }  // namespace queue_inhouse
