@@ -5,6 +5,12 @@
 // blocking (not lock-free). Each operation is a lock/unlock pair: under
 // contention admissions serialise on the mutex. Use it as the reference the
 // lock-free entries must beat, or where admissions are rare.
+//
+// State and count are World::var, so the model sees every access: one made
+// without the lock is a data race in Relacy, not an invisible plain access.
+// LockedTryEnter = false exists only to build the lock-discipline mutant
+// (catalogue.hpp): try_enter reads the state and updates the count without
+// taking the mutex.
 #pragma once
 
 #include <mutex>
@@ -14,10 +20,10 @@
 
 namespace gauntlet {
 
-template <world World>
-class mutex_lifecycle {
+template <world World, bool LockedTryEnter = true>
+class mutex_lifecycle_impl {
 public:
-    explicit mutex_lifecycle(close_hook on_close = {}) : on_close_(on_close) {}
+    explicit mutex_lifecycle_impl(close_hook on_close = {}) : on_close_(on_close) {}
 
     lifecycle_state state() const {
         std::lock_guard<typename World::mutex> g(m_);
@@ -32,10 +38,12 @@ public:
     }
 
     bool try_enter() {
-        std::lock_guard<typename World::mutex> g(m_);
-        if (state_.load() != int(lifecycle_state::running)) return false;
-        active_.store(active_.load() + 1);
-        return true;
+        if constexpr (LockedTryEnter) {
+            std::lock_guard<typename World::mutex> g(m_);
+            return admit();
+        } else {
+            return admit();  // the mutant: state and count touched without the lock
+        }
     }
 
     void exit() {
@@ -58,6 +66,12 @@ public:
     }
 
 private:
+    bool admit() {
+        if (state_.load() != int(lifecycle_state::running)) return false;
+        active_.store(active_.load() + 1);
+        return true;
+    }
+
     void close(std::unique_lock<typename World::mutex>&) {
         state_.store(int(lifecycle_state::closed));
         on_close_();  // under the lock: exactly once, after every exit
@@ -70,5 +84,8 @@ private:
     typename World::template var<int> active_{0};
     close_hook on_close_;
 };
+
+template <world World>
+using mutex_lifecycle = mutex_lifecycle_impl<World>;
 
 }  // namespace gauntlet

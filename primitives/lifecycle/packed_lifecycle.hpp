@@ -22,7 +22,7 @@
 // Use it where admissions are hot (per request/task); the count saturates at
 // 2^30 concurrent admissions.
 //
-// ExitOrder and AdmitWhileDraining exist only to build mutants (catalogue).
+// ExitOrder and Defect exist only to build mutants (catalogue.hpp).
 #pragma once
 
 #include <cstdint>
@@ -32,8 +32,17 @@
 
 namespace gauntlet {
 
+// One deliberate defect per mutant (catalogue.hpp); `none` is the design.
+enum class packed_defect {
+    none,
+    admit_while_draining,  // try_enter also admits while DRAINING (a state test too wide)
+    close_on_drain,        // drain() closes at once, ignoring the units still admitted
+    start_exact_init,      // start() expects the bare INIT word, as if no rejected
+                           // try_enter could hold a transient count in INIT
+};
+
 template <world World, std::memory_order ExitOrder = std::memory_order_release,
-          bool AdmitWhileDraining = false>
+          packed_defect Defect = packed_defect::none>
 class packed_lifecycle_impl {
     using word_t = std::uint32_t;
     static constexpr word_t INIT = 0, RUNNING = 1, DRAINING = 2, CLOSED = 3, STATE_MASK = 3;
@@ -48,6 +57,10 @@ public:
     }
 
     bool start() {
+        if constexpr (Defect == packed_defect::start_exact_init) {
+            word_t bare = INIT;
+            return word_.compare_exchange_strong(bare, RUNNING, std::memory_order_release, std::memory_order_relaxed);
+        }
         word_t w = word_.load(std::memory_order_relaxed);
         // A rejected try_enter may hold a transient count in INIT; keep it.
         while ((w & STATE_MASK) == INIT) {
@@ -65,7 +78,7 @@ public:
         // release so admitted work sees the started service.
         const word_t seen = word_.fetch_add(ONE, std::memory_order_acquire);
         const word_t s = seen & STATE_MASK;
-        if (s == RUNNING || (AdmitWhileDraining && s == DRAINING)) return true;
+        if (s == RUNNING || (Defect == packed_defect::admit_while_draining && s == DRAINING)) return true;
         leave();
         return false;
     }
@@ -80,7 +93,10 @@ public:
             // observation), acquire so a close done here sees prior exits.
             if (word_.compare_exchange_weak(w, (w & ~STATE_MASK) | DRAINING, std::memory_order_acq_rel,
                                             std::memory_order_relaxed)) {
-                if ((w >> 2) == 0) try_close();
+                if constexpr (Defect == packed_defect::close_on_drain)
+                    close_now();
+                else if ((w >> 2) == 0)
+                    try_close();
                 return true;
             }
         }
@@ -116,6 +132,20 @@ private:
         }
         // On failure a rejected try_enter holds a transient count; its own
         // leave() sees DRAINING|ONE and retries D.
+    }
+
+    // close_on_drain only: DRAINING|n -> CLOSED|n whatever n is (the units
+    // still admitted are forgotten; their exits find CLOSED and do nothing).
+    void close_now() {
+        word_t w = word_.load(std::memory_order_relaxed);
+        while ((w & STATE_MASK) == DRAINING) {
+            if (word_.compare_exchange_weak(w, (w & ~STATE_MASK) | CLOSED, std::memory_order_acq_rel,
+                                            std::memory_order_relaxed)) {
+                on_close_();
+                World::unpark_all(word_);
+                return;
+            }
+        }
     }
 
     typename World::template atomic<word_t> word_{INIT};

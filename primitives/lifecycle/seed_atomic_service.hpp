@@ -10,12 +10,41 @@
 // DRAINING -> CLOSED and notifies; `awaitClosed` waits on the state word.
 // console.log side effects become the close hook (close) and nothing (others).
 //
-// Known finding (see the catalogue entry): the rejection path of tryEnter
-// decrements the counter without the close check that exit() has. If drain()
-// runs between a worker's increment and its re-check, drain() reads a non-zero
-// counter and does not close, the worker backs out to zero and does not close
-// either: the service stays DRAINING with nothing admitted and awaitClosed
-// never returns. Kept as written; the fixed algorithm is a separate entry.
+// The seed holds three distinct defects, each found by the model check:
+//
+//  1. Back-out without the close check (liveness). tryEnter's rejection path
+//     decrements the counter without the close check that exit() has. If
+//     drain() runs between a worker's increment and its re-check, drain()
+//     reads a non-zero counter and does not close, the worker backs out to
+//     zero and does not close either: the service stays DRAINING with nothing
+//     admitted.
+//  2. Lost wake-up in awaitClosed (liveness). `Atomics.wait(view, 0,
+//     this.state)` waits on a second, fresh load of the state, not on the
+//     value the loop tested. If the close lands between the loop's test (any
+//     state but CLOSED) and that second load, the waiter reads CLOSED and
+//     parks until the state differs from CLOSED: for ever (the close's notify
+//     came before it parked).
+//  3. exit() closes on a stale zero (safety). exit() takes "I was the last"
+//     from its own decrement, then tests the state with a later load. Between
+//     the two, another worker can be admitted (the service is still RUNNING)
+//     and drain() can run (it reads that worker's count, or has not read it
+//     yet); the first exit() then reads DRAINING and closes: the close hook
+//     can run while the newly admitted unit is in flight, and that unit's
+//     work does not happen-before the hook in any case.
+//
+// The seed entry keeps all three. The Repairs bits exist only to build the
+// variants that show each defect alone, and the repaired one (catalogue.hpp):
+//   back_out_closes       the rejection path leaves through exit();
+//   wait_on_tested_value  wait_closed parks on the value the loop tested;
+//   exit_rereads_count    exit() closes only if, after it has read
+//                         DRAINING, the counter still reads zero (no unit can
+//                         be admitted once DRAINING is visible, so a zero
+//                         read then is final).
+//
+// (Outside the class, the seed's main thread calls awaitClosed() right after
+// scheduling drain() with setTimeout: Atomics.wait blocks the main thread's
+// event loop, so that timer never fires. The checks drive the class through
+// the contract and do not port the driver.)
 //
 // Cost: try_enter = 2 loads + 1 RMW; exit = 1 RMW + 1 load. Lock-free.
 #pragma once
@@ -25,13 +54,23 @@
 
 namespace gauntlet {
 
-template <world World>
-class seed_atomic_service {
+// Repairs of the seed's defects, as bits (the numbering above).
+struct seed_003_repair {
+    static constexpr unsigned none = 0;
+    static constexpr unsigned back_out_closes = 1;       // defect 1
+    static constexpr unsigned wait_on_tested_value = 2;  // defect 2
+    static constexpr unsigned exit_rereads_count = 4;    // defect 3
+    static constexpr unsigned all = 7;
+};
+
+template <world World, unsigned Repairs = seed_003_repair::none>
+class seed_atomic_service_impl {
+    static constexpr bool repaired(unsigned r) { return (Repairs & r) != 0; }
     static constexpr int INIT = 0, RUNNING = 1, DRAINING = 2, CLOSED = 3;
     static constexpr auto sc = std::memory_order_seq_cst;  // JS Atomics are SC
 
 public:
-    explicit seed_atomic_service(close_hook on_close = {}) : on_close_(on_close) {}
+    explicit seed_atomic_service_impl(close_hook on_close = {}) : on_close_(on_close) {}
 
     lifecycle_state state() const { return static_cast<lifecycle_state>(state_.load(sc)); }
 
@@ -44,7 +83,10 @@ public:
         if (state_.load(sc) != RUNNING) return false;
         active_.fetch_add(1, sc);
         if (state_.load(sc) != RUNNING) {
-            active_.fetch_sub(1, sc);  // the seed's back-out: no close check here
+            if constexpr (repaired(seed_003_repair::back_out_closes))
+                exit();  // repair 1: the last one out while DRAINING closes
+            else
+                active_.fetch_sub(1, sc);  // defect 1, as written: no close check here
             return false;
         }
         return true;
@@ -52,7 +94,12 @@ public:
 
     void exit() {
         const int remaining = active_.fetch_sub(1, sc) - 1;
-        if (remaining == 0 && state_.load(sc) == DRAINING) close();
+        if constexpr (repaired(seed_003_repair::exit_rereads_count)) {
+            // repair 3: the zero must still hold once DRAINING is seen
+            if (remaining == 0 && state_.load(sc) == DRAINING && active_.load(sc) == 0) close();
+        } else {
+            if (remaining == 0 && state_.load(sc) == DRAINING) close();  // defect 3, as written
+        }
     }
 
     bool drain() {
@@ -65,8 +112,13 @@ public:
     }
 
     void wait_closed() {
-        // while (this.state !== CLOSED) Atomics.wait(view, 0, this.state);
-        while (state_.load(sc) != CLOSED) World::park(state_, state_.load(sc), sc);
+        if constexpr (repaired(seed_003_repair::wait_on_tested_value)) {
+            // repair 2: park on the value the loop tested
+            for (int s = state_.load(sc); s != CLOSED; s = state_.load(sc)) World::park(state_, s, sc);
+        } else {
+            // defect 2, as written: while (this.state !== CLOSED) Atomics.wait(view, 0, this.state);
+            while (state_.load(sc) != CLOSED) World::park(state_, state_.load(sc), sc);
+        }
     }
 
 private:
@@ -82,5 +134,8 @@ private:
     typename World::template atomic<int> active_{0};
     close_hook on_close_;
 };
+
+template <world World>
+using seed_atomic_service = seed_atomic_service_impl<World>;
 
 }  // namespace gauntlet
