@@ -4,8 +4,10 @@
 //
 // The reference model is the contract (primitives/lifecycle/contract.hpp)
 // executed by one thread: start/try_enter/exit/drain return values, the state
-// after every step, the number of close-hook runs, and that wait_closed()
-// returns once CLOSED. Each entry's RapidCheck seed derives from --seed; the
+// after every step, the number of close-hook runs, that wait_closed()
+// returns once CLOSED, and the safety rule that the close hook never runs
+// while a unit is admitted: the SUT counts its admitted units that have not
+// yet called exit() and the hook records that count; it must be zero. Each entry's RapidCheck seed derives from --seed; the
 // record's replay line reproduces it.
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
@@ -33,7 +35,15 @@ struct reference_model {
 template <class L>
 struct system_under_test {
     int closes = 0;
-    L l{close_hook{[](void* c) { ++static_cast<system_under_test*>(c)->closes; }, this}};
+    int in_flight = 0;                // admitted units that have not called exit()
+    int in_flight_when_hook_ran = 0;  // the largest in_flight any close-hook run saw
+    L l{close_hook{[](void* c) {
+                       auto* self = static_cast<system_under_test*>(c);
+                       ++self->closes;
+                       if (self->in_flight > self->in_flight_when_hook_ran)
+                           self->in_flight_when_hook_ran = self->in_flight;
+                   },
+                   this}};
 };
 
 template <class L>
@@ -41,6 +51,9 @@ using command = rc::state::Command<reference_model, system_under_test<L>>;
 
 template <class L>
 void check_observation(const reference_model& after, system_under_test<L>& sut) {
+    // first: the safety rule (the counterexample names it, not the state
+    // mismatch that usually follows)
+    RC_ASSERT(sut.in_flight_when_hook_ran == 0);
     RC_ASSERT(to_string(sut.l.state()) == to_string(after.s));
     RC_ASSERT(sut.closes == after.closes);
     if (after.s == lifecycle_state::closed) sut.l.wait_closed();  // must not block
@@ -66,7 +79,9 @@ struct try_enter_cmd : command<L> {
         if (m.s == lifecycle_state::running) ++m.active;
     }
     void run(const reference_model& m, system_under_test<L>& sut) const override {
-        RC_ASSERT(sut.l.try_enter() == (m.s == lifecycle_state::running));
+        const bool admitted = sut.l.try_enter();
+        if (admitted) ++sut.in_flight;
+        RC_ASSERT(admitted == (m.s == lifecycle_state::running));
         auto after = m;
         apply(after);
         check_observation(after, sut);
@@ -84,6 +99,7 @@ struct exit_cmd : command<L> {
         }
     }
     void run(const reference_model& m, system_under_test<L>& sut) const override {
+        --sut.in_flight;  // the unit's work is done when it calls exit()
         sut.l.exit();
         auto after = m;
         apply(after);
@@ -118,14 +134,12 @@ int main(int argc, char** argv) {
                        "Checks every lifecycle catalogue entry against the sequential reference model\n"
                        "(RapidCheck stateful testing: random command sequences, shrunk counterexamples).",
                        120.0);
-    unsigned max_success = 100;
-    prog.options().option("--max-success", "N", "command sequences per entry (default 100)", max_success, 1u,
-                          1000000u);
-    prog.default_seed(20240611);  // deterministic verdicts; --seed explores others
+    rapidcheck_options rc_opts{100};
+    rc_opts.declare(prog);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     prog.run<lifecycle_kind>([&]<class E>(const entry_context& ctx) {
         using L = typename E::template type<native_world>;
-        const std::string params = use_rapidcheck_params(ctx.seed, max_success);
+        const std::string params = rc_opts.use(ctx.seed);
         const bool ok = rc::check(std::string(E::name) + " matches the sequential lifecycle model", [] {
             reference_model m;
             system_under_test<L> sut;
@@ -133,10 +147,8 @@ int main(int argc, char** argv) {
                              rc::state::gen::execOneOfWithArgs<start_cmd<L>, try_enter_cmd<L>, exit_cmd<L>,
                                                                drain_cmd<L>>());
         });
-        json metrics;
-        metrics["rc_params"] = params;
-        metrics["sequences"] = max_success;
-        return ok ? result::pass(std::to_string(max_success) + " random command sequences match the reference model",
+        const json metrics = rc_opts.metrics(params);
+        return ok ? result::pass(std::to_string(rc_opts.max_success) + " random command sequences match the reference model",
                                  metrics)
                   : result::fail("counterexample: a command sequence where the entry and the model disagree "
                                  "(shrunk; in the output)",
