@@ -1,7 +1,7 @@
 // Google Benchmark inside the check harness: one entry's benchmarks, run in
 // that entry's child, become the entry's bench verdict and typed metrics.
 //
-//   init_benchmark(prog);                          // once, after prog.parse()
+//   if (const int s = parse_bench_program(prog, argc, argv); s >= 0) return s;
 //   prog.run<queue_kind>([&]<class E>(const entry_context&) {
 //       bench_session s;
 //       s.add("throughput", {{"producers", 1}, {"consumers", 1}}, fn)->UseManualTime();
@@ -13,7 +13,7 @@
 // program passed through, prints Google Benchmark's console table, and
 // returns pass iff at least one benchmark ran and none reported an error.
 // Its metrics are `runs`: one object per run with the labels given to add(),
-// the benchmark's name, threads, real and CPU time per iteration in
+// Google Benchmark's name (`name`), threads, real and CPU time per iteration in
 // nanoseconds, iterations and every counter (items_per_second, p50_ns, ...):
 // the report reads these, never the benchmark names.
 #pragma once
@@ -29,6 +29,11 @@
 
 namespace gauntlet {
 
+// A bench program's command line: Google Benchmark's own --benchmark_*
+// options pass through, each entry's console table is printed. Returns as
+// check_program::parse does.
+inline int parse_bench_program(check_program& prog, int argc, char** argv);
+
 // Hands the program's --benchmark_* options to Google Benchmark.
 inline void init_benchmark(check_program& prog) {
     static std::vector<std::string> args;
@@ -38,6 +43,14 @@ inline void init_benchmark(check_program& prog) {
     for (auto& a : args) argv.push_back(a.data());
     int argc = static_cast<int>(argv.size());
     benchmark::Initialize(&argc, argv.data());
+}
+
+inline int parse_bench_program(check_program& prog, int argc, char** argv) {
+    prog.options().pass_through("--benchmark_", "Google Benchmark's options (e.g. --benchmark_min_time=0.01)");
+    prog.echo_output(true);
+    if (const int status = prog.parse(argc, argv); status >= 0) return status;
+    init_benchmark(prog);
+    return -1;
 }
 
 class bench_session {
@@ -69,7 +82,7 @@ private:
                 json j;
                 const auto it = labels.find(r.run_name.function_name);
                 if (it != labels.end() && it->second.is_object()) j = it->second;
-                j["benchmark"] = r.benchmark_name();
+                j["name"] = r.benchmark_name();  // Google Benchmark's name; the labels say what it is
                 j["threads"] = static_cast<std::int64_t>(r.threads);
                 j["aggregate"] = r.aggregate_name;
                 j["iterations"] = static_cast<std::int64_t>(r.iterations);

@@ -74,10 +74,7 @@ void drain_to_closed(benchmark::State& state) {
 int main(int argc, char** argv) {
     check_program prog("bench_lifecycle", check_kind::bench,
                        "Benchmarks every lifecycle entry (admission cost, closing latency), pinned.", 300.0);
-    prog.options().pass_through("--benchmark_", "Google Benchmark's options (e.g. --benchmark_min_time=0.01)");
-    prog.echo_output(true);
-    if (const int status = prog.parse(argc, argv); status >= 0) return status;
-    init_benchmark(prog);
+    if (const int status = parse_bench_program(prog, argc, argv); status >= 0) return status;
     prog.run<lifecycle_kind>([&]<class E>(const entry_context&) {
         using L = typename E::template type<native_world>;
         bench_session s;

@@ -259,10 +259,7 @@ int main(int argc, char** argv) {
                        "Throughput and round-trip latency of every queue entry, pinned, plus the\n"
                        "cache-line round-trip floor.",
                        300.0);
-    prog.options().pass_through("--benchmark_", "Google Benchmark's options (e.g. --benchmark_min_time=0.01)");
-    prog.echo_output(true);
-    if (const int status = prog.parse(argc, argv); status >= 0) return status;
-    init_benchmark(prog);
+    if (const int status = parse_bench_program(prog, argc, argv); status >= 0) return status;
     prog.run<queue_kind>([&]<class E>(const entry_context&) {
         using Q = typename E::template type<native_world>;
         bench_session s;

@@ -31,33 +31,29 @@ namespace gauntlet {
 // (meson.build: TSAN_OPTIONS / ASAN_OPTIONS exitcode).
 inline constexpr int sanitizer_exit_code = 66;
 
-inline bool under_tsan() {
-#if defined(__SANITIZE_THREAD__)
-    return true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    return true;
+// Which sanitizer this translation unit is built with (gcc defines
+// __SANITIZE_*__, clang answers __has_feature).
+#if defined(__has_feature)
+#define GAUNTLET_HAS_FEATURE(x) __has_feature(x)
 #else
-    return false;
+#define GAUNTLET_HAS_FEATURE(x) 0
 #endif
+inline constexpr bool built_with_tsan =
+#if defined(__SANITIZE_THREAD__) || GAUNTLET_HAS_FEATURE(thread_sanitizer)
+    true;
 #else
-    return false;
+    false;
 #endif
-}
+inline constexpr bool built_with_asan =
+#if defined(__SANITIZE_ADDRESS__) || GAUNTLET_HAS_FEATURE(address_sanitizer)
+    true;
+#else
+    false;
+#endif
+#undef GAUNTLET_HAS_FEATURE
 
-inline bool under_asan() {
-#if defined(__SANITIZE_ADDRESS__)
-    return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return true;
-#else
-    return false;
-#endif
-#else
-    return false;
-#endif
-}
+inline bool under_tsan() { return built_with_tsan; }
+inline bool under_asan() { return built_with_asan; }
 
 // How a child ended.
 enum class child_end { returned, exited, signalled, hung, sanitizer_report, fork_failed };

@@ -16,20 +16,16 @@ int main(int argc, char** argv) {
     using namespace gauntlet;
     check_program prog("queue_model_property", check_kind::property,
                        "Model-based RapidCheck property of every catalogue queue against std::deque.", 120.0);
-    unsigned max_success = 150;
-    prog.options().option("--max-success", "N", "command sequences per entry (default 150)", max_success, 1u,
-                          1000000u);
-    prog.default_seed(20240611);  // deterministic verdicts; --seed explores others
+    rapidcheck_options rc_opts{150};
+    rc_opts.declare(prog);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     prog.run<queue_kind>([&]<class E>(const entry_context& ctx) {
         using Q = typename E::template type<native_world>;
-        const std::string params = use_rapidcheck_params(ctx.seed, max_success);
+        const std::string params = rc_opts.use(ctx.seed);
         std::string report;
         const bool ok = queue_model_check::check_against_model<Q>(std::string(E::name), E::traits.bounded, report);
-        json m;
-        m["rc_params"] = params;
-        m["sequences"] = max_success;
-        return ok ? result::pass("model-based: " + std::to_string(max_success) +
+        const json m = rc_opts.metrics(params);
+        return ok ? result::pass("model-based: " + std::to_string(rc_opts.max_success) +
                                      " command sequences matched std::deque",
                                  m)
                   : result::fail("model-based: shrunk counterexample in trace", report, m);
