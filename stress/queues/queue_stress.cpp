@@ -67,6 +67,8 @@ constexpr unsigned producer_shift = 40;
 // Failed calls logged per thread per round (each one is checked for a
 // spurious full / empty); later failures are not logged, not judged.
 constexpr std::size_t failed_log_limit = std::size_t{1} << 20;
+// A round with no successful pop for this long is stopped as stalled.
+constexpr std::chrono::seconds stall_limit{5};
 
 constexpr gauntlet::queue_roles shape_for(const gauntlet::queue_traits& t) {
     // 3 producers against one consumer, 2 against several: at most 4 threads.
@@ -124,7 +126,7 @@ round_outcome stress_round(const gauntlet::queue_traits& traits, std::size_t cap
     std::atomic<std::uint64_t> pushed{0};
     const std::uint64_t head_start = std::min<std::uint64_t>(total, traits.bounded ? capacity : 1024);
     std::atomic<unsigned> ready{0};
-    std::atomic<bool> go{false};
+    std::atomic<bool> go{false}, stalled{false}, stop{false};
     std::vector<std::vector<stamped>> pushes(shape.producers), pops(shape.consumers);
     std::vector<std::vector<failed_call>> failed_pushes(shape.producers), failed_pops(shape.consumers);
     std::vector<std::thread> threads;
@@ -151,6 +153,7 @@ round_outcome stress_round(const gauntlet::queue_traits& traits, std::size_t cap
                         break;
                     }
                     if (failed.size() < failed_log_limit) failed.push_back({inv, resp});
+                    if (stalled.load(std::memory_order_relaxed) || stop.load(std::memory_order_relaxed)) return;
                     back_off(++misses);
                 }
                 pushed.fetch_add(1, std::memory_order_relaxed);
@@ -164,7 +167,7 @@ round_outcome stress_round(const gauntlet::queue_traits& traits, std::size_t cap
             start_together();
             while (pushed.load(std::memory_order_relaxed) < head_start) std::this_thread::yield();
             unsigned misses = 0;
-            while (popped.load(std::memory_order_relaxed) < total) {
+            while (popped.load(std::memory_order_relaxed) < total && !stalled.load(std::memory_order_relaxed)) {
                 item v = 0;
                 const std::uint64_t inv = op_clock::invoke();
                 const bool done = q.try_pop(v);
@@ -180,9 +183,35 @@ round_outcome stress_round(const gauntlet::queue_traits& traits, std::size_t cap
         });
     while (ready.load() < all) std::this_thread::yield();
     go.store(true);
+    // Watchdog: a round in which no pop succeeds for `stall_limit` while
+    // items are outstanding is stopped and reported (a corrupted count can
+    // make a queue report empty forever); the harness's --timeout would
+    // also catch it, but only after the whole entry's budget.
+    std::uint64_t last = 0;
+    auto since = std::chrono::steady_clock::now();
+    while (popped.load(std::memory_order_relaxed) < total) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const std::uint64_t now_popped = popped.load(std::memory_order_relaxed);
+        if (now_popped != last) {
+            last = now_popped;
+            since = std::chrono::steady_clock::now();
+        } else if (std::chrono::steady_clock::now() - since > stall_limit) {
+            stalled.store(true);
+            break;
+        }
+    }
+    // Every item is accounted for: a producer still failing to push now
+    // faces a queue whose count is corrupted (the exactly-once check below
+    // names the duplicate); stop it.
+    stop.store(true);
     for (auto& t : threads) t.join();
 
     round_outcome out;
+    if (stalled.load()) {
+        out.violation = "stalled: " + std::to_string(popped.load()) + " of " + std::to_string(total) +
+                        " items popped, none in the last " + std::to_string(stall_limit.count()) + " s";
+        return out;
+    }
     // Exactly-once and sums.
     std::vector<std::vector<const stamped*>> pop_of(shape.producers,
                                                     std::vector<const stamped*>(items_per_producer, nullptr));
