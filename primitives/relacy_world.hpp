@@ -160,29 +160,39 @@ struct relacy_world {
         // scheduler reports a deadlock if every thread is parked. Spurious
         // wake-ups are not modelled (callers loop anyway): they would give
         // every parked loop an unbounded number of executions.
+        //
+        // No fence: native atomic::wait / notify_all order nothing beyond the
+        // load with `mo`. What the native world does have is the kernel's
+        // compare: futex_wait blocks only if the word *currently* holds `old`,
+        // so a waiter whose own load returned a stale `old` (allowed for a
+        // non-seq_cst load) does not sleep through a notify that already
+        // happened. Relacy may return such a stale value, so the compare is
+        // modelled as a relaxed compare_exchange of `old` for `old`: an RMW
+        // reads the latest value in modification order, adds no
+        // happens-before (relaxed) and writes back the value it found. Load,
+        // compare and blocking happen with preemption disabled, as the
+        // kernel's compare-and-sleep is atomic against a notify.
         void wait(T old, std::memory_order mo = std::memory_order_seq_cst, loc l = loc::current()) const {
             auto i = relacy_detail::info(l);
             rl::context& c = rl::ctx();
             c.sched();
-            c.atomic_thread_fence_seq_cst();
-            T now;
+            auto& a = const_cast<rl::atomic<T>&>(a_);
             {
                 rl::preemption_disabler pd(c);
-                now = a_.load(relacy_detail::order(mo), i);
+                if (a.load(relacy_detail::order(mo), i) != old) return;
+                T current = old;
+                if (!a.compare_exchange_strong(current, old, rl::mo_relaxed, i, rl::mo_relaxed, i)) return;
             }
-            if (now != old) return;
-            const_cast<rl::atomic<T>&>(a_).wait(c, false, false, i);
+            a.wait(c, false, false, i);
         }
         void notify_all(loc l = loc::current()) {
             rl::context& c = rl::ctx();
             c.sched();
-            c.atomic_thread_fence_seq_cst();
             a_.wake(c, rl::thread_id_t(64), relacy_detail::info(l));
         }
         void notify_one(loc l = loc::current()) {
             rl::context& c = rl::ctx();
             c.sched();
-            c.atomic_thread_fence_seq_cst();
             a_.wake(c, 1, relacy_detail::info(l));
         }
 
