@@ -403,6 +403,38 @@ struct mutex_cv_bounded_queue_entry {
                                            .progress = expect::fail};
 };
 
+struct mutex_queue_unlocked_pop_policy : mutex_queue_policy {
+    static constexpr bool pop_takes_lock = false;
+};
+struct mutex_deque_queue_unlocked_pop : mutex_deque_queue_entry {  // shares traits, progress
+    static constexpr std::string_view name = "mutex_deque_queue.unlocked_pop";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = mutex_deque_queue<W, std::uint64_t, mutex_queue_unlocked_pop_policy>;
+    // try_pop skips the lock (lock discipline broken). model fail: the ring,
+    // head and size are World::var, so Relacy reports the data race between
+    // a pop and a push or pop. property pass (one thread).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .bench = mutant_not_timed, .linearizability = expect::fail,
+                                           .progress = {expect::flaky, "only pushes lock, and a producer of an unbounded queue, often held "
+                                                                        "back by the check's bound, is rarely seen inside try_push: found by chance"}};
+};
+
+struct mutex_cv_bounded_queue_unlocked_pop : mutex_cv_bounded_queue_entry {  // shares traits, progress
+    static constexpr std::string_view name = "mutex_cv_bounded_queue.unlocked_pop";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = mutex_cv_bounded_queue<W, std::uint64_t, mutex_queue_unlocked_pop_policy>;
+    // try_pop skips the lock. model fail (data race on the World::var ring,
+    // head and size). property pass (one thread). progress fail (finding,
+    // every run): a producer stopped holding the push's lock stalls the others.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .bench = mutant_not_timed, .linearizability = expect::fail,
+                                           .progress = expect::fail};
+};
+
 }  // namespace queue_inhouse
 
 using inhouse_queue_catalogue = type_list<
@@ -415,7 +447,8 @@ using inhouse_queue_catalogue = type_list<
     queue_inhouse::michael_scott_queue_relaxed_link,
     queue_inhouse::michael_scott_queue_unvalidated_hazard,
     queue_inhouse::michael_scott_queue_eager_free, queue_inhouse::mutex_deque_queue_entry,
-    queue_inhouse::mutex_cv_bounded_queue_entry>;
+    queue_inhouse::mutex_deque_queue_unlocked_pop, queue_inhouse::mutex_cv_bounded_queue_entry,
+    queue_inhouse::mutex_cv_bounded_queue_unlocked_pop>;
 
 // The in-house queues as a component kind for the check harness. A record's
 // component names the contract the entry declares ("queue.mpmc.bounded").
