@@ -270,10 +270,17 @@ struct vyukov_mpmc_queue_no_claim_recheck : vyukov_mpmc_queue_entry {  // shares
     // the mirror image, also catches it when run alone). The native linearizability checker would need a
     // preemption inside the few instructions between claim and publish while
     // another push completes and a pop runs: a verdict by chance, so n/a.
-    // Conservation, exactly-once and per-producer order hold: property,
-    // stress and tsan pass.
+    // Conservation, exactly-once and per-producer order hold: property
+    // passes. stress / tsan flaky: the stress detector of spurious full and
+    // empty catches it (a try_push returning false with at most 1 item in a
+    // capacity-2 queue, seen in 1 of 9 native runs while this was written),
+    // but only when the timer preempts a producer or consumer inside the
+    // few instructions between its claim and its publication.
     static constexpr expectations expected{
-        .property = expect::pass, .model = expect::fail, .stress = expect::pass, .tsan = expect::pass,
+        .property = expect::pass, .model = expect::fail,
+        .stress = {expect::flaky, "the spurious full/empty needs a preemption between claim and publish at "
+                                  "capacity 2: caught in 1 of 9 runs"},
+        .tsan = {expect::flaky, "the same spurious full/empty as stress, by the same chance"},
         .bench = mutant_not_timed,
         .linearizability = {expect::flaky, "the violation needs a preemption between claim and publish while "
                                            "another push completes and a pop runs: found by chance"},
