@@ -438,8 +438,14 @@ struct mutex_cv_bounded_queue_unlocked_pop : mutex_cv_bounded_queue_entry {  // 
     // try_pop skips the lock. model fail (data race on the World::var ring,
     // head and size). property pass (one thread). progress fail (finding,
     // every run): a producer stopped holding the push's lock stalls the others.
+    // stress flaky: the lost update needs two unlocked pops (or a pop and a
+    // push) on the same cell within a few instructions; caught in 4 of 6
+    // native runs while this was written (model, tsan and linearizability
+    // hold it).
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .stress = {expect::flaky, "the lost update needs two threads on the same "
+                                                                     "cell within a few instructions: 4 of 6 runs"},
+                                           .tsan = expect::fail,
                                            .bench = mutant_not_timed, .linearizability = expect::fail,
                                            .progress = expect::fail};
 };
