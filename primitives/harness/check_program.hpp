@@ -150,8 +150,6 @@ public:
     void default_seed(std::uint64_t s) { seed_ = s; }
     // Print each child's captured output (benchmark tables).
     void echo_output(bool on) { echo_ = on; }
-    check_kind check() const { return check_; }
-    std::uint64_t base_seed() const { return seed_; }
 
     // -1: go on; otherwise the exit status to return (0 after --help).
     int parse(int argc, char** argv) {

@@ -72,32 +72,25 @@ public:
     }
     static const char* name() { return reliable() ? "rdtscp" : "shared seq_cst counter"; }
 
-    static std::uint64_t invoke() {
-#if defined(GAUNTLET_OP_CLOCK_TSC)
-        if (reliable()) {
-            unsigned aux;
-            const std::uint64_t t = __rdtscp(&aux);
-            _mm_lfence();
-            return t;
-        }
-#endif
-        return counter().fetch_add(1, std::memory_order_seq_cst);
-    }
-
-    static std::uint64_t response() {
-#if defined(GAUNTLET_OP_CLOCK_TSC)
-        if (reliable()) {
-            _mm_mfence();
-            unsigned aux;
-            const std::uint64_t t = __rdtscp(&aux);
-            _mm_lfence();
-            return t;
-        }
-#endif
-        return counter().fetch_add(1, std::memory_order_seq_cst);
-    }
+    // Taken just before a call.
+    static std::uint64_t invoke() { return stamp(false); }
+    // Taken just after a return: the mfence first (see above).
+    static std::uint64_t response() { return stamp(true); }
 
 private:
+    static std::uint64_t stamp([[maybe_unused]] bool after_return) {
+#if defined(GAUNTLET_OP_CLOCK_TSC)
+        if (reliable()) {
+            if (after_return) _mm_mfence();
+            unsigned aux;
+            const std::uint64_t t = __rdtscp(&aux);
+            _mm_lfence();
+            return t;
+        }
+#endif
+        return counter().fetch_add(1, std::memory_order_seq_cst);
+    }
+
     static std::atomic<std::uint64_t>& counter() {
         static std::atomic<std::uint64_t> c{1};
         return c;
