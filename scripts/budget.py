@@ -9,8 +9,15 @@ Suite times are the sums of the test durations meson recorded in
 <build>/meson-logs/testlog.json (tests of a suite may run in parallel, so a
 sum can exceed the wall time the suite took).
 
+The sanitizer builds have rows of their own: "tsan" is the ThreadSanitizer
+build's compile plus every test time of build-tsan/; "asan-build" is the
+AddressSanitizer/UBSan build's compile and "asan" every test time of
+build-asan/. The step budgets are ceilings per step, not shares that add up
+to the total; the total is the wall time of the whole run.
+
   budget.py --step build=212 --testlog build/meson-logs/testlog.json \\
-            --step tsan=95 --testlog-into tsan=build-tsan/meson-logs/testlog.json --total 640
+            --step tsan=95 --testlog-into tsan=build-tsan/meson-logs/testlog.json \\
+            --step asan-build=80 --testlog-into asan=build-asan/meson-logs/testlog.json --total 760
 """
 
 import argparse
@@ -19,7 +26,7 @@ import pathlib
 import sys
 
 BUDGET = {"build": 300, "property": 90, "model": 150, "litmus": 60, "stress": 120, "bench": 60, "scripts": 30,
-          "tsan": 240}
+          "tsan": 240, "asan-build": 120, "asan": 150}
 TOTAL_BUDGET = 900
 
 
@@ -56,7 +63,8 @@ def main(argv=None):
     ap.add_argument("--step", action="append", default=[], metavar="NAME=SECONDS", help="a measured step")
     ap.add_argument("--testlog", action="append", default=[], metavar="FILE", help="one row per suite")
     ap.add_argument("--testlog-into", action="append", default=[], metavar="STEP=FILE",
-                    help="add every suite's time of FILE to STEP (the TSan build's stress into tsan)")
+                    help="add every suite's time of FILE to STEP (the TSan build's tests into tsan, "
+                         "the ASan/UBSan build's into asan)")
     ap.add_argument("--total", type=float, help="wall seconds of the whole run")
     args = ap.parse_args(argv)
     rows = {}

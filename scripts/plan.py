@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Which meson tests a gauntlet run executes, and which records it expects.
 
-For every build directory given, reads the registered tests
+For every build directory given (--build LABEL=DIR; scripts/gauntlet passes
+gcc=build, tsan=build-tsan and asan=build-asan), reads the registered tests
 (`meson introspect --tests`), finds the check executables among them (their
 --help offers --manifest; unit tests do not), asks each for its manifest
 with the run's --entry globs, and keeps the tests the selection wants:
 
-  * --check NAME: check executables whose manifest names one of the checks;
+  * --check NAME: check executables whose manifest names one of the checks
+    (tsan records come from the ThreadSanitizer build, asan records from the
+    AddressSanitizer/UBSan build);
   * --entry GLOB: check executables with at least one matching entry;
   * with neither, every test (unit tests and scripts too);
   * --exclude-suite S: tests of suite S are not run by `meson test` (their
@@ -27,7 +30,7 @@ import pathlib
 import subprocess
 import sys
 
-CHECKS = ("property", "linearizability", "model", "stress", "tsan", "progress", "bench", "litmus")
+CHECKS = ("property", "linearizability", "model", "stress", "tsan", "asan", "progress", "bench", "litmus")
 
 
 class PlanError(Exception):
