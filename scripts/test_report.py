@@ -336,6 +336,64 @@ class IncompleteInputTest(unittest.TestCase):
             self.assertFalse(f.out.exists())
 
 
+class SanitizerBuildsTest(unittest.TestCase):
+    """Records from the three build directories (build/, build-tsan/,
+    build-asan/), one results folder each, make one report."""
+
+    RECORDS = {
+        "build": [rec("packed", "stress", "pass", "pass"), rec("m", "stress", "pass", "pass", "mutant")],
+        "build-tsan": [rec("packed", "tsan", "pass", "pass"), rec("m", "tsan", "pass", "pass", "mutant")],
+        "build-asan": [rec("packed", "asan", "pass", "pass"),
+                       rec("m", "asan", "fail", "fail", "mutant",
+                           trace="replay: lifecycle_asan --entry 'm' --seed 1\n"
+                                 "ERROR: AddressSanitizer: heap-use-after-free")],
+    }
+
+    def run_report(self, root, drop=()):
+        folders = []
+        for build, records in self.RECORDS.items():
+            results = root / build / "results"
+            results.mkdir(parents=True)
+            for r in records:
+                if (r["check"], r["implementation"]) not in drop:
+                    (results / f"{r['check']}.{r['component']}.{r['implementation']}.json").write_text(json.dumps(r))
+            folders.append(str(results))
+        manifest = root / "manifest.jsonl"
+        manifest.write_text(manifest_of([r for records in self.RECORDS.values() for r in records]))
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = report.main([*folders, "--out", str(root / "latest"), "--expect", str(manifest)])
+        return status, err.getvalue()
+
+    def test_asan_is_a_column_like_tsan(self):
+        with tempfile.TemporaryDirectory() as d:
+            root = pathlib.Path(d)
+            status, err = self.run_report(root)
+            self.assertEqual(status, 0, err)
+            md = (root / "latest" / "summary.md").read_text()
+            page = (root / "latest" / "index.html").read_text()
+            self.assertEqual(md.splitlines()[0], "complete: 6 records, 0 mismatch(es)")
+            self.assertIn("| component | implementation | origin | stress | tsan | asan |", md)
+            self.assertIn("| lifecycle/m | survived | survived | caught | yes |", md)
+            self.assertIn("No demonstrated power (lifecycle): stress, tsan.", md)
+            self.assertNotIn("asan (no demonstrated power)", md)
+            self.assertIn("AddressSanitizer: heap-use-after-free", page)
+            cases = {(c.get("classname"), c.get("name")): c
+                     for c in ET.fromstring((root / "latest" / "junit.xml").read_text()).iter("testcase")}
+            self.assertEqual(len(cases), 6)
+            self.assertIn(("lifecycle", "packed.asan"), cases)
+            self.assertIsNone(cases[("lifecycle", "m.asan")].find("failure"))
+            self.assertIn("finding", cases[("lifecycle", "m.asan")].find("system-out").text)
+
+    def test_missing_asan_record_makes_the_report_incomplete(self):
+        with tempfile.TemporaryDirectory() as d:
+            root = pathlib.Path(d)
+            status, err = self.run_report(root, drop={("asan", "packed")})
+            self.assertEqual(status, 1)
+            self.assertIn("missing: asan lifecycle packed", err)
+            self.assertTrue((root / "latest" / "summary.md").read_text().startswith("INCOMPLETE"))
+
+
 class PublishTest(unittest.TestCase):
     def test_out_is_an_existing_file(self):
         with Folder(fixture()) as f:
