@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,32 @@ struct result {
         return {verdict::fail, std::move(detail), std::move(trace), std::move(metrics)};
     }
 };
+
+// A sanitizer check (asan) runs other checks' bodies for what they make the
+// code do, in one child per entry. Its verdict is the sanitizer's: a report
+// (the child exits with sanitizer_exit_code, at the error or, for a leak, at
+// exit), a crash or a hang fails the entry in check_program::run. The parts'
+// own verdicts are recorded in the detail and metrics and judged in their own
+// columns, not here.
+struct sanitizer_part {
+    check_kind check;
+    result got;
+};
+inline result sanitizer_verdict(std::initializer_list<sanitizer_part> parts) {
+    std::string detail = "no sanitizer report; ";
+    json m;
+    bool first = true;
+    for (const sanitizer_part& p : parts) {
+        const std::string name(to_string(p.check));
+        detail += std::string(first ? "" : ", ") + name + " part " + std::string(to_string(p.got.got));
+        json part;
+        part["verdict"] = to_string(p.got.got);
+        part["detail"] = p.got.detail;
+        m[name] = std::move(part);
+        first = false;
+    }
+    return result::pass(std::move(detail), std::move(m));
+}
 
 template <class K>
 concept component_kind = requires {
@@ -244,7 +271,8 @@ public:
                     const std::string who = under_tsan() ? "ThreadSanitizer" : under_asan() ? "AddressSanitizer" : "sanitizer";
                     const std::string what = first_sanitizer_line(o.output);
                     res.got = verdict::fail;
-                    res.detail = who + " report" + (what.empty() ? "" : ": " + what) +
+                    // `what` names the sanitizer ("AddressSanitizer: heap-use-after-free ...")
+                    res.detail = (what.empty() ? who + " report" : what) +
                                  (returned && !res.detail.empty() ? " (body: " + res.detail + ")" : "");
                     break;
                 }

@@ -128,6 +128,7 @@ struct expectations {
     expectation model = expect::pass;
     expectation stress = expect::pass;  // native build
     expectation tsan = expect::pass;    // the same stress body under ThreadSanitizer
+    expectation asan = expect::pass;    // property and stress bodies under ASan + LSan + UBSan
     expectation bench = expect::pass;
     expectation linearizability = expect::pass;
     expectation progress = expect::pass;
@@ -139,9 +140,9 @@ struct expectations {
             case check_kind::model: return model;
             case check_kind::stress: return stress;
             case check_kind::tsan: return tsan;
+            case check_kind::asan: return asan;
             case check_kind::progress: return progress;
             case check_kind::bench: return bench;
-            case check_kind::asan:
             case check_kind::litmus: break;
         }
         return {expect::skip, "not a check of this component kind"};

@@ -1,6 +1,6 @@
 // RapidCheck model-based check of one queue type against a sequential
-// std::deque (used by queue_model_property.cpp, and by the unit test that
-// shows it failing on deliberately broken stand-ins).
+// std::deque (used by queue_model_property.cpp and queue_asan.cpp, and by the
+// unit test that shows it failing on deliberately broken stand-ins).
 //
 // Commands, run on one thread against the queue and the model:
 //   push(v)   try_push must succeed unless the model is at the bound, then fail
@@ -22,7 +22,10 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include "primitives/harness/check_program.hpp"
+#include "primitives/native_world.hpp"
 #include "primitives/queues/catalogue.hpp"
+#include "properties/rapidcheck_params.hpp"
 
 namespace gauntlet::queue_model_check {
 
@@ -119,6 +122,21 @@ bool check_against_model(const std::string& name, bool bounded, std::string& rep
     std::cerr.rdbuf(old);
     report = captured.str();
     return ok;
+}
+
+// One catalogue entry's property verdict (the body of queue_model_property
+// and of the property part of queue_asan).
+template <class E>
+result check_entry(const rapidcheck_options& rc_opts, const entry_context& ctx) {
+    using Q = typename E::template type<native_world>;
+    const std::string params = rc_opts.use(ctx.seed);
+    std::string report;
+    const bool ok = check_against_model<Q>(std::string(E::name), E::traits.bounded, report);
+    const json m = rc_opts.metrics(params);
+    return ok ? result::pass("model-based: " + std::to_string(rc_opts.max_success) +
+                                 " command sequences matched std::deque",
+                             m)
+              : result::fail("model-based: shrunk counterexample in trace", report, m);
 }
 
 }  // namespace gauntlet::queue_model_check
