@@ -124,6 +124,30 @@ struct spsc_ring_relaxed_head_store : spsc_ring_entry {  // shares traits, progr
                                            .bench = mutant_not_timed, .linearizability = expect::pass};
 };
 
+struct spsc_ring_wasted_cell_orders : spsc_ring_orders {
+    static constexpr std::size_t reserved_cells = 1;
+};
+struct spsc_ring_wasted_cell : spsc_ring_entry {  // shares traits, progress
+    static constexpr std::string_view name = "spsc_ring.wasted_cell";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = spsc_ring<W, std::uint64_t, spsc_ring_wasted_cell_orders>;
+    // The full test keeps one cell empty (the "one slot open" convention of
+    // rings that tell full from empty by index equality, applied to a ring
+    // whose free-running indices need no such slot): try_push reports full
+    // with capacity - 1 items, against "false only when full". property
+    // fail: a fill pushes capacity items. stress / tsan fail: the spurious
+    // full detector, at capacity 2 on the first push that finds one item.
+    // linearizability fail: a full answer below the bound has no
+    // linearization. progress fail: with the consumer stopped, the producer
+    // cannot fill the capacity the completed pops allow. model pass: the
+    // scenarios check exactly-once, order and races, not the bound.
+    static constexpr expectations expected{.property = expect::fail, .model = expect::pass,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .bench = mutant_not_timed, .linearizability = expect::fail,
+                                           .progress = expect::fail};
+};
+
 // -------------------------------------------------------- vyukov_mpsc_queue
 
 struct vyukov_mpsc_queue_entry {
@@ -376,6 +400,49 @@ struct michael_scott_queue_eager_free : michael_scott_queue_entry {  // shares t
                                            .progress = use_after_free_by_chance};
 };
 
+struct michael_scott_free_then_follow_policy : michael_scott_policy {
+    static constexpr michael_scott_teardown teardown = michael_scott_teardown::free_then_follow;
+};
+struct michael_scott_queue_teardown_use_after_free : michael_scott_queue_entry {  // shares traits, progress
+    static constexpr std::string_view name = "michael_scott_queue.teardown_use_after_free";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = michael_scott_queue<W, std::uint64_t, michael_scott_free_then_follow_policy>;
+    // The destructor frees a node before it reads the node's link (the
+    // classic `for (n = head; n; n = n->next) delete n;`). Every queue that
+    // is destroyed does it, on one thread. asan fail: heap-use-after-free at
+    // the link read, with the stacks of the free and of the allocation.
+    // Natively the freed node's first word is the allocator's free-list
+    // link (glibc tcache), so the walk follows garbage: property, stress,
+    // linearizability and progress fail with a crash (SIGSEGV), without
+    // saying why. model pass (measured): Relacy does not report the load of
+    // the freed node's atomic link in the scenarios' teardown (after()).
+    static constexpr expectations expected{.property = expect::fail, .model = expect::pass,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .asan = expect::fail, .bench = mutant_not_timed,
+                                           .linearizability = expect::fail, .progress = expect::fail};
+};
+
+struct michael_scott_dummy_only_policy : michael_scott_policy {
+    static constexpr michael_scott_teardown teardown = michael_scott_teardown::dummy_only;
+};
+struct michael_scott_queue_teardown_leak : michael_scott_queue_entry {  // shares traits, progress
+    static constexpr std::string_view name = "michael_scott_queue.teardown_leak";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = michael_scott_queue<W, std::uint64_t, michael_scott_dummy_only_policy>;
+    // The destructor frees the dummy node only: the items still queued when
+    // the queue is destroyed leak. asan fail: LeakSanitizer, at the child's
+    // exit, names the allocations (the property part destroys queues that
+    // still hold items). Every other check passes: stress and the model
+    // scenarios drain the queue before destroying it, and nothing else
+    // looks for leaks.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = expect::fail, .bench = mutant_not_timed,
+                                           .linearizability = expect::pass, .progress = expect::pass};
+};
+
 // ---------------------------------------------------------- lock baselines
 
 struct mutex_deque_queue_entry {
@@ -455,13 +522,15 @@ struct mutex_cv_bounded_queue_unlocked_pop : mutex_cv_bounded_queue_entry {  // 
 using inhouse_queue_catalogue = type_list<
     queue_inhouse::spsc_ring_entry, queue_inhouse::spsc_ring_relaxed_tail_store,
     queue_inhouse::spsc_ring_relaxed_tail_load, queue_inhouse::spsc_ring_relaxed_head_store,
+    queue_inhouse::spsc_ring_wasted_cell,
     queue_inhouse::vyukov_mpsc_queue_entry, queue_inhouse::vyukov_mpsc_queue_relaxed_link,
     queue_inhouse::vyukov_mpsc_queue_relaxed_follow, queue_inhouse::vyukov_mpmc_queue_entry,
     queue_inhouse::vyukov_mpmc_queue_relaxed_fill, queue_inhouse::vyukov_mpmc_queue_relaxed_empty,
     queue_inhouse::vyukov_mpmc_queue_no_claim_recheck, queue_inhouse::michael_scott_queue_entry,
     queue_inhouse::michael_scott_queue_relaxed_link,
     queue_inhouse::michael_scott_queue_unvalidated_hazard,
-    queue_inhouse::michael_scott_queue_eager_free, queue_inhouse::mutex_deque_queue_entry,
+    queue_inhouse::michael_scott_queue_eager_free, queue_inhouse::michael_scott_queue_teardown_use_after_free,
+    queue_inhouse::michael_scott_queue_teardown_leak, queue_inhouse::mutex_deque_queue_entry,
     queue_inhouse::mutex_deque_queue_unlocked_pop, queue_inhouse::mutex_cv_bounded_queue_entry,
     queue_inhouse::mutex_cv_bounded_queue_unlocked_pop>;
 

@@ -23,8 +23,8 @@
 // sit on separate granules. Slower than a ring for bounded use; use it when
 // the queue must be unbounded and multi-consumer without a lock.
 //
-// `Policy` carries the memory order of each labelled step and the
-// reclamation choices; `michael_scott_policy` is the correct one, mutants
+// `Policy` carries the memory order of each labelled step, the
+// reclamation choices and how the destructor frees the list; `michael_scott_policy` is the correct one, mutants
 // change one item (catalogue: mutants).
 #pragma once
 
@@ -36,6 +36,13 @@
 #include "primitives/world.hpp"
 
 namespace gauntlet {
+
+// How the destructor frees the list it still holds.
+enum class michael_scott_teardown {
+    walk,              // read each node's link, then free the node
+    free_then_follow,  // free the node, then read its link (use after free)
+    dummy_only,        // free the dummy alone: items still queued leak
+};
 
 struct michael_scott_policy {
     // E2: linking the new node. Release publishes its value to the consumer
@@ -49,6 +56,7 @@ struct michael_scott_policy {
     // Hand unlinked nodes to the hazard domain (true) rather than freeing them
     // at once.
     static constexpr bool defer_free = true;
+    static constexpr michael_scott_teardown teardown = michael_scott_teardown::walk;
 };
 
 template <world World, class T, class Policy = michael_scott_policy>
@@ -77,10 +85,19 @@ public:
     // retired nodes belong to the domain.
     ~michael_scott_queue() {
         node* n = head_->load(std::memory_order_relaxed);
-        while (n != nullptr) {
-            node* next = n->next.load(std::memory_order_relaxed);
+        if constexpr (Policy::teardown == michael_scott_teardown::dummy_only) {
             World::destroy(n);
-            n = next;
+            return;
+        }
+        while (n != nullptr) {
+            if constexpr (Policy::teardown == michael_scott_teardown::free_then_follow) {
+                World::destroy(n);
+                n = n->next.load(std::memory_order_relaxed);
+            } else {
+                node* next = n->next.load(std::memory_order_relaxed);
+                World::destroy(n);
+                n = next;
+            }
         }
     }
 

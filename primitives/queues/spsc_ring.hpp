@@ -29,8 +29,9 @@
 // thread feeding an event loop). Not for more than one thread per side: the
 // checks for that are absent by design.
 //
-// `Orders` names the memory order of each labelled step; `spsc_ring_orders`
-// is the correct choice, mutants weaken one step (catalogue: mutants).
+// `Orders` names the memory order of each labelled step (and the cells the
+// full test reserves); `spsc_ring_orders` is the correct choice, mutants
+// change one item (catalogue: mutants).
 #pragma once
 
 #include <atomic>
@@ -55,6 +56,9 @@ struct spsc_ring_orders {
     static constexpr std::memory_order load_tail = std::memory_order_acquire;
     // D: consumer publishes head. Release pairs with A.
     static constexpr std::memory_order store_head = std::memory_order_release;
+    // Not an order: cells the full test leaves unused. 0: all `capacity`
+    // cells hold items, as the contract promises.
+    static constexpr std::size_t reserved_cells = 0;
 };
 
 template <world World, class T, class Orders = spsc_ring_orders>
@@ -79,9 +83,10 @@ public:
         producer_side& p = *producer_;
         // Own index: only this thread writes tail, relaxed reads its own value.
         const std::size_t tail = p.tail.load(std::memory_order_relaxed);
-        if (tail - p.cached_head > ring_->mask) {
-            p.cached_head = consumer_->head.load(Orders::load_head);  // A
-            if (tail - p.cached_head > ring_->mask) return false;    // full at A
+        constexpr std::size_t reserved = Orders::reserved_cells;
+        if (tail - p.cached_head + reserved > ring_->mask) {
+            p.cached_head = consumer_->head.load(Orders::load_head);             // A
+            if (tail - p.cached_head + reserved > ring_->mask) return false;  // full at A
         }
         ring_->cells[tail & ring_->mask].store(v);
         p.tail.store(tail + 1, Orders::store_tail);  // B: linearization point
