@@ -389,6 +389,12 @@ def family(component):
     return component.split(".", 1)[0]
 
 
+# Checks that are measurements, not correctness checks: no mutant is meant to
+# fail them, so the kill matrix leaves them out and says why.
+NOT_KILL_CHECKS = {"bench": "a measurement, not a correctness check; mutants are not timed (a broken "
+                            "variant's speed is no result)"}
+
+
 def kill_matrix(records):
     """(html, markdown): per component kind, every mutant x check. A check
     column that no mutant of the kind fails (held: expected fail) has no
@@ -402,8 +408,10 @@ def kill_matrix(records):
         for r in recs:
             if r["origin"] == "mutant":
                 mutants.setdefault((r["component"], r["implementation"]), {})[r["check"]] = r
-        # a check every entry of the kind skips is not a column of the kind
-        checks = ordered_checks([r for r in recs if r["verdict"] != "skip"])
+        # a check every entry of the kind skips is not a column of the kind;
+        # a measurement is not a correctness check (NOT_KILL_CHECKS)
+        checks = [c for c in ordered_checks([r for r in recs if r["verdict"] != "skip"])
+                  if c not in NOT_KILL_CHECKS]
         power = {c: any(m.get(c) is not None and status_of(m[c]) == "finding" for m in mutants.values())
                  for c in checks}
         out.append(f"<h3>{html.escape(kind)}</h3>")
@@ -449,6 +457,9 @@ def kill_matrix(records):
                        "of this kind fails these checks as its expectation says.</p>")
             md.append(f"\nNo demonstrated power ({kind}): {', '.join(weak)}.")
         md.append("")
+    for c, why in NOT_KILL_CHECKS.items():
+        out.append(f"<p>Not a column here: {html.escape(c)}: {html.escape(why)}.</p>")
+        md.append(f"Not a column here: {c}: {why}.")
     return "\n".join(out), "\n".join(md)
 
 
