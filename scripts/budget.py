@@ -26,7 +26,7 @@ import pathlib
 import sys
 
 BUDGET = {"build": 300, "property": 90, "model": 150, "litmus": 60, "stress": 120, "bench": 60, "scripts": 30,
-          "tsan": 240, "asan-build": 120, "asan": 150}
+          "tsan": 240, "asan-build": 240, "asan": 150}
 TOTAL_BUDGET = 900
 
 

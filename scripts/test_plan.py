@@ -171,7 +171,7 @@ class BudgetTest(unittest.TestCase):
                          ["build", "stress", "tsan", "asan-build", "asan", "total"])
         self.assertEqual(rows["stress"], ["60.0", "120"])
         self.assertEqual(rows["tsan"], ["80.0", "240"])
-        self.assertEqual(rows["asan-build"], ["80.0", "120"])
+        self.assertEqual(rows["asan-build"], ["80.0", "240"])
         self.assertEqual(rows["asan"], ["160.5", "150", "OVER", "BUDGET"])
         self.assertEqual(rows["total"], ["(wall)", "700.0", "900"])
 

@@ -294,8 +294,11 @@ struct mutant_mutex_unlocked_try_enter_entry : mutex_lifecycle_entry {  // share
         // stress: an unlocked count update is lost against a locked one, so
         // the count never returns to zero (the state stays DRAINING) or
         // reaches it early (the hook runs with a unit in flight): by round
-        // 10 in 11 runs.
-        .stress = expect::fail,
+        // 54 in 6 of 6 runs on an idle machine, but in 0 of 2 runs while a
+        // compile or a model run held a core (316 and 326 rounds, no
+        // violation): the lost update needs both workers running at once.
+        .stress = {expect::flaky, "the lost update needs both workers running at once: caught in 6 of 6 idle "
+                                  "runs, 0 of 2 runs with a core busy"},
         // tsan: the unlocked read-modify-write of the count races the other
         // worker's locked one: reported in every run.
         .tsan = expect::fail,
