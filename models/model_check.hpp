@@ -10,6 +10,7 @@
 
 #include "primitives/relacy_world.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -132,5 +133,34 @@ inline std::string summary(const std::vector<model_search>& searches) {
     }
     return out;
 }
+
+// The searches one verdict rests on, run in order until the first failure.
+struct search_run {
+    std::vector<model_search> searches;
+    model_outcome last;
+
+    // Runs Suite under `b` unless an earlier search already failed.
+    template <class Suite>
+    void run(std::string scenario, const model_budget& b) {
+        if (!last.passed) return;
+        const auto t0 = std::chrono::steady_clock::now();
+        last = model_check<Suite>(b);
+        // progress (the child's output: shown with --verbose or on a hang)
+        std::printf("  %s, %s: %llu executions in %.1f s\n", scenario.c_str(), b.mode().c_str(),
+                    static_cast<unsigned long long>(last.executions),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        std::fflush(stdout);
+        searches.push_back({std::move(scenario), b, last.executions});
+    }
+
+    // Every schedule with at most 1, then 2, ... max_bound preemptions: a
+    // failure is first found, and traced, with as few preemptions as it needs.
+    template <class Suite>
+    void deepen(const std::string& scenario, unsigned max_bound) {
+        model_budget b;
+        b.context_bound_search = true;
+        for (b.context_bound = 1; b.context_bound <= max_bound; ++b.context_bound) run<Suite>(scenario, b);
+    }
+};
 
 }  // namespace gauntlet

@@ -159,28 +159,6 @@ struct start_race : rl::test_suite<start_race<Entry>, 3> {
     }
 };
 
-struct search_run {
-    std::vector<model_search> searches;
-    model_outcome last;
-
-    // Runs Suite under `b` unless an earlier search already failed.
-    template <class Suite>
-    void run(std::string scenario, const model_budget& b) {
-        if (!last.passed) return;
-        last = model_check<Suite>(b);
-        searches.push_back({std::move(scenario), b, last.executions});
-    }
-
-    // Every schedule with at most 1, then 2, ... max_bound preemptions: a
-    // failure is first found, and traced, with as few preemptions as it needs.
-    template <class Suite>
-    void deepen(const std::string& scenario, unsigned max_bound) {
-        model_budget b;
-        b.context_bound_search = true;
-        for (b.context_bound = 1; b.context_bound <= max_bound; ++b.context_bound) run<Suite>(scenario, b);
-    }
-};
-
 template <class Entry>
 result check_entry(bool full_two_workers, unsigned long random_executions, std::uint64_t seed) {
     // Systematic searches (Relacy's context-bound scheduler; its full search
