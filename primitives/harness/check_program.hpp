@@ -168,6 +168,13 @@ public:
             .option("--timeout", "S", "seconds before an entry is killed as a hang", timeout_, 0.1, 86400.0)
             .flag("--verbose", "print each child's output", verbose_);
     }
+    // A stress program: check "stress" in the native build, "tsan" in the
+    // ThreadSanitizer build, where an entry may take 120 s instead of 60.
+    struct stress_or_tsan_t {};
+    static constexpr stress_or_tsan_t stress_or_tsan{};
+    check_program(std::string program, stress_or_tsan_t, std::string summary)
+        : check_program(std::move(program), under_tsan() ? check_kind::tsan : check_kind::stress, std::move(summary),
+                        under_tsan() ? 120.0 : 60.0) {}
     check_program(const check_program&) = delete;
     check_program& operator=(const check_program&) = delete;
 

@@ -5,13 +5,11 @@
 
 int main(int argc, char** argv) {
     using namespace gauntlet;
-    const bool tsan = under_tsan();
     lifecycle_stress::options opt;
-    if (tsan) opt.rounds = 300;
-    check_program prog("lifecycle_stress", tsan ? check_kind::tsan : check_kind::stress,
+    if (under_tsan()) opt.rounds = 300;
+    check_program prog("lifecycle_stress", check_program::stress_or_tsan,
                        "Real-thread stress of every lifecycle catalogue entry: racing admissions, drain and\n"
-                       "wait_closed, whole-round invariants.",
-                       tsan ? 120.0 : 60.0);
+                       "wait_closed, whole-round invariants.");
     prog.options()
         .option("--rounds", "N", "rounds per entry (default 1500; 300 under ThreadSanitizer)", opt.rounds, 1, 10000000)
         .option("--seconds", "S", "time budget per entry (default 3)", opt.seconds, 0.01, 3600.0);

@@ -5,13 +5,11 @@
 
 int main(int argc, char** argv) {
     using namespace gauntlet;
-    const bool tsan = under_tsan();
     loop_stress::options opt;
-    if (tsan) opt.items = 5000;
-    check_program prog("loop_stress", tsan ? check_kind::tsan : check_kind::stress,
+    if (under_tsan()) opt.items = 5000;
+    check_program prog("loop_stress", check_program::stress_or_tsan,
                        "Real-thread stress of every loop entry: producers posting to a running loop that sleeps\n"
-                       "between bursts, posts racing close(); exactly once, per-producer order, no lost wake-up.",
-                       tsan ? 120.0 : 60.0);
+                       "between bursts, posts racing close(); exactly once, per-producer order, no lost wake-up.");
     prog.options()
         .option("--items", "N", "posts per producer per round (default 100000, 5000 under TSan)", opt.items,
                 std::uint64_t{1}, std::uint64_t{1} << 32)

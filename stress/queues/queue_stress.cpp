@@ -5,13 +5,11 @@
 
 int main(int argc, char** argv) {
     using namespace gauntlet;
-    const bool tsan = under_tsan();
     queue_stress::options opt;
-    if (tsan) opt = {6000, 6};
-    check_program prog("queue_stress", tsan ? check_kind::tsan : check_kind::stress,
+    if (under_tsan()) opt = {6000, 6};
+    check_program prog("queue_stress", check_program::stress_or_tsan,
                        "Real-thread stress of every catalogue queue: exactly-once, sums, per-producer order\n"
-                       "across consumers, no spurious full or empty where the contract promises it.",
-                       tsan ? 120.0 : 60.0);
+                       "across consumers, no spurious full or empty where the contract promises it.");
     prog.options()
         .option("--items", "N", "items per producer per round (default 200000, 6000 under TSan)", opt.items,
                 std::uint64_t{1}, std::uint64_t{1} << 32)
