@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
                            executions, 1ul, 1000000000ul);
     prog.default_seed(0);  // a committed seed (Relacy's own sequence): held verdicts come from a fixed search
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
-    prog.run<loop_kind>([&]<class E>(const entry_context& ctx) -> result {
+    prog.run<inhouse_loop_kind>([&]<class E>(const entry_context& ctx) -> result {
         static_assert(world_swappable<E>, "only entries written over a World can be model-checked");
         return check_entry<E>(executions, ctx.base_seed);
     });

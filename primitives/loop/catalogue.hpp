@@ -8,6 +8,7 @@
 #include "primitives/loop/basic_loop.hpp"
 #include "primitives/loop/channels.hpp"
 #include "primitives/loop/contract.hpp"
+#include "primitives/loop/libuv_loop.hpp"
 
 namespace gauntlet {
 
@@ -17,8 +18,6 @@ inline constexpr expectation not_a_queue{expect::skip,
                                          "a loop is checked against its ordering model, not by queue histories"};
 inline constexpr expectation progress_is_for_queues{
     expect::skip, "the progress check stops a thread inside a queue operation; loops have no such claim yet"};
-inline constexpr expectation not_timed_yet{expect::skip,
-                                           "the loop benchmarks (issue: event loops, part 1) are not written yet"};
 inline constexpr expectation mutant_not_timed{expect::skip, "mutants are not timed: a broken variant's speed is no result"};
 inline constexpr expectation lost_wakeup_by_chance{
     expect::flaky,
@@ -35,7 +34,7 @@ struct coalescing_loop_entry {
     // and posts racing close (loop_model.cpp). Wake-up writes per post
     // (stress record): about 0.001 in a flood, about 1 in ping-pong.
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass, .stress = expect::pass,
-                                           .tsan = expect::pass, .asan = expect::pass, .bench = not_timed_yet,
+                                           .tsan = expect::pass, .asan = expect::pass, .bench = expect::pass,
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
@@ -95,7 +94,7 @@ struct bun_loop_entry {
     template <class W>
     using type = basic_loop<W, wake_every_post_channel<W>>;
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass, .stress = expect::pass,
-                                           .tsan = expect::pass, .asan = expect::pass, .bench = not_timed_yet,
+                                           .tsan = expect::pass, .asan = expect::pass, .bench = expect::pass,
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
@@ -119,7 +118,7 @@ struct mutex_loop_entry {
     template <class W>
     using type = basic_loop<W, mutex_channel<W>>;
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass, .stress = expect::pass,
-                                           .tsan = expect::pass, .asan = expect::pass, .bench = not_timed_yet,
+                                           .tsan = expect::pass, .asan = expect::pass, .bench = expect::pass,
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
@@ -130,17 +129,39 @@ struct polling_loop_entry {
     template <class W>
     using type = basic_loop<W, polling_channel<W>>;
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass, .stress = expect::pass,
-                                           .tsan = expect::pass, .asan = expect::pass, .bench = not_timed_yet,
+                                           .tsan = expect::pass, .asan = expect::pass, .bench = expect::pass,
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
+#ifdef GAUNTLET_HAVE_LIBUV
+// Peer: libuv behind the contract (libuv_loop.hpp says what maps and what
+// is the adapter's own).
+struct libuv_loop_entry {
+    static constexpr std::string_view name = "libuv_loop";
+    static constexpr origin_kind origin = origin_kind::peer;
+    template <class W>
+    using type = libuv_loop;
+    static constexpr expectations expected{
+        .property = expect::pass,
+        .model = {expect::skip, "a peer's atomics are not ours to swap for Relacy's"},
+        .stress = expect::pass, .tsan = expect::pass, .asan = expect::pass, .bench = expect::pass,
+        .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+#endif
+
 }  // namespace loop_entries
 
-using loop_catalogue =
+// Entries written over a World (the model checks these).
+using loop_inhouse_catalogue =
     type_list<loop_entries::coalescing_loop_entry, loop_entries::coalescing_loop_no_recheck,
               loop_entries::coalescing_loop_release_announce, loop_entries::bun_loop_entry,
               loop_entries::bun_loop_unreversed_batch, loop_entries::mutex_loop_entry,
               loop_entries::polling_loop_entry>;
+#ifdef GAUNTLET_HAVE_LIBUV
+using loop_catalogue = concat_lists<loop_inhouse_catalogue, type_list<loop_entries::libuv_loop_entry>>;
+#else
+using loop_catalogue = loop_inhouse_catalogue;
+#endif
 
 struct loop_kind {
     static constexpr std::string_view name = "loop";
@@ -149,6 +170,9 @@ struct loop_kind {
     static std::string component() {
         return "loop";
     }
+};
+struct inhouse_loop_kind : loop_kind {
+    using catalogue = loop_inhouse_catalogue;
 };
 
 }  // namespace gauntlet
