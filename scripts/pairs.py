@@ -43,7 +43,8 @@ RESAMPLES = 2000
 SEED = 20240607
 MIN_PAIRS = 5
 # figure, higher is better
-FIGURES = [("items_per_second", True), ("p50_ns", False), ("real_ns", False)]
+FIGURES = [("items_per_second", True), ("tasks_per_second", True), ("round_trips_per_second", True),
+           ("p50_ns", False), ("p99_ns", False), ("loop_cpu_us_per_s", False), ("real_ns", False)]
 
 
 class PairsError(Exception):
@@ -79,28 +80,30 @@ def read_runs(folder, entry):
     return runs
 
 
-def figure_of(run):
-    """(name, value, higher_is_better) of the run's headline figure."""
+def figures_of(run):
+    """[(name, value, higher_is_better)]: the run's headline figures (every
+    one of FIGURES it carries; real_ns only when it carries no other)."""
+    out = []
     for name, higher in FIGURES:
         v = run.get(name)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return name, float(v), higher
-    return None
+            out.append((name, float(v), higher))
+    return [f for f in out if f[0] != "real_ns"] or out
 
 
 def pair_ratios(pairs):
     """pairs: list of (runs of A, runs of B), each {labels: run}.
-    Returns {labels: (figure name, higher_is_better, [B/A per pair])} for the
-    label sets present on both sides of every pair where the figure is
-    positive on the A side."""
+    Returns {(labels, figure): (figure, higher_is_better, [B/A per pair])}
+    for the label sets present on both sides of every pair, per figure both
+    sides carry, where the figure is positive on the A side."""
     out = {}
     for runs_a, runs_b in pairs:
         for labels in sorted(set(runs_a) & set(runs_b)):
-            fa, fb = figure_of(runs_a[labels]), figure_of(runs_b[labels])
-            if not fa or not fb or fa[0] != fb[0] or fa[1] <= 0:
-                continue
-            name, _, higher = fa
-            out.setdefault(labels, (name, higher, []))[2].append(fb[1] / fa[1])
+            fb = {name: (value, higher) for name, value, higher in figures_of(runs_b[labels])}
+            for name, va, higher in figures_of(runs_a[labels]):
+                if name not in fb or va <= 0:
+                    continue
+                out.setdefault((labels, name), (name, higher, []))[2].append(fb[name][0] / va)
     return out
 
 
@@ -120,7 +123,7 @@ def bootstrap_median_ci(values, resamples=RESAMPLES, seed=SEED, level=0.95):
 def summarize(pairs, resamples=RESAMPLES, seed=SEED):
     """One row per matching benchmark: labels, figure, n, median, ci, spread."""
     rows = []
-    for labels, (name, higher, ratios) in sorted(pair_ratios(pairs).items()):
+    for (labels, _), (name, higher, ratios) in sorted(pair_ratios(pairs).items()):
         med, lo, hi = bootstrap_median_ci(ratios, resamples, seed)
         q1, q3 = (float(x) for x in np.quantile(ratios, [0.25, 0.75]))
         rows.append({"labels": dict(labels), "figure": name, "higher_is_better": higher, "pairs": len(ratios),
@@ -154,7 +157,7 @@ def format_table(rows, a, b):
     n = min(r["pairs"] for r in rows)
     if n < MIN_PAIRS:
         lines.append(f"warning: only {n} pair(s); below {MIN_PAIRS} the interval says little (use --rounds)")
-    lines.append("items_per_second: higher is better; *_ns: lower is better")
+    lines.append("*_per_second: higher is better; *_ns and loop_cpu_us_per_s: lower is better")
     return lines
 
 

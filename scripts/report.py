@@ -569,7 +569,8 @@ def bench_runs(rec):
 
 def run_labels(run):
     """A run's labels as a sorted tuple of (name, value)."""
-    return tuple(sorted((k, v) for k, v in run.items() if not is_measurement(k, v)))
+    # `name` is Google Benchmark's name (it holds the entry's): not a label
+    return tuple(sorted((k, v) for k, v in run.items() if k != "name" and not is_measurement(k, v)))
 
 
 def label_text(labels):

@@ -71,10 +71,15 @@ class StatisticsTest(unittest.TestCase):
         a = {report.run_labels(r): r for r in (tp(1e7), tp(2e7, 2, 2), lat(100.0))}
         b = {report.run_labels(r): r for r in (tp(1.5e7), lat(50.0), tp(9e9, 4, 4))}
         got = pairs.pair_ratios([(a, b), (a, b)])
-        self.assertEqual(len(got), 2)
+        self.assertEqual(len(got), 3)  # throughput; latency's p50 and p99
         by_figure = {v[0]: v for v in got.values()}
         self.assertEqual(by_figure["items_per_second"], ("items_per_second", True, [1.5, 1.5]))
         self.assertEqual(by_figure["p50_ns"], ("p50_ns", False, [0.5, 0.5]))
+        self.assertEqual(by_figure["p99_ns"], ("p99_ns", False, [0.5, 0.5]))
+
+    def test_gb_name_is_not_a_label(self):
+        a, b = tp(1e7, name="x/spsc_ring"), tp(2e7, name="x/vyukov")
+        self.assertEqual(report.run_labels(a), report.run_labels(b))
 
     def test_summary_reads_direction_and_warns_below_five_pairs(self):
         a = {report.run_labels(tp(1e7)): tp(1e7)}
