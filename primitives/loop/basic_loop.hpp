@@ -23,7 +23,12 @@
 
 namespace gauntlet {
 
-template <world World, class Channel>
+struct basic_loop_policy {
+    // Moving a posted node to the FIFO: copy its task out, then free it.
+    static constexpr bool free_node_first = false;
+};
+
+template <world World, class Channel, class Policy = basic_loop_policy>
 class basic_loop {
     using node = post_node<World>;
 
@@ -63,8 +68,13 @@ public:
         for (;;) {
             for (node* n = channel_.take(); n != nullptr;) {
                 node* next = n->next.load();
-                fifo_.push_back({n->t, true});
-                World::destroy(n);
+                if constexpr (Policy::free_node_first) {
+                    World::destroy(n);
+                    fifo_.push_back({n->t, true});  // reads the freed node
+                } else {
+                    fifo_.push_back({n->t, true});
+                    World::destroy(n);
+                }
                 n = next;
             }
             if (fifo_.empty()) {

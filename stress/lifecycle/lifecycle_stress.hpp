@@ -10,7 +10,9 @@
 //    admitted unit observes CLOSED before its exit() (the hook ran before it
 //    finished: the in-flight mark would have been set too late to be seen);
 //  * once every worker has joined, the state is CLOSED (liveness), the close
-//    hook ran exactly once, and the waiter returned.
+//    hook ran exactly once, and the waiter returns within 2 s (a parked
+//    waiter is a lost wake-up, reported as such, not left to the harness's
+//    timeout).
 // Each entry runs at most --rounds rounds and at most --seconds seconds.
 // The hook reads every slot, so under ThreadSanitizer a unit whose work does
 // not happen-before the close is a race report.
@@ -43,6 +45,7 @@ struct options {
     double seconds = 3.0;  // per entry: passing entries end here (about 150 rounds natively)
 };
 
+constexpr std::chrono::seconds waiter_limit{2};  // from CLOSED until wait_closed() must have returned
 constexpr int worker_count = 2;  // + drainer + parked waiter: no more runnable threads than fit 2 cores
 
 template <class L>
@@ -144,6 +147,15 @@ result run_rounds(const options& opt, std::uint64_t seed) {
             violation("liveness: every worker has exited after drain() but the state is not CLOSED");
         else if (sh.closes.load() != 1)
             violation("the close hook did not run exactly once");
+        else {
+            // CLOSED: the waiter must return (a lost wake-up leaves it parked)
+            const auto t_closed = std::chrono::steady_clock::now();
+            while (!waiter_done.load() && std::chrono::steady_clock::now() - t_closed < waiter_limit)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            if (!waiter_done.load())
+                violation("liveness: the state is CLOSED but wait_closed() has not returned within 2 s "
+                          "(lost wake-up)");
+        }
         if (sh.violations.load() != 0) {
             const std::string what = "round " + std::to_string(round) + ": " + sh.what + " (state " +
                                      std::string(to_string(life.state())) + ", closes " +
