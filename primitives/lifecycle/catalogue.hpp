@@ -43,6 +43,7 @@ struct seed_atomic_service_entry {
         // runs).
         .stress = expect::fail,
         .tsan = expect::fail,  // same body, same window, slower threads (by round 26 in 3 runs)
+        .asan = {expect::flaky, "a unit still working after the close writes the buffer the hook released: caught in 2 of 6 runs (the back-out and the lost wake-up usually fail first)"},
         .bench = expect::pass,  // benchmarks never drain under load
         .linearizability = lifecycle_no_linearizability,
     };
@@ -120,6 +121,7 @@ struct seed_atomic_service_only_stale_zero_defect_entry : seed_atomic_service_en
                    "runs, as late as round 83, but a real-thread schedule"},
         .tsan = {expect::flaky,
                  "the same window: hit in 3 of 3 runs, as late as round 181 of 300, but a real-thread schedule"},
+        .asan = {expect::flaky, "a unit still working after the close writes the buffer the hook released: caught in 6 of 6 runs, but it needs the preemption inside exit()"},
         .bench = expect::pass,
         .linearizability = lifecycle_no_linearizability,
     };
@@ -164,6 +166,7 @@ struct seed_lifecycle_001_entry {
         // assertion, or the hook's read of a slot racing the late unit's
         // write).
         .tsan = expect::fail,
+        .asan = {expect::flaky, "a unit still working after the close writes the buffer the hook released: caught in 5 of 6 runs"},
         .bench = expect::pass,
         .linearizability = lifecycle_no_linearizability,
     };
@@ -251,6 +254,9 @@ struct mutant_packed_close_on_drain_entry : packed_lifecycle_entry {  // shares 
         // mark, or an admitted unit sees CLOSED before its exit().
         .stress = expect::fail,
         .tsan = expect::fail,  // the same, or the hook's read of a unit's slot races its write
+        // asan: the unit still working after the close writes the buffer the
+        // hook released: heap-use-after-free, in 6 of 6 runs.
+        .asan = expect::fail,
         .bench = mutant_not_timed,
         .linearizability = lifecycle_no_linearizability,
     };
@@ -302,6 +308,7 @@ struct mutant_mutex_unlocked_try_enter_entry : mutex_lifecycle_entry {  // share
         // tsan: the unlocked read-modify-write of the count races the other
         // worker's locked one: reported in every run.
         .tsan = expect::fail,
+        .asan = {expect::flaky, "a unit still working after the close writes the buffer the hook released: caught in 4 of 6 runs (the lost update must close early)"},
         .bench = mutant_not_timed,
         .linearizability = lifecycle_no_linearizability,
     };

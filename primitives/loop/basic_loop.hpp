@@ -1,7 +1,8 @@
 // basic_loop: the loop-thread half every variant shares (contract.hpp: the
-// task FIFO, the drain of next ticks and microtasks after every task, the
-// keep-alive count, the run() exit rule, refusal after close), over a
-// channel (channels.hpp) that is the cross-thread half.
+// task FIFO and the drain of next ticks and microtasks after every task, in
+// loop_thread_queues.hpp; the keep-alive count, the run() exit rule,
+// refusal after close), over a channel (channels.hpp) that is the
+// cross-thread half.
 //
 // Shutdown goes through the lifecycle state machine
 // (primitives/lifecycle/packed_lifecycle.hpp): post() is admitted by
@@ -14,11 +15,11 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 
 #include "primitives/lifecycle/packed_lifecycle.hpp"
 #include "primitives/loop/channels.hpp"
 #include "primitives/loop/contract.hpp"
+#include "primitives/loop/loop_thread_queues.hpp"
 #include "primitives/world.hpp"
 
 namespace gauntlet {
@@ -55,9 +56,9 @@ public:
         life_.exit();
         return post_status::accepted;
     }
-    void enqueue(task t) { fifo_.push_back({t, false}); }
-    void next_tick(task t) { ticks_.push_back(t); }
-    void microtask(task t) { micros_.push_back(t); }
+    void enqueue(task t) { local_.enqueue(t); }
+    void next_tick(task t) { local_.next_tick(t); }
+    void microtask(task t) { local_.microtask(t); }
     void ref() { refs_.fetch_add(1, std::memory_order_acq_rel); }
     void unref() {
         if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) channel_.wake();  // run() may return now
@@ -70,56 +71,29 @@ public:
                 node* next = n->next.load();
                 if constexpr (Policy::free_node_first) {
                     World::destroy(n);
-                    fifo_.push_back({n->t, true});  // reads the freed node
+                    local_.enqueue(n->t, true);  // reads the freed node
                 } else {
-                    fifo_.push_back({n->t, true});
+                    local_.enqueue(n->t, true);
                     World::destroy(n);
                 }
                 n = next;
             }
-            if (fifo_.empty()) {
+            if (local_.empty()) {
                 if (refs_.load(std::memory_order_acquire) == 0) return;
                 channel_.sleep();
                 continue;
             }
-            while (!fifo_.empty()) {
-                const entry e = fifo_.front();
-                fifo_.pop_front();
-                e.t();
-                drain();
-                if (e.posted) refs_.fetch_sub(1, std::memory_order_acq_rel);
-            }
+            local_.run_fifo([this] { refs_.fetch_sub(1, std::memory_order_acq_rel); });
         }
     }
 
     std::uint64_t wake_writes() const { return channel_.wake_writes(); }
 
 private:
-    struct entry {
-        task t;
-        bool posted;
-    };
-    // Every next tick, then every microtask, again while ticks were queued.
-    void drain() {
-        do {
-            while (!ticks_.empty()) {
-                const task t = ticks_.front();
-                ticks_.pop_front();
-                t();
-            }
-            while (!micros_.empty()) {
-                const task t = micros_.front();
-                micros_.pop_front();
-                t();
-            }
-        } while (!ticks_.empty());
-    }
-
     Channel channel_;
     typename World::template atomic<std::uint32_t> refs_{0};
     packed_lifecycle<World> life_;
-    std::deque<entry> fifo_;  // loop thread only
-    std::deque<task> ticks_, micros_;
+    loop_thread_queues local_;  // loop thread only
 };
 
 }  // namespace gauntlet

@@ -1,7 +1,8 @@
 // The cross-thread half of a loop: how posts reach the loop thread and how
 // the loop sleeps and is woken. basic_loop.hpp owns everything else (the
-// task FIFO, next ticks, microtasks, keep-alive), so the variants differ
-// here and only here.
+// keep-alive, the exit rule, shutdown; the task FIFO, next ticks and
+// microtasks through loop_thread_queues.hpp), so the variants differ here
+// and only here.
 //
 // A channel has:
 //   void post(post_node* n);  any thread: queue n, wake per the policy;

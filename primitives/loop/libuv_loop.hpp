@@ -30,6 +30,7 @@
 
 #include "primitives/lifecycle/packed_lifecycle.hpp"
 #include "primitives/loop/contract.hpp"
+#include "primitives/loop/loop_thread_queues.hpp"
 #include "primitives/native_world.hpp"
 
 namespace gauntlet {
@@ -64,9 +65,9 @@ public:
         life_.exit();
         return post_status::accepted;
     }
-    void enqueue(task t) { fifo_.push_back({t, false}); }
-    void next_tick(task t) { ticks_.push_back(t); }
-    void microtask(task t) { micros_.push_back(t); }
+    void enqueue(task t) { local_.enqueue(t); }
+    void next_tick(task t) { local_.next_tick(t); }
+    void microtask(task t) { local_.microtask(t); }
     void ref() { refs_.fetch_add(1, std::memory_order_acq_rel); }
     void unref() {
         if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) uv_async_send(&async_);  // re-read the count
@@ -78,36 +79,15 @@ public:
     }
 
 private:
-    struct entry {
-        task t;
-        bool posted;
-    };
     static void on_async(uv_async_t* h) { static_cast<libuv_loop*>(h->data)->turn(); }
 
     void turn() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            for (const task& t : posted_) fifo_.push_back({t, true});
+            for (const task& t : posted_) local_.enqueue(t, true);
             posted_.clear();
         }
-        while (!fifo_.empty()) {
-            const entry e = fifo_.front();
-            fifo_.pop_front();
-            e.t();
-            do {
-                while (!ticks_.empty()) {
-                    const task t = ticks_.front();
-                    ticks_.pop_front();
-                    t();
-                }
-                while (!micros_.empty()) {
-                    const task t = micros_.front();
-                    micros_.pop_front();
-                    t();
-                }
-            } while (!ticks_.empty());
-            if (e.posted) refs_.fetch_sub(1, std::memory_order_acq_rel);
-        }
+        local_.run_fifo([this] { refs_.fetch_sub(1, std::memory_order_acq_rel); });
         // Keep uv_run going while anything is referenced; a post or an unref
         // to zero after this read sends the async handle again.
         if (refs_.load(std::memory_order_acquire) > 0)
@@ -122,8 +102,7 @@ private:
     std::deque<task> posted_;  // guarded by mutex_
     std::atomic<std::uint32_t> refs_{0};
     packed_lifecycle<native_world> life_;
-    std::deque<entry> fifo_;  // loop thread only
-    std::deque<task> ticks_, micros_;
+    loop_thread_queues local_;  // loop thread only
 };
 
 }  // namespace gauntlet

@@ -66,8 +66,12 @@ result run_rounds(const options& opt, std::uint64_t seed) {
 
         // Heap-held: a failing round leaves the waiter parked and returns
         // without joining it, so what it parks on must outlive the round.
+        // The units' work goes to a heap buffer that the close hook
+        // releases, as the contract allows ("it may release what the units
+        // used"): a unit still working after the close writes freed memory,
+        // and a second close frees it twice, which AddressSanitizer names.
         struct shared {
-            int slot[worker_count] = {};
+            int* slot = new int[worker_count]();
             std::atomic<int> in_flight[worker_count] = {};
             std::atomic<int> closes{0};
             std::atomic<int> violations{0};
@@ -81,7 +85,7 @@ result run_rounds(const options& opt, std::uint64_t seed) {
         auto life_owner = std::make_unique<L>(close_hook{[](void* c) {
                                                     auto* s = static_cast<shared*>(c);
                                                     int sum = 0;
-                                                    for (int v : s->slot) sum += v;  // the units' work
+                                                    for (int i = 0; i < worker_count; ++i) sum += s->slot[i];  // the units' work
                                                     for (auto& f : s->in_flight)
                                                         if (f.load(std::memory_order_seq_cst) != 0 &&
                                                             s->violations.fetch_add(1) == 0)
@@ -90,6 +94,7 @@ result run_rounds(const options& opt, std::uint64_t seed) {
                                                                           "was in flight (slot sum %d)",
                                                                           sum);
                                                     s->closes.fetch_add(1, std::memory_order_relaxed);
+                                                    delete[] s->slot;  // released: left dangling, as a service would
                                                 },
                                                 &sh});
         L& life = *life_owner;
@@ -160,11 +165,11 @@ result run_rounds(const options& opt, std::uint64_t seed) {
             const std::string what = "round " + std::to_string(round) + ": " + sh.what + " (state " +
                                      std::string(to_string(life.state())) + ", closes " +
                                      std::to_string(sh.closes.load()) + ")";
+            if (sh.closes.load() == 0) delete[] sh.slot;  // no close released it
             if (waiter_done.load()) {
                 waiter.join();
-            } else {  // parked forever: leave it parked on memory that stays valid
+            } else {  // parked forever: leave it parked on a lifecycle that stays valid
                 waiter.detach();
-                (void)sh_owner.release();
                 (void)life_owner.release();
             }
             json m;
