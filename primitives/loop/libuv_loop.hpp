@@ -28,8 +28,8 @@
 #include <deque>
 #include <mutex>
 
-#include "primitives/lifecycle/packed_lifecycle.hpp"
 #include "primitives/loop/contract.hpp"
+#include "primitives/loop/loop_gate.hpp"
 #include "primitives/loop/loop_thread_queues.hpp"
 #include "primitives/native_world.hpp"
 
@@ -44,7 +44,6 @@ public:
         }
         async_.data = this;
         uv_unref(reinterpret_cast<uv_handle_t*>(&async_));  // referenced only while the count is not zero
-        life_.start();
     }
     libuv_loop(const libuv_loop&) = delete;
     libuv_loop& operator=(const libuv_loop&) = delete;
@@ -55,24 +54,24 @@ public:
     }
 
     post_status post(task t) {
-        if (!life_.try_enter()) return post_status::refused;
-        refs_.fetch_add(1, std::memory_order_acq_rel);  // held by the task until it has run
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            posted_.push_back(t);
-        }
-        uv_async_send(&async_);
-        life_.exit();
-        return post_status::accepted;
+        return gate_.admit([&] {
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                posted_.push_back(t);
+            }
+            uv_async_send(&async_);
+        })
+                   ? post_status::accepted
+                   : post_status::refused;
     }
     void enqueue(task t) { local_.enqueue(t); }
     void next_tick(task t) { local_.next_tick(t); }
     void microtask(task t) { local_.microtask(t); }
-    void ref() { refs_.fetch_add(1, std::memory_order_acq_rel); }
+    void ref() { gate_.ref(); }
     void unref() {
-        if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) uv_async_send(&async_);  // re-read the count
+        if (gate_.unref()) uv_async_send(&async_);  // re-read the count
     }
-    void close() { life_.drain(); }
+    void close() { gate_.close(); }
     void run() {
         turn();
         uv_run(&loop_, UV_RUN_DEFAULT);
@@ -87,10 +86,10 @@ private:
             for (const task& t : posted_) local_.enqueue(t, true);
             posted_.clear();
         }
-        local_.run_fifo([this] { refs_.fetch_sub(1, std::memory_order_acq_rel); });
+        local_.run_fifo([this] { gate_.unref(); });  // the posted task's reference
         // Keep uv_run going while anything is referenced; a post or an unref
         // to zero after this read sends the async handle again.
-        if (refs_.load(std::memory_order_acquire) > 0)
+        if (!gate_.unreferenced())
             uv_ref(reinterpret_cast<uv_handle_t*>(&async_));
         else
             uv_unref(reinterpret_cast<uv_handle_t*>(&async_));
@@ -100,8 +99,7 @@ private:
     uv_async_t async_{};
     std::mutex mutex_;
     std::deque<task> posted_;  // guarded by mutex_
-    std::atomic<std::uint32_t> refs_{0};
-    packed_lifecycle<native_world> life_;
+    loop_gate<native_world> gate_;
     loop_thread_queues local_;  // loop thread only
 };
 
