@@ -10,7 +10,18 @@
 //   idle_cpu     the loop kept alive with nothing to do for each iteration's
 //                20 ms: CPU time the loop thread burns per second of idling
 //                (pthread_getcpuclockid), the polling loop's cost made
-//                visible.
+//                visible;
+//   idle_turn    one immediate that re-queues itself: a turn with one
+//                callback and nothing else, turns per second and the loop
+//                thread's CPU microseconds per turn;
+//   timer_lateness  a task on the loop thread sets 200 timers (1 to 10 ms):
+//                how late each ran after its delay (p50, p99), and the share
+//                that ran early (before the delay had passed: libuv does,
+//                by up to 1 ms);
+//   microtask_drain  one posted task queues microtasks so that the drain
+//                after it runs 8192 of them (half queued in bulk by the
+//                task, half a chain in which each microtask queues the
+//                next): microtasks per second, timed on the loop thread.
 // Performance claims between two entries are made with interleaved pairs
 // (scripts/gauntlet bench --pairs A,B), never from one run of this program.
 #include <benchmark/benchmark.h>
@@ -34,6 +45,11 @@ namespace {
 
 using namespace gauntlet;
 using clock_type = std::chrono::steady_clock;
+
+std::uint64_t now_ns() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch()).count());
+}
 
 struct counter_task {
     std::atomic<std::uint64_t> ran{0};
@@ -140,6 +156,166 @@ void idle_cpu(benchmark::State& state) {
     state.counters["loop_cpu_us_per_s"] = wall > 0 ? busy / wall * 1e6 : 0;
 }
 
+// microtask_drain: per iteration one task is posted to the running loop; on
+// the loop thread it reads the clock, queues the head of a chain (a
+// microtask that queues the next link until `chained` have run) and then
+// `bulk` microtasks at once. The drain after the task runs all of them; the
+// last to run (the chain's last link: it is queued after every bulk one)
+// reads the clock again. Only that span is the iteration's time: the post
+// and the loop's wake-up are left out (ping_pong measures them).
+template <class L>
+void microtask_drain(benchmark::State& state) {
+    constexpr std::uint64_t bulk = 4096, chained = 4096, per_iteration = bulk + chained;
+    struct drain_state {
+        L* loop = nullptr;
+        std::uint64_t ran = 0, chain_left = 0;  // loop thread only
+        clock_type::time_point t0{};
+        double seconds = 0;  // published by `done`
+        // iterations finished, on a line of its own. The client sleeps on
+        // it: spinning, it slowed the loop thread by up to 3.5x here, by
+        // chance from run to run (virtual CPUs sharing a physical core)
+        alignas(128) std::atomic<std::uint64_t> done{0};
+        void count() {
+            if (++ran == per_iteration) {
+                seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+                done.fetch_add(1, std::memory_order_release);
+                done.notify_one();
+            }
+        }
+        static void bulk_one(void* p) { static_cast<drain_state*>(p)->count(); }
+        static void chain_link(void* p) {
+            auto* d = static_cast<drain_state*>(p);
+            if (--d->chain_left > 0) d->loop->microtask({&chain_link, p});
+            d->count();
+        }
+        static void start(void* p) {
+            auto* d = static_cast<drain_state*>(p);
+            d->ran = 0;
+            d->chain_left = chained;
+            d->t0 = clock_type::now();
+            d->loop->microtask({&chain_link, p});
+            for (std::uint64_t i = 0; i < bulk; ++i) d->loop->microtask({&bulk_one, p});
+        }
+    };
+    pin_current_thread(1);
+    running_loop<L> r;
+    drain_state d;
+    d.loop = &r.loop;
+    std::uint64_t iterations = 0;
+    for (auto _ : state) {
+        r.loop.post({&drain_state::start, &d});
+        ++iterations;
+        for (std::uint64_t v; (v = d.done.load(std::memory_order_acquire)) < iterations;)
+            d.done.wait(v, std::memory_order_acquire);
+        state.SetIterationTime(d.seconds);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(iterations * per_iteration));
+}
+
+// idle_turn: per iteration one task is posted; it queues an immediate that
+// re-queues itself until `turns` turns have run; the last one reads the
+// clock. Time: on the loop thread, from the task to the last immediate.
+template <class L>
+void idle_turn(benchmark::State& state) {
+    constexpr std::uint64_t turns = 4096;
+    struct turn_state {
+        L* loop = nullptr;
+        std::uint64_t left = 0;  // loop thread only
+        clock_type::time_point t0{};
+        double seconds = 0;  // published by `done`
+        alignas(128) std::atomic<std::uint64_t> done{0};
+        static void again(void* p) {
+            auto* d = static_cast<turn_state*>(p);
+            if (--d->left > 0) {
+                d->loop->immediate({&again, p});
+                return;
+            }
+            d->seconds = std::chrono::duration<double>(clock_type::now() - d->t0).count();
+            d->done.fetch_add(1, std::memory_order_release);
+            d->done.notify_one();
+        }
+        static void start(void* p) {
+            auto* d = static_cast<turn_state*>(p);
+            d->left = turns;
+            d->t0 = clock_type::now();
+            d->loop->immediate({&again, p});
+        }
+    };
+    pin_current_thread(1);
+    running_loop<L> r;
+    turn_state d;
+    d.loop = &r.loop;
+    std::uint64_t iterations = 0;
+    double cpu = 0, wall = 0;
+    for (auto _ : state) {
+        const double c0 = thread_cpu_seconds(r.thread);
+        r.loop.post({&turn_state::start, &d});
+        ++iterations;
+        for (std::uint64_t v; (v = d.done.load(std::memory_order_acquire)) < iterations;)
+            d.done.wait(v, std::memory_order_acquire);
+        cpu += thread_cpu_seconds(r.thread) - c0;
+        wall += d.seconds;
+        state.SetIterationTime(d.seconds);
+    }
+    const double n = static_cast<double>(iterations * turns);
+    state.counters["turns_per_second"] = wall > 0 ? n / wall : 0;
+    state.counters["cpu_us_per_turn"] = n > 0 ? cpu / n * 1e6 : 0;
+}
+
+// timer_lateness: per iteration a task on the loop thread sets 200 timers,
+// delays 1 to 10 ms; each callback records how long after set_timer() it
+// ran, minus its delay.
+template <class L>
+void timer_lateness(benchmark::State& state) {
+    constexpr int n = 200;
+    struct shot {
+        std::uint64_t set_ns = 0, delay_ns = 0, ran_ns = 0;
+        std::atomic<int>* fired = nullptr;
+        static void run(void* p) {
+            auto* s = static_cast<shot*>(p);
+            s->ran_ns = now_ns();
+            s->fired->fetch_add(1, std::memory_order_release);
+        }
+    };
+    struct arm {
+        L* loop;
+        std::vector<shot>* shots;
+        static void run(void* p) {
+            auto* a = static_cast<arm*>(p);
+            for (std::size_t i = 0; i < a->shots->size(); ++i) {
+                shot& s = (*a->shots)[i];
+                const std::uint64_t delay_ms = 1 + i % 10;
+                s.delay_ns = delay_ms * 1'000'000;
+                s.set_ns = now_ns();
+                a->loop->set_timer(delay_ms, {&shot::run, &s});
+            }
+        }
+    };
+    pin_current_thread(1);
+    running_loop<L> r;
+    std::vector<double> late;
+    std::uint64_t early = 0;
+    for (auto _ : state) {
+        std::atomic<int> fired{0};
+        std::vector<shot> shots(n);
+        for (shot& s : shots) s.fired = &fired;
+        arm a{&r.loop, &shots};
+        const auto t0 = clock_type::now();
+        r.loop.post({&arm::run, &a});
+        while (fired.load(std::memory_order_acquire) < n) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        state.SetIterationTime(std::chrono::duration<double>(clock_type::now() - t0).count());
+        for (const shot& s : shots) {
+            const std::uint64_t after = s.ran_ns - s.set_ns;
+            if (after < s.delay_ns) ++early;
+            late.push_back(after >= s.delay_ns ? static_cast<double>(after - s.delay_ns) : 0.0);
+        }
+    }
+    const double total = static_cast<double>(late.size());
+    state.counters["p50_ns"] = percentile(late, 0.50);
+    state.counters["p99_ns"] = percentile(late, 0.99);
+    state.counters["early_share"] = total > 0 ? static_cast<double>(early) / total : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -165,6 +341,12 @@ int main(int argc, char** argv) {
         labels = json{};
         labels["benchmark"] = "idle_cpu";
         s.add("loop_idle_cpu/" + n, labels, idle_cpu<L>)->UseManualTime()->Iterations(5);
+        labels["benchmark"] = "microtask_drain";
+        s.add("loop_microtask_drain/" + n, labels, microtask_drain<L>)->UseManualTime();
+        labels["benchmark"] = "idle_turn";
+        s.add("loop_idle_turn/" + n, labels, idle_turn<L>)->UseManualTime();
+        labels["benchmark"] = "timer_lateness";
+        s.add("loop_timer_lateness/" + n, labels, timer_lateness<L>)->UseManualTime()->Iterations(3);
         return s.run();
     });
     return prog.finish();

@@ -1,7 +1,9 @@
 // basic_loop: the half every variant shares (contract.hpp), over a channel
 // (channels.hpp) that is the cross-thread half: the task FIFO and the drain
 // of next ticks and microtasks (loop_thread_queues.hpp), admission,
-// keep-alive and close (loop_gate.hpp), and the run() exit rule. A refused
+// keep-alive and close (loop_gate.hpp), the timers (a timer_queue of
+// timers.hpp: a binary heap by default, or a hierarchical wheel), the
+// phases of a turn and the run() exit rule. A refused
 // post allocates nothing; the loop drops a posted task's reference after
 // the task and its drain have run, so run() cannot return while an accepted
 // task waits.
@@ -21,13 +23,17 @@ namespace gauntlet {
 struct basic_loop_policy {
     // Moving a posted node to the FIFO: copy its task out, then free it.
     static constexpr bool free_node_first = false;
+    // The timer phase runs only timers set before it began (contract.hpp).
+    static constexpr bool timers_set_before_phase = true;
 };
 
-template <world World, class Channel, class Policy = basic_loop_policy>
+template <world World, class Channel, class Policy = basic_loop_policy, class Timers = timer_heap<>>
 class basic_loop {
     using node = post_node<World>;
 
 public:
+    static constexpr bool timers_on_loop_clock = true;  // loop_thread_queues.hpp: virtual time applies
+
     basic_loop() = default;
     basic_loop(const basic_loop&) = delete;
     basic_loop& operator=(const basic_loop&) = delete;
@@ -53,40 +59,61 @@ public:
     void enqueue(task t) { local_.enqueue(t); }
     void next_tick(task t) { local_.next_tick(t); }
     void microtask(task t) { local_.microtask(t); }
+    void immediate(task t) { local_.immediate(t); }
+    timer_id set_timer(std::uint64_t delay_ms, task t) { return local_.set_timer(delay_ms, t); }
+    bool cancel_timer(timer_id id) { return local_.cancel_timer(id); }
     void ref() { gate_.ref(); }
     void unref() {
         if (gate_.unref()) channel_.wake();  // run() may return now
     }
     void close() { gate_.close(); }
 
+    // A turn: timers, then posted tasks and the FIFO, then immediates
+    // (contract.hpp). The loop sleeps only when the FIFO and the immediate
+    // queue are empty, until a wake-up or the next timer's deadline; it
+    // returns when, besides, no timer is pending and nothing is referenced
+    // (accepted posts hold references, so none is waiting).
     void run() {
         for (;;) {
-            for (node* n = channel_.take(); n != nullptr;) {
-                node* next = n->next.load();
-                if constexpr (Policy::free_node_first) {
-                    World::destroy(n);
-                    local_.enqueue(n->t, true);  // reads the freed node
-                } else {
-                    local_.enqueue(n->t, true);
-                    World::destroy(n);
-                }
-                n = next;
-            }
-            if (local_.empty()) {
-                if (gate_.unreferenced()) return;
-                channel_.sleep();
+            local_.run_timers();
+            take_posted();
+            local_.take_arrived();
+            local_.run_fifo([this] { gate_.unref(); });  // the posted task's reference
+            local_.run_immediates();
+            take_posted();  // posted during the turn: no sleep
+            if (!local_.idle()) continue;
+            const int budget = local_.sleep_budget_ms();
+            if (budget < 0 && gate_.unreferenced()) return;
+            if (budget == 0) continue;
+            if (budget > 0 && loop_clock::is_virtual()) {
+                loop_clock::skip(static_cast<std::uint64_t>(budget));
                 continue;
             }
-            local_.run_fifo([this] { gate_.unref(); });  // the posted task's reference
+            channel_.sleep(budget);
         }
     }
 
     std::uint64_t wake_writes() const { return channel_.wake_writes(); }
 
 private:
+    // Every posted task, in post order, off the channel.
+    void take_posted() {
+        for (node* n = channel_.take(); n != nullptr;) {
+            node* next = n->next.load();
+            if constexpr (Policy::free_node_first) {
+                World::destroy(n);
+                local_.arrived(n->t);  // reads the freed node
+            } else {
+                local_.arrived(n->t);
+                World::destroy(n);
+            }
+            n = next;
+        }
+    }
+
     Channel channel_;
     loop_gate<World> gate_;
-    loop_thread_queues local_;  // loop thread only
+    loop_thread_queues<Timers, Policy::timers_set_before_phase> local_;  // loop thread only
 };
 
 }  // namespace gauntlet

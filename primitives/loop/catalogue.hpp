@@ -104,6 +104,35 @@ struct coalescing_loop_free_before_read : coalescing_loop_entry {
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
+// The coalescing loop with the hierarchical timer wheel (timers.hpp) instead
+// of the binary heap: the same checks, and bench_timers / the loop's timer
+// lateness compare the two.
+struct coalescing_loop_wheel_entry : coalescing_loop_entry {
+    static constexpr std::string_view name = "coalescing_loop_wheel";
+    template <class W>
+    using type = basic_loop<W, coalescing_channel<W>, basic_loop_policy, timer_wheel<>>;
+};
+
+struct timers_rerun_policy : basic_loop_policy {
+    static constexpr bool timers_set_before_phase = false;
+};
+struct coalescing_loop_timers_rerun : coalescing_loop_entry {
+    static constexpr std::string_view name = "coalescing_loop.timers_rerun";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = basic_loop<W, coalescing_channel<W>, timers_rerun_policy>;
+    // The timer phase also runs the timers its callbacks set (as libuv's
+    // uv__run_timers did before 1.48, libuv issue #4245): a timer set with
+    // 0 ms inside a timer
+    // callback runs in the same phase, before the turn's tasks and
+    // immediates. property fail: the order scripts (a timer set in a timer
+    // callback) and the 0 ms re-arm scenario (the immediate starves). The
+    // model, stress and sanitizer bodies set no timers: pass.
+    static constexpr expectations expected{.property = expect::fail, .model = expect::pass, .stress = expect::pass,
+                                           .tsan = expect::pass, .asan = expect::pass, .bench = mutant_not_timed,
+                                           .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+
 // Seed 004 (Bun's event loop): an intrusive concurrent queue popped as a
 // batch, every post wakes the loop, microtasks drained after every task.
 // Where the seed is silent (when a post wakes the loop) this entry does what
@@ -161,8 +190,17 @@ struct libuv_loop_entry {
     static constexpr origin_kind origin = origin_kind::peer;
     template <class W>
     using type = libuv_loop;
+    // property fail, two findings against Debian's libuv 1.44, both in the
+    // trace: (1) a timer runs up to 1 ms before its delay has passed, even
+    // with uv_update_time() just before uv_timer_start(): the loop clock is
+    // milliseconds rounded down and the deadline is that reading plus the
+    // delay (libuv #4773, open; Node #26578); (2) a 0 ms timer re-armed in its
+    // own callback runs again in the same uv__run_timers pass, 20 times in a
+    // row while an immediate waits (libuv #4245, fixed in 1.48). The order
+    // scripts (no timers: libuv's clock is its own) and the other edge cases
+    // pass.
     static constexpr expectations expected{
-        .property = expect::pass,
+        .property = {expect::fail, "libuv 1.44 timers: up to 1 ms early (#4773); a 0 ms re-arm starves the loop (#4245)"},
         .model = {expect::skip, "a peer's atomics are not ours to swap for Relacy's"},
         .stress = expect::pass, .tsan = expect::pass, .asan = expect::pass, .bench = expect::pass,
         .linearizability = not_a_queue, .progress = progress_is_for_queues};
@@ -173,7 +211,8 @@ struct libuv_loop_entry {
 
 // Entries written over a World (the model checks these).
 using loop_inhouse_catalogue =
-    type_list<loop_entries::coalescing_loop_entry, loop_entries::coalescing_loop_no_recheck,
+    type_list<loop_entries::coalescing_loop_entry, loop_entries::coalescing_loop_wheel_entry,
+              loop_entries::coalescing_loop_no_recheck, loop_entries::coalescing_loop_timers_rerun,
               loop_entries::coalescing_loop_release_announce, loop_entries::coalescing_loop_free_before_read,
               loop_entries::bun_loop_entry,
               loop_entries::bun_loop_unreversed_batch, loop_entries::mutex_loop_entry,

@@ -8,8 +8,9 @@
 //   void post(post_node* n);  any thread: queue n, wake per the policy;
 //   post_node* take();        loop thread: every queued node, oldest first
 //                             per poster (a null-terminated list);
-//   void sleep();             loop thread: block until a post or wake()
-//                             may have arrived (may return spuriously);
+//   void sleep(int timeout_ms); loop thread: block until a post or wake()
+//                             may have arrived, or (timeout_ms >= 0) the
+//                             timeout passed (may return spuriously);
 //   void wake();              any thread: end the current or next sleep.
 //
 // Labelled steps (the catalogue's mutants name them):
@@ -90,7 +91,7 @@ public:
             event_.signal();
     }
     node* take() { return queue_.take(); }
-    void sleep() {
+    void sleep(int timeout_ms) {
         sleeping_.store(1, Policy::announce);  // S1
         if constexpr (Policy::recheck) {
             if (!queue_.empty(std::memory_order_seq_cst)) {  // S2
@@ -98,7 +99,9 @@ public:
                 return;
             }
         }
-        event_.wait();
+        event_.wait(timeout_ms);
+        // After a timeout a post may still claim the announcement and write
+        // the event: the next sleep then returns at once, once.
         sleeping_.store(0, std::memory_order_relaxed);
     }
     void wake() { event_.signal(); }
@@ -123,8 +126,8 @@ public:
         event_.signal();
     }
     node* take() { return queue_.take(); }
-    void sleep() {
-        if (queue_.empty(std::memory_order_acquire)) event_.wait();
+    void sleep(int timeout_ms) {
+        if (queue_.empty(std::memory_order_acquire)) event_.wait(timeout_ms);
     }
     void wake() { event_.signal(); }
     std::uint64_t wake_writes() const { return event_.signals(); }
@@ -163,13 +166,13 @@ public:
         tail_.store(nullptr);
         return n;
     }
-    void sleep() {
+    void sleep(int timeout_ms) {
         {
             std::lock_guard<typename World::mutex> lock(mutex_);
             if (head_.load() != nullptr) return;
             sleeping_.store(true);
         }
-        event_.wait();
+        event_.wait(timeout_ms);
         std::lock_guard<typename World::mutex> lock(mutex_);
         sleeping_.store(false);
     }
@@ -192,7 +195,7 @@ public:
     using node = post_node<World>;
     void post(node* n) { queue_.push(n); }
     node* take() { return queue_.take(); }
-    void sleep() { World::spin_hint(); }
+    void sleep(int) { World::spin_hint(); }
     void wake() {}
     std::uint64_t wake_writes() const { return 0; }
 

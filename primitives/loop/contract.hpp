@@ -13,6 +13,16 @@
 //   void enqueue(task t);     loop thread: appends t to the task FIFO.
 //   void next_tick(task t);   loop thread: appends t to the next-tick queue.
 //   void microtask(task t);   loop thread: appends t to the microtask queue.
+//   void immediate(task t);   loop thread: appends t to the immediate queue.
+//   timer_id set_timer(std::uint64_t delay_ms, task t);
+//                             loop thread: runs t once, no earlier than
+//                             delay_ms after the call (loop_thread_queues.hpp:
+//                             the deadline is the loop clock's reading rounded
+//                             up to the millisecond, plus delay_ms).
+//   bool cancel_timer(timer_id id);
+//                             loop thread: true when the timer was pending;
+//                             it never runs. False for a timer that ran or
+//                             was cancelled already.
 //   void ref(); void unref(); any thread: keep-alive count.
 //   void close();             any thread: refuse later posts; every accepted
 //                             task still runs (drain).
@@ -20,28 +30,38 @@
 //                             pending or referenced.
 //
 // Order (the same for every variant; properties/loop checks it against one
-// sequential reference):
-//   * a turn first moves every posted task, in post order, to the back of
-//     the task FIFO, then runs FIFO tasks until the FIFO is empty (tasks a
-//     task enqueues run in the same turn, tasks it posts in the next);
-//   * after every task the loop drains: every next tick (those queued
+// sequential reference). A turn has three phases:
+//   1. timers: every timer that was due when the phase began and was set
+//      before it began runs, by deadline, equal deadlines in the order they
+//      were set; a timer set or re-armed by a timer callback waits for the
+//      next turn, so a timer re-arming itself with 0 ms runs once per turn
+//      and cannot starve the other phases;
+//   2. tasks: every posted task, in post order, moves to the back of the
+//      task FIFO, then FIFO tasks run until the FIFO is empty (tasks a task
+//      enqueues run in the same turn, tasks it posts in the next);
+//   3. immediates: the immediates queued when the phase began run, in
+//      order; those they queue run in the next turn's immediate phase
+//      (Bun's swap of the immediate queue, Node's setImmediate);
+//   * after every task, timer callback and immediate the loop drains: every next tick (those queued
 //     meanwhile included), then every microtask (likewise), and again while
 //     next ticks were queued by the microtasks (Node's CommonJS order:
 //     process.nextTick before promise jobs);
 //   * a flood of next ticks or microtasks delays everything else without
 //     bound, as in Node: a microtask that queues a microtask keeps the loop
 //     in the drain; the bound is the flood's own length.
-// Liveness: run() returns exactly when the task FIFO, the next-tick and
-// microtask queues and the cross-thread queue are empty and the keep-alive
-// count is zero. Every accepted post holds one keep-alive reference from
+// Liveness: run() returns exactly when the task FIFO, the next-tick,
+// microtask and immediate queues and the cross-thread queue are empty, no
+// timer is pending and the keep-alive count is zero (a pending timer keeps
+// the loop alive, as a referenced libuv timer does). Every accepted post holds one keep-alive reference from
 // before it is queued until its task has run, so a post that was accepted
 // is never left behind by run()'s return; an unref() that reaches zero
 // wakes the loop so that it can return.
 // The sleep: when it has nothing to run, the loop blocks (natively in
-// epoll_wait on an eventfd, wake_event.hpp) instead of spinning; the
-// variant's wake-up policy decides which posts write the eventfd.
+// epoll_wait on an eventfd, wake_event.hpp) until a wake-up or the next
+// timer's deadline instead of spinning; the variant's wake-up policy decides
+// which posts write the eventfd.
 //
-// Not in part 1: immediates, timers, I/O (part 2).
+// Not in part 1: I/O (part 2).
 #pragma once
 
 #include <concepts>
@@ -68,6 +88,8 @@ concept event_loop = std::default_initializable<L> && requires(L& l, task t) {
     l.enqueue(t);
     l.next_tick(t);
     l.microtask(t);
+    l.immediate(t);
+    { l.cancel_timer(l.set_timer(std::uint64_t{0}, t)) } -> std::same_as<bool>;
     l.ref();
     l.unref();
     l.close();

@@ -12,10 +12,18 @@
 // handle on the loop thread), the cross-thread queue (a std::deque under a
 // mutex, as libuv's own work queue does), and refusal after close (the same
 // lifecycle state machine as basic_loop).
-// A turn runs in the async callback (and once when run() starts): it moves
-// the posted tasks, in post order, to the FIFO and runs the FIFO to empty,
-// draining next ticks and microtasks after every task, so the order is the
-// contract's.
+// Phases: libuv runs its timers, then polls (the async handle wakes the
+// poll; its callback only updates the keep-alive), then runs check handles:
+// the adapter's check callback is the contract's task phase (posted tasks,
+// in post order, to the FIFO; the FIFO to empty) followed by its immediate
+// phase, so a turn is timers, tasks, immediates, as in basic_loop. An idle
+// handle is active while the FIFO or the immediate queue holds work, so the
+// poll does not block then (Node runs setImmediate the same way).
+// Timers are libuv's: one uv_timer_t per set_timer(), started after
+// uv_update_time() (so the delay counts from the call, not from the time
+// the loop last read its clock), closed when it runs or is cancelled. Their
+// order, lateness and re-arming are libuv's own; the property check says
+// what it finds.
 #pragma once
 
 #ifdef GAUNTLET_HAVE_LIBUV
@@ -23,10 +31,12 @@
 #include <uv.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <unordered_map>
 
 #include "primitives/loop/contract.hpp"
 #include "primitives/loop/loop_gate.hpp"
@@ -35,20 +45,30 @@
 
 namespace gauntlet {
 
+struct libuv_timer_id {
+    std::uint64_t n = 0;  // 0: no timer
+};
+
 class libuv_loop {
 public:
     libuv_loop() {
-        if (uv_loop_init(&loop_) != 0 || uv_async_init(&loop_, &async_, &on_async) != 0) {
-            std::fprintf(stderr, "libuv_loop: uv_loop_init/uv_async_init failed\n");
+        if (uv_loop_init(&loop_) != 0 || uv_async_init(&loop_, &async_, &on_async) != 0 ||
+            uv_check_init(&loop_, &check_) != 0 || uv_idle_init(&loop_, &idle_) != 0 ||
+            uv_check_start(&check_, &on_check) != 0) {
+            std::fprintf(stderr, "libuv_loop: uv_loop_init/uv_async_init/uv_check_init/uv_idle_init failed\n");
             std::abort();
         }
-        async_.data = this;
+        async_.data = check_.data = idle_.data = this;
         uv_unref(reinterpret_cast<uv_handle_t*>(&async_));  // referenced only while the count is not zero
+        uv_unref(reinterpret_cast<uv_handle_t*>(&check_));  // runs every iteration, keeps nothing alive
     }
     libuv_loop(const libuv_loop&) = delete;
     libuv_loop& operator=(const libuv_loop&) = delete;
     ~libuv_loop() {
+        for (auto& [n, rec] : timers_) uv_close(reinterpret_cast<uv_handle_t*>(&rec->handle), &free_timer);
         uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+        uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
+        uv_close(reinterpret_cast<uv_handle_t*>(&idle_), nullptr);
         uv_run(&loop_, UV_RUN_DEFAULT);
         uv_loop_close(&loop_);
     }
@@ -64,43 +84,103 @@ public:
                    ? post_status::accepted
                    : post_status::refused;
     }
-    void enqueue(task t) { local_.enqueue(t); }
+    void enqueue(task t) {
+        local_.enqueue(t);
+        keep_polling();
+    }
     void next_tick(task t) { local_.next_tick(t); }
     void microtask(task t) { local_.microtask(t); }
+    void immediate(task t) {
+        local_.immediate(t);
+        keep_polling();
+    }
+    libuv_timer_id set_timer(std::uint64_t delay_ms, task t) {
+        auto* rec = new timer_rec{{}, t, this, ++last_timer_};
+        uv_timer_init(&loop_, &rec->handle);
+        rec->handle.data = rec;
+        uv_update_time(&loop_);
+        uv_timer_start(&rec->handle, &on_timer, delay_ms, 0);
+        timers_.emplace(rec->n, rec);
+        return {rec->n};
+    }
+    bool cancel_timer(libuv_timer_id id) {
+        const auto it = timers_.find(id.n);
+        if (it == timers_.end()) return false;
+        uv_timer_stop(&it->second->handle);
+        uv_close(reinterpret_cast<uv_handle_t*>(&it->second->handle), &free_timer);
+        timers_.erase(it);
+        return true;
+    }
     void ref() { gate_.ref(); }
     void unref() {
         if (gate_.unref()) uv_async_send(&async_);  // re-read the count
     }
     void close() { gate_.close(); }
     void run() {
-        turn();
+        keep_alive();
+        keep_polling();
         uv_run(&loop_, UV_RUN_DEFAULT);
     }
 
 private:
-    static void on_async(uv_async_t* h) { static_cast<libuv_loop*>(h->data)->turn(); }
+    struct timer_rec {
+        uv_timer_t handle;
+        task t;
+        libuv_loop* self;
+        std::uint64_t n;
+    };
+    static void free_timer(uv_handle_t* h) { delete static_cast<timer_rec*>(h->data); }
+    static void on_timer(uv_timer_t* h) {
+        auto* rec = static_cast<timer_rec*>(h->data);
+        libuv_loop& self = *rec->self;
+        self.timers_.erase(rec->n);
+        uv_close(reinterpret_cast<uv_handle_t*>(h), &free_timer);
+        self.local_.run_one(rec->t);
+        self.keep_polling();
+    }
+    static void on_async(uv_async_t* h) { static_cast<libuv_loop*>(h->data)->keep_alive(); }
+    static void on_idle(uv_idle_t*) {}
+    static void on_check(uv_check_t* h) { static_cast<libuv_loop*>(h->data)->turn(); }
 
+    // The task phase, then the immediate phase.
     void turn() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            for (const task& t : posted_) local_.enqueue(t, true);
+            for (const task& t : posted_) local_.arrived(t);
             posted_.clear();
         }
+        local_.take_arrived();
         local_.run_fifo([this] { gate_.unref(); });  // the posted task's reference
-        // Keep uv_run going while anything is referenced; a post or an unref
-        // to zero after this read sends the async handle again.
+        local_.run_immediates();
+        keep_polling();
+        keep_alive();
+    }
+    // Keep uv_run going while anything is referenced; a post or an unref
+    // to zero after this read sends the async handle again.
+    void keep_alive() {
         if (!gate_.unreferenced())
             uv_ref(reinterpret_cast<uv_handle_t*>(&async_));
         else
             uv_unref(reinterpret_cast<uv_handle_t*>(&async_));
     }
+    // The poll must not block while the FIFO or the immediates hold work.
+    void keep_polling() {
+        if (!local_.idle())
+            uv_idle_start(&idle_, &on_idle);
+        else
+            uv_idle_stop(&idle_);
+    }
 
     uv_loop_t loop_{};
     uv_async_t async_{};
+    uv_check_t check_{};
+    uv_idle_t idle_{};
+    std::unordered_map<std::uint64_t, timer_rec*> timers_;  // pending timers, by id
+    std::uint64_t last_timer_ = 0;
     std::mutex mutex_;
     std::deque<task> posted_;  // guarded by mutex_
     loop_gate<native_world> gate_;
-    loop_thread_queues local_;  // loop thread only
+    loop_task_queues local_;  // loop thread only
 };
 
 }  // namespace gauntlet

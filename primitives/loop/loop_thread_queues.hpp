@@ -1,21 +1,118 @@
 // The loop thread's own queues, shared by every variant (basic_loop.hpp) and
-// the libuv adapter (libuv_loop.hpp): the task FIFO, next ticks and
-// microtasks, and the contract's order for running them (contract.hpp).
+// the libuv adapter (libuv_loop.hpp): the task FIFO, next ticks, microtasks
+// and immediates, the contract's order for running them (contract.hpp), and
+// (basic_loop only) the timers and the loop's clock.
 // Loop thread only: plain containers.
 #pragma once
 
-#include <deque>
+#include <chrono>
+#include <cstdint>
+#include <cstddef>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "primitives/loop/contract.hpp"
+#include "primitives/loop/timers.hpp"
 
 namespace gauntlet {
 
-class loop_thread_queues {
+// The loop's clock: milliseconds of std::chrono::steady_clock. now_ms()
+// rounds down (a timer is due once now_ms() >= its deadline) and a deadline
+// is the reading rounded up plus the delay, so a timer never runs before
+// delay_ms has passed since set_timer(), to the nanosecond: both roundings
+// err late. (Rounding the deadline down instead, as a millisecond clock
+// read once does, fires up to 1 ms early.)
+//
+// Virtual time, for deterministic checks (tokio's paused clock does the
+// same): while a thread has installed a virtual_time, the clock of loops
+// run on that thread reads it, and a loop with nothing to run but timers
+// advances it to the next deadline instead of sleeping. Only the loop
+// thread reads it; the sleep for a post or an unref is real either way.
+struct virtual_time {
+    std::uint64_t now_ms = 0;
+};
+
+struct loop_clock {
+    static virtual_time*& installed() {
+        static thread_local virtual_time* v = nullptr;
+        return v;
+    }
+    static std::uint64_t now_ns() {
+        if (const virtual_time* v = installed()) return v->now_ms * 1'000'000;
+        return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+                .count());
+    }
+    static bool is_virtual() { return installed() != nullptr; }
+    // Virtual time only: moves it on by ms (the loop does not sleep).
+    static void skip(std::uint64_t ms) { installed()->now_ms += ms; }
+    static std::uint64_t now_ms() { return now_ns() / 1'000'000; }
+    static std::uint64_t deadline_ms(std::uint64_t delay_ms) { return (now_ns() + 999'999) / 1'000'000 + delay_ms; }
+};
+
+// A FIFO on a vector: pop_front advances a head index and the vector is
+// emptied (its capacity kept) when the head reaches its end, or compacted
+// when the consumed part is at least half of it. Unlike a
+// std::deque it allocates nothing until used and frees nothing while it
+// cycles, so a loop's queues cost the Relacy search no branches (there,
+// every free is a branch: deferred or not) unless a scenario uses them.
+template <class T>
+class loop_fifo {
 public:
-    void enqueue(task t, bool posted = false) { fifo_.push_back({t, posted}); }
+    bool empty() const { return head_ == items_.size(); }
+    void push_back(const T& v) { items_.push_back(v); }
+    const T& front() const { return items_[head_]; }
+    void pop_front() {
+        if (++head_ == items_.size()) {
+            clear();
+        } else if (head_ >= 1024 && head_ * 2 >= items_.size()) {
+            // a queue that never empties (a microtask chain): drop the
+            // consumed half, so memory follows what is queued, not what ran
+            items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+    }
+    void clear() {
+        items_.clear();
+        head_ = 0;
+    }
+    // Appends every element of other, in order, and empties it.
+    void append_from(loop_fifo& other) {
+        for (std::size_t i = other.head_; i < other.items_.size(); ++i) items_.push_back(other.items_[i]);
+        other.clear();
+    }
+    void swap(loop_fifo& other) noexcept {
+        items_.swap(other.items_);
+        std::swap(head_, other.head_);
+    }
+
+private:
+    std::vector<T> items_;
+    std::size_t head_ = 0;
+};
+
+class loop_task_queues {
+public:
+    void enqueue(task t) { fifo_.push_back({t, false}); }
+    // A posted task taken off the channel: it joins the back of the FIFO at
+    // the start of the next task phase (take_arrived), after whatever the
+    // timer phase enqueues.
+    void arrived(task t) { arrived_.push_back({t, true}); }
+    void take_arrived() { fifo_.append_from(arrived_); }
     void next_tick(task t) { ticks_.push_back(t); }
     void microtask(task t) { micros_.push_back(t); }
-    bool empty() const { return fifo_.empty(); }
+    void immediate(task t) { immediates_.push_back(t); }
+    // Nothing left to run in this turn's task or immediate phase.
+    bool idle() const { return fifo_.empty() && immediates_.empty() && arrived_.empty(); }
+    bool fifo_empty() const { return fifo_.empty(); }
+    bool immediates_empty() const { return immediates_.empty(); }
+
+    // Runs t, then the drain.
+    void run_one(task t) {
+        t();
+        drain();
+    }
 
     // Runs FIFO tasks until the FIFO is empty (tasks they enqueue included),
     // draining next ticks and microtasks after each; `after_posted()` runs
@@ -25,9 +122,20 @@ public:
         while (!fifo_.empty()) {
             const entry e = fifo_.front();
             fifo_.pop_front();
-            e.t();
-            drain();
+            run_one(e.t);
             if (e.posted) after_posted();
+        }
+    }
+
+    // The immediate phase: the immediates queued before it began, in order,
+    // each followed by the drain; immediates they queue wait for the next
+    // turn (the queue is swapped out first).
+    void run_immediates() {
+        running_.swap(immediates_);
+        while (!running_.empty()) {
+            const task t = running_.front();
+            running_.pop_front();
+            run_one(t);
         }
     }
 
@@ -52,8 +160,45 @@ private:
         } while (!ticks_.empty());
     }
 
-    std::deque<entry> fifo_;
-    std::deque<task> ticks_, micros_;
+    loop_fifo<entry> fifo_, arrived_;
+    loop_fifo<task> ticks_, micros_, immediates_, running_;
+};
+
+// The task queues plus timers behind the timer_queue interface (timers.hpp:
+// a binary heap or a hierarchical wheel). SetBeforePhase false is a mutant:
+// the timer phase also runs timers its callbacks set, so a 0 ms timer
+// re-armed in its own callback never lets the phase end.
+template <class Timers, bool SetBeforePhase = true>
+class loop_thread_queues : public loop_task_queues {
+public:
+    timer_id set_timer(std::uint64_t delay_ms, task t) { return timers_.add(loop_clock::deadline_ms(delay_ms), t); }
+    bool cancel_timer(timer_id id) { return timers_.cancel(id); }
+    bool timers_pending() const { return timers_.size() != 0; }
+
+    // The timer phase: every timer due at its start and set before it, by
+    // (deadline, order set); each followed by the drain.
+    void run_timers() {
+        if (timers_.size() == 0) return;
+        const std::uint64_t now = loop_clock::now_ms();
+        const std::uint64_t set_before = SetBeforePhase ? timers_.next_seq() : ~std::uint64_t{0};
+        task t;
+        while (timers_.pop_due(now, set_before, t)) run_one(t);
+    }
+
+    // Milliseconds the loop may sleep before a timer may be due: -1 (no
+    // timer: until woken), 0 (one is due already), else at most the time to
+    // the earliest deadline (the wheel's lower bound may make it shorter).
+    int sleep_budget_ms() const {
+        const std::optional<std::uint64_t> next = timers_.next_deadline();
+        if (!next) return -1;
+        const std::uint64_t now = loop_clock::now_ms();
+        if (*next <= now) return 0;
+        const std::uint64_t wait = *next - now;
+        return wait > 1'000'000 ? 1'000'000 : static_cast<int>(wait);
+    }
+
+private:
+    Timers timers_;
 };
 
 }  // namespace gauntlet

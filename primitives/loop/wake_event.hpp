@@ -2,8 +2,10 @@
 //
 //   void signal();  any thread: wakes the sleeper, or the next sleep if none
 //                   is asleep (a signal before the wait is not lost);
-//   void wait();    loop thread: returns once at least one signal arrived
-//                   since the last wait returned, and consumes them all.
+//   void wait(int timeout_ms = -1);
+//                   loop thread: returns once at least one signal arrived
+//                   since the last wait returned, and consumes them all, or
+//                   (timeout_ms >= 0) once timeout_ms passed without one.
 //
 // Natively (wake_event<native_world>) it is an eventfd in an epoll set, as
 // the loop's I/O will be in part 2: signal() writes 1, wait() blocks in
@@ -15,7 +17,9 @@
 // signalled. signal() exchanges in 1 (acq_rel) and unparks; wait() exchanges
 // in 0 (acq_rel) and parks while it read 0. Like the kernel's counter it is
 // sticky, and like the kernel's locks it orders a signal before the wait
-// that consumes it.
+// that consumes it. The model has no time: a wait with a timeout consumes
+// the signals and returns at once, as if the timeout had passed (the model
+// scenarios set no timers, so their loops never wait with one).
 #pragma once
 
 #include <sys/epoll.h>
@@ -41,8 +45,9 @@ public:
         flag_.exchange(1, std::memory_order_acq_rel);
         World::unpark_all(flag_);
     }
-    void wait() {
-        while (flag_.exchange(0, std::memory_order_acq_rel) == 0) World::park(flag_, std::uint32_t{0}, std::memory_order_acquire);
+    void wait(int timeout_ms = -1) {
+        while (flag_.exchange(0, std::memory_order_acq_rel) == 0 && timeout_ms < 0)
+            World::park(flag_, std::uint32_t{0}, std::memory_order_acquire);
     }
     // Signals so far (the benchmarks' wake-up writes).
     std::uint64_t signals() const { return signals_.load(std::memory_order_relaxed); }
@@ -79,12 +84,13 @@ public:
         while (write(efd_, &one, sizeof one) < 0 && errno == EINTR) {
         }
     }
-    void wait() {
-        for (;;) {
+    void wait(int timeout_ms = -1) {
+        for (bool waited = false;; waited = true) {
             std::uint64_t n = 0;
             if (read(efd_, &n, sizeof n) == sizeof n) return;  // consumed every signal so far
+            if (waited && timeout_ms >= 0) return;              // the timeout passed
             epoll_event ev{};
-            while (epoll_wait(epfd_, &ev, 1, -1) < 0 && errno == EINTR) {
+            while (epoll_wait(epfd_, &ev, 1, timeout_ms) < 0 && errno == EINTR) {
             }
         }
     }

@@ -1,49 +1,96 @@
 // property check, loop: every loop entry against one sequential reference of
 // the ordering rules (primitives/loop/contract.hpp), with RapidCheck.
 //
-// A case is a script: a list of actions, each at top level (done on the
-// loop thread before run()) or inside an earlier task (done when that task
-// runs, in list order). An action is enqueue, next_tick, microtask, post
-// (from the loop thread) or close. Top-level next ticks and microtasks
-// become enqueues (the contract queues them from inside a task). The
-// reference runs the script by the contract's rules and gives the order in
-// which tasks run and the posts refused; the entry, run() on this thread,
-// must give the same order, refuse the same posts and return. A failing
-// script is shrunk; the record's trace shows it and both orders.
+// Part 1, the order. A case is a script: a list of actions, each at top
+// level (done on the loop thread before run()) or inside an earlier task
+// (done when that task runs, in list order). An action is enqueue,
+// next_tick, microtask, immediate, post (from the loop thread), close, timer
+// (0 to 3 ms) or cancel (of an earlier timer action). Top-level next ticks
+// and microtasks become enqueues (the contract queues them from inside a
+// task). The reference runs the script by the contract's rules and gives
+// the order in which tasks run, the posts refused and what each cancel
+// returned; the entry, run() on this thread, must give the same and return.
+// Timers run on virtual time (loop_thread_queues.hpp: the loop advances it
+// when it has nothing else to do), so their order is exact; an entry whose
+// timers are not the loop clock's (the libuv peer) runs the scripts with
+// timer and cancel actions turned into enqueues, and meets timers in
+// part 2. A failing script is shrunk; the trace shows it and both outcomes.
+//
+// Part 2, timers on the real clock (every entry): random trees of timers
+// (0 to 3 ms) and cancels run inside timer callbacks; every timer not
+// cancelled runs exactly once and no earlier than its delay after it was
+// set (measured here, in nanoseconds), a cancelled one never, a cancel
+// returns true exactly when its timer was pending, and a timer set no later
+// and with no longer a delay than another runs first (equal deadlines in
+// the order set). Then libuv's edge cases as fixed scenarios: a timer
+// cancelled by a sibling's callback in the same turn; a 0 ms timer re-armed
+// in its own callback while an immediate re-queues itself (the contract:
+// once per turn, so the immediate runs between any two of its runs); a
+// keep-alive reference dropped by a timer callback; a thread posting while
+// the loop runs and then unreferencing.
 #pragma once
 
 #include <rapidcheck.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "primitives/harness/check_program.hpp"
 #include "primitives/loop/catalogue.hpp"
+#include "primitives/loop/loop_thread_queues.hpp"
 #include "primitives/native_world.hpp"
 #include "properties/rapidcheck_params.hpp"
 
 namespace gauntlet::loop_property {
 
-enum class act { enqueue, next_tick, microtask, post, close };
-inline constexpr const char* act_name[] = {"enqueue", "next_tick", "microtask", "post", "close"};
+// Does L's timers run on the loop clock (and so on virtual time)?
+template <class L>
+inline constexpr bool on_loop_clock = requires { L::timers_on_loop_clock; };
+
+// ------------------------------------------------------------ part 1
+enum class act { enqueue, next_tick, microtask, post, close, immediate, timer, cancel };
+inline constexpr int n_acts = 8;
+inline constexpr const char* act_name[] = {"enqueue", "next_tick", "microtask", "post",
+                                           "close",   "immediate", "timer",     "cancel"};
 
 struct action {
     act kind;
-    int parent;  // index of the task action inside which this one runs; -1: top level
+    int parent;         // index of the task action inside which this one runs; -1: top level
+    unsigned arg = 0;   // timer: delay in ms; cancel: the timer action it cancels
 };
 
-// Raw generated pairs -> a well-formed script (shrinks with the vector).
-inline std::vector<action> script_of(const std::vector<std::pair<std::uint8_t, std::uint8_t>>& raw) {
+using raw_script = std::vector<std::tuple<std::uint8_t, std::uint8_t, std::uint8_t>>;
+
+// Raw generated triples -> a well-formed script (shrinks with the vector).
+inline std::vector<action> script_of(const raw_script& raw, bool timers) {
     std::vector<action> s;
     for (std::size_t i = 0; i < raw.size(); ++i) {
-        action a{static_cast<act>(raw[i].first % 5), static_cast<int>(raw[i].second % (i + 1)) - 1};
+        const auto [k, p, x] = raw[i];
+        action a{static_cast<act>(k % n_acts), static_cast<int>(p % (i + 1)) - 1, 0};
         if (a.parent >= 0 && s[static_cast<std::size_t>(a.parent)].kind == act::close) a.parent = -1;
+        if (a.parent >= 0 && s[static_cast<std::size_t>(a.parent)].kind == act::cancel) a.parent = -1;
         if (a.parent < 0 && (a.kind == act::next_tick || a.kind == act::microtask)) a.kind = act::enqueue;
+        if (!timers && (a.kind == act::timer || a.kind == act::cancel)) a.kind = act::enqueue;
+        if (a.kind == act::timer) a.arg = x % 4;
+        if (a.kind == act::cancel) {
+            int target = -1;
+            for (int j = static_cast<int>(x % (i + 1)) - 1; j >= 0 && target < 0; --j)
+                if (s[static_cast<std::size_t>(j)].kind == act::timer) target = j;
+            if (target < 0)
+                a.kind = act::enqueue;
+            else
+                a.arg = static_cast<unsigned>(target);
+        }
         s.push_back(a);
     }
     return s;
@@ -51,15 +98,19 @@ inline std::vector<action> script_of(const std::vector<std::pair<std::uint8_t, s
 
 inline std::string show(const std::vector<action>& s) {
     std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i)
-        out += "  #" + std::to_string(i) + " " + act_name[static_cast<int>(s[i].kind)] +
-               (s[i].parent < 0 ? " (top level)" : " (inside #" + std::to_string(s[i].parent) + ")") + "\n";
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        out += "  #" + std::to_string(i) + " " + act_name[static_cast<int>(s[i].kind)];
+        if (s[i].kind == act::timer) out += " " + std::to_string(s[i].arg) + " ms";
+        if (s[i].kind == act::cancel) out += " #" + std::to_string(s[i].arg);
+        out += (s[i].parent < 0 ? " (top level)" : " (inside #" + std::to_string(s[i].parent) + ")") + "\n";
+    }
     return out;
 }
 
 struct outcome {
-    std::vector<int> ran;      // task actions, in the order they ran
-    std::vector<int> refused;  // post actions refused
+    std::vector<int> ran;                      // task actions, in the order they ran
+    std::vector<int> refused;                  // post actions refused
+    std::vector<std::pair<int, bool>> cancels; // cancel actions and what they returned
     bool operator==(const outcome&) const = default;
 };
 
@@ -68,17 +119,32 @@ inline std::string show(const std::vector<int>& v) {
     for (std::size_t i = 0; i < v.size(); ++i) out += (i ? " #" : "#") + std::to_string(v[i]);
     return out + "]";
 }
+inline std::string show(const outcome& o) {
+    std::string out = "ran " + show(o.ran) + ", refused " + show(o.refused) + ", cancels [";
+    for (std::size_t i = 0; i < o.cancels.size(); ++i)
+        out += (i ? " #" : "#") + std::to_string(o.cancels[i].first) + (o.cancels[i].second ? ":true" : ":false");
+    return out + "]";
+}
 
-// The contract's rules, executed sequentially.
+// The contract's rules, executed sequentially, on virtual time.
 inline outcome reference(const std::vector<action>& s) {
     outcome o;
-    std::deque<int> fifo, posted, ticks, micros;
+    std::deque<int> fifo, posted, ticks, micros, immediates;
+    struct timer {
+        std::uint64_t deadline, seq;
+        int action;
+        bool pending;
+    };
+    std::vector<timer> timers;
+    std::uint64_t now = 0, seq = 0;
     bool closed = false;
     auto perform = [&](int i) {
-        switch (s[static_cast<std::size_t>(i)].kind) {
+        const action& a = s[static_cast<std::size_t>(i)];
+        switch (a.kind) {
             case act::enqueue: fifo.push_back(i); break;
             case act::next_tick: ticks.push_back(i); break;
             case act::microtask: micros.push_back(i); break;
+            case act::immediate: immediates.push_back(i); break;
             case act::post:
                 if (closed)
                     o.refused.push_back(i);
@@ -86,6 +152,14 @@ inline outcome reference(const std::vector<action>& s) {
                     posted.push_back(i);
                 break;
             case act::close: closed = true; break;
+            case act::timer: timers.push_back({now + a.arg, seq++, i, true}); break;
+            case act::cancel: {
+                bool r = false;
+                for (timer& t : timers)
+                    if (t.action == static_cast<int>(a.arg) && t.pending) t.pending = false, r = true;
+                o.cancels.emplace_back(i, r);
+                break;
+            }
         }
     };
     auto run_task = [&](int t) {
@@ -98,19 +172,47 @@ inline outcome reference(const std::vector<action>& s) {
         q.pop_front();
         return v;
     };
+    auto drain = [&] {
+        do {
+            while (!ticks.empty()) run_task(pop(ticks));
+            while (!micros.empty()) run_task(pop(micros));
+        } while (!ticks.empty());
+    };
+    auto earliest = [&](std::uint64_t seq_limit) -> timer* {
+        timer* best = nullptr;
+        for (timer& t : timers)
+            if (t.pending && t.seq < seq_limit &&
+                (best == nullptr || std::tie(t.deadline, t.seq) < std::tie(best->deadline, best->seq)))
+                best = &t;
+        return best;
+    };
     for (std::size_t i = 0; i < s.size(); ++i)
         if (s[i].parent < 0) perform(static_cast<int>(i));
     for (;;) {
-        fifo.insert(fifo.end(), posted.begin(), posted.end());
+        const std::uint64_t set_before = seq;  // the timer phase
+        for (timer* t = earliest(set_before); t != nullptr && t->deadline <= now; t = earliest(set_before)) {
+            t->pending = false;
+            run_task(t->action);
+            drain();
+        }
+        fifo.insert(fifo.end(), posted.begin(), posted.end());  // the task phase
         posted.clear();
-        if (fifo.empty()) return o;
         while (!fifo.empty()) {
             run_task(pop(fifo));
-            do {
-                while (!ticks.empty()) run_task(pop(ticks));
-                while (!micros.empty()) run_task(pop(micros));
-            } while (!ticks.empty());
+            drain();
         }
+        std::deque<int> these;  // the immediate phase
+        these.swap(immediates);
+        for (int t : these) {
+            run_task(t);
+            drain();
+        }
+        if (!fifo.empty() || !immediates.empty() || !posted.empty()) continue;
+        if (const timer* t = earliest(seq)) {
+            now = std::max(now, t->deadline);
+            continue;
+        }
+        return o;
     }
 }
 
@@ -119,13 +221,16 @@ inline outcome reference(const std::vector<action>& s) {
 template <class L>
 class script_runner {
 public:
-    explicit script_runner(const std::vector<action>& s) : s_(s), slots_(s.size()) {
+    explicit script_runner(const std::vector<action>& s) : s_(s), slots_(s.size()), ids_(s.size()) {
         for (std::size_t i = 0; i < s.size(); ++i) slots_[i] = {this, static_cast<int>(i)};
     }
     outcome run() {
+        virtual_time vt;
+        loop_clock::installed() = &vt;
         for (std::size_t i = 0; i < s_.size(); ++i)
             if (s_[i].parent < 0) perform(i);
         loop_.run();
+        loop_clock::installed() = nullptr;
         return out_;
     }
 
@@ -146,42 +251,305 @@ private:
             case act::enqueue: loop_.enqueue(t); break;
             case act::next_tick: loop_.next_tick(t); break;
             case act::microtask: loop_.microtask(t); break;
+            case act::immediate: loop_.immediate(t); break;
             case act::post:
                 if (loop_.post(t) == post_status::refused) out_.refused.push_back(static_cast<int>(i));
                 break;
             case act::close: loop_.close(); break;
+            case act::timer: ids_[i] = loop_.set_timer(s_[i].arg, t); break;
+            case act::cancel: {
+                const auto& id = ids_[s_[i].arg];
+                out_.cancels.emplace_back(static_cast<int>(i), id ? loop_.cancel_timer(*id) : false);
+                break;
+            }
         }
     }
+    using id_type = decltype(std::declval<L&>().set_timer(0, task{}));
 
     const std::vector<action>& s_;
     std::vector<slot> slots_;
+    std::vector<std::optional<id_type>> ids_;
     L loop_;
     outcome out_;
 };
+
+// ------------------------------------------------------------ part 2
+struct timer_op {
+    int parent;        // -1: top level, else the timer op in whose callback this runs
+    bool cancel;       // else set a timer
+    unsigned arg;      // delay in ms, or the timer op cancelled
+};
+
+inline std::vector<timer_op> timer_script_of(const raw_script& raw) {
+    std::vector<timer_op> s;
+    for (std::size_t i = 0; i < raw.size() && i < 24; ++i) {
+        const auto [k, p, x] = raw[i];
+        timer_op op{static_cast<int>(p % (i + 1)) - 1, k % 3 == 0, x % 4u};
+        if (op.parent >= 0 && s[static_cast<std::size_t>(op.parent)].cancel) op.parent = -1;
+        if (op.cancel) {
+            int target = -1;
+            for (int j = static_cast<int>(x % (i + 1)) - 1; j >= 0 && target < 0; --j)
+                if (!s[static_cast<std::size_t>(j)].cancel) target = j;
+            if (target < 0 || op.parent < 0) op.cancel = false, op.arg = x % 4u;  // cancels run in callbacks
+            else op.arg = static_cast<unsigned>(target);
+        }
+        s.push_back(op);
+    }
+    return s;
+}
+
+inline std::string show(const std::vector<timer_op>& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        out += "  #" + std::to_string(i) + (s[i].cancel ? " cancel #" : " timer ") + std::to_string(s[i].arg) +
+               (s[i].cancel ? "" : " ms") +
+               (s[i].parent < 0 ? " (top level)" : " (in #" + std::to_string(s[i].parent) + "'s callback)") + "\n";
+    return out;
+}
+
+inline std::uint64_t real_ns() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
+}
+
+// Runs a timer script on L with the real clock; returns what is wrong with
+// it (empty: nothing).
+template <class L>
+class timer_runner {
+public:
+    explicit timer_runner(const std::vector<timer_op>& s) : s_(s), slots_(s.size()), st_(s.size()) {
+        for (std::size_t i = 0; i < s.size(); ++i) slots_[i] = {this, static_cast<int>(i)};
+    }
+    std::string run() {
+        for (std::size_t i = 0; i < s_.size(); ++i)
+            if (s_[i].parent < 0) perform(i);
+        loop_.run();
+        std::ostringstream bad;
+        for (std::size_t i = 0; i < s_.size(); ++i) {
+            const state& t = st_[i];
+            if (s_[i].cancel) continue;
+            if (t.set && !t.cancelled && t.fired != 1)
+                bad << "timer #" << i << " was set and not cancelled but ran " << t.fired << " times\n";
+            if (t.cancelled && t.fired != 0) bad << "timer #" << i << " was cancelled but ran\n";
+            if (!t.set && t.fired != 0) bad << "timer #" << i << " ran without being set\n";
+            if (t.fired == 1 && t.fired_ns < t.set_ns + s_[i].arg * 1'000'000ull)
+                bad << "timer #" << i << " (" << s_[i].arg << " ms) ran " << (t.fired_ns - t.set_ns) / 1000
+                    << " us after it was set: early\n";
+        }
+        for (std::size_t a = 0; a < s_.size(); ++a)
+            for (std::size_t b = 0; b < s_.size(); ++b) {
+                const state &x = st_[a], &y = st_[b];
+                if (s_[a].cancel || s_[b].cancel || x.fired != 1 || y.fired != 1) continue;
+                if (x.set_order < y.set_order && s_[a].arg <= s_[b].arg && x.fire_order > y.fire_order)
+                    bad << "timer #" << a << " (" << s_[a].arg << " ms, set " << x.set_order << "th) ran after #"
+                        << b << " (" << s_[b].arg << " ms, set " << y.set_order << "th)\n";
+            }
+        bad << cancels_.str();
+        return bad.str();
+    }
+
+private:
+    struct slot {
+        timer_runner* r;
+        int index;
+    };
+    struct state {
+        bool set = false, cancelled = false;
+        int fired = 0, set_order = 0, fire_order = 0;
+        std::uint64_t set_ns = 0, fired_ns = 0;
+    };
+    static void on_fire(void* p) {
+        const slot& sl = *static_cast<const slot*>(p);
+        timer_runner& r = *sl.r;
+        state& t = r.st_[static_cast<std::size_t>(sl.index)];
+        if (t.fired++ == 0) t.fired_ns = real_ns(), t.fire_order = r.fires_++;
+        for (std::size_t i = 0; i < r.s_.size(); ++i)
+            if (r.s_[i].parent == sl.index) r.perform(i);
+    }
+    void perform(std::size_t i) {
+        const timer_op& op = s_[i];
+        if (!op.cancel) {
+            state& t = st_[i];
+            t.set = true;
+            t.set_order = sets_++;
+            t.set_ns = real_ns();
+            ids_.resize(s_.size());
+            ids_[i] = loop_.set_timer(op.arg, task{&on_fire, &slots_[i]});
+            return;
+        }
+        state& target = st_[op.arg];
+        const bool pending = target.set && !target.cancelled && target.fired == 0;
+        const bool r = ids_.size() > op.arg && ids_[op.arg] ? loop_.cancel_timer(*ids_[op.arg]) : false;
+        if (r != pending)
+            cancels_ << "cancel #" << i << " of timer #" << op.arg << " returned " << (r ? "true" : "false")
+                     << " while the timer was " << (pending ? "pending" : "not pending") << "\n";
+        if (r) target.cancelled = true;
+    }
+    using id_type = decltype(std::declval<L&>().set_timer(0, task{}));
+
+    const std::vector<timer_op>& s_;
+    std::vector<slot> slots_;
+    std::vector<state> st_;
+    std::vector<std::optional<id_type>> ids_;
+    int sets_ = 0, fires_ = 0;
+    std::ostringstream cancels_;
+    L loop_;
+};
+
+// Installs virtual time on this thread for L when L's timers follow the
+// loop clock, so the fixed scenarios are exact.
+template <class L>
+struct virtual_clock_scope {
+    virtual_time vt;
+    virtual_clock_scope() {
+        if constexpr (on_loop_clock<L>) loop_clock::installed() = &vt;
+    }
+    ~virtual_clock_scope() { loop_clock::installed() = nullptr; }
+};
+
+// libuv's edge cases, fixed scenarios; each returns what is wrong (empty:
+// nothing). Entries on the loop clock run them on virtual time.
+template <class L>
+std::string sibling_cancel() {
+    struct ctx {
+        L loop;
+        decltype(std::declval<L&>().set_timer(0, task{})) b{};
+        bool cancelled = false;
+        int b_ran = 0;
+    };
+    virtual_clock_scope<L> clock;
+    ctx c;
+    c.loop.set_timer(1, task{[](void* p) {
+                                 auto& x = *static_cast<ctx*>(p);
+                                 x.cancelled = x.loop.cancel_timer(x.b);
+                             },
+                             &c});
+    c.b = c.loop.set_timer(1, task{[](void* p) { ++static_cast<ctx*>(p)->b_ran; }, &c});
+    c.loop.run();
+    if (!c.cancelled) return "a timer's callback cancelled a sibling due in the same turn: cancel returned false\n";
+    if (c.b_ran != 0) return "a timer cancelled by a sibling's callback in the same turn ran anyway\n";
+    return {};
+}
+
+template <class L>
+std::string zero_rearm_does_not_starve() {
+    struct ctx {
+        L loop;
+        int timer_runs = 0, immediate_runs = 0, streak = 0, worst = 0;
+        int last_seen = -1;
+    };
+    virtual_clock_scope<L> clock;
+    ctx c;
+    static constexpr int rounds = 20;
+    struct cb {
+        static void timer(void* p) {
+            auto& x = *static_cast<ctx*>(p);
+            x.streak = x.immediate_runs == x.last_seen && x.immediate_runs < rounds ? x.streak + 1 : 0;
+            x.worst = std::max(x.worst, x.streak);
+            x.last_seen = x.immediate_runs;
+            if (++x.timer_runs < rounds) x.loop.set_timer(0, task{&timer, p});
+        }
+        static void immediate(void* p) {
+            auto& x = *static_cast<ctx*>(p);
+            if (++x.immediate_runs < rounds) x.loop.immediate(task{&immediate, p});
+        }
+    };
+    c.loop.set_timer(0, task{&cb::timer, &c});
+    c.loop.immediate(task{&cb::immediate, &c});
+    c.loop.run();
+    if (c.worst > 0)
+        return "a 0 ms timer re-armed in its own callback ran " + std::to_string(c.worst + 1) +
+               " times in a row while an immediate waited (the other phases starve)\n";
+    return {};
+}
+
+template <class L>
+std::string keep_alive() {
+    std::string bad;
+    virtual_clock_scope<L> clock;
+    {
+        struct ctx {
+            L loop;
+            bool dropped = false;
+        } c;
+        c.loop.ref();
+        c.loop.set_timer(2, task{[](void* p) {
+                                     auto& x = *static_cast<ctx*>(p);
+                                     x.dropped = true;
+                                     x.loop.unref();
+                                 },
+                                 &c});
+        c.loop.run();
+        if (!c.dropped) bad += "run() returned while a reference was held\n";
+    }
+    {
+        struct ctx {
+            L loop;
+            int ran = 0;
+        } c;
+        c.loop.ref();
+        std::thread poster([&c] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            for (int i = 0; i < 10; ++i) (void)c.loop.post(task{[](void* p) { ++static_cast<ctx*>(p)->ran; }, &c});
+            c.loop.close();
+            c.loop.unref();
+        });
+        c.loop.run();
+        poster.join();
+        if (c.ran != 10)
+            bad += "with a reference held by another thread that then posted 10 tasks, closed and unreferenced, "
+                   "run() returned after " + std::to_string(c.ran) + " of them\n";
+    }
+    return bad;
+}
 
 // One entry's property verdict (the body of loop_property and of the
 // property part of loop_asan).
 template <class E>
 result check_entry(const rapidcheck_options& rc_opts, const entry_context& ctx) {
     using L = typename E::template type<native_world>;
+    constexpr bool virtual_timers = on_loop_clock<L>;
     const std::string params = rc_opts.use(ctx.seed);
     std::ostringstream captured;
     auto* old = std::cerr.rdbuf(captured.rdbuf());
-    const bool ok = rc::check(std::string(E::name) + " runs tasks in the contract's order",
-                              [](const std::vector<std::pair<std::uint8_t, std::uint8_t>>& raw) {
-                                  const std::vector<action> s = script_of(raw);
-                                  const outcome want = reference(s);
-                                  const outcome got = script_runner<L>(s).run();
-                                  RC_LOG() << "script:\n" << show(s) << "reference ran " << show(want.ran)
-                                           << ", refused " << show(want.refused) << "\nentry ran     "
-                                           << show(got.ran) << ", refused " << show(got.refused) << "\n";
-                                  RC_ASSERT(got == want);
-                              });
+    const bool order_ok = rc::check(std::string(E::name) + " runs tasks in the contract's order",
+                                    [](const raw_script& raw) {
+                                        const std::vector<action> s = script_of(raw, virtual_timers);
+                                        const outcome want = reference(s);
+                                        const outcome got = script_runner<L>(s).run();
+                                        RC_LOG() << "script:\n" << show(s) << "reference " << show(want)
+                                                 << "\nentry     " << show(got) << "\n";
+                                        RC_ASSERT(got == want);
+                                    });
+    // On the real clock a shrunk script may pass when RapidCheck replays it;
+    // the last failing run is kept for the trace.
+    std::string last_failure;
+    const bool timers_ok = rc::check(std::string(E::name) + " timers on the real clock",
+                                     [&last_failure](const raw_script& raw) {
+                                         const std::vector<timer_op> s = timer_script_of(raw);
+                                         const std::string bad = timer_runner<L>(s).run();
+                                         if (!bad.empty()) last_failure = "timer script:\n" + show(s) + bad;
+                                         RC_LOG() << "timer script:\n" << show(s) << bad;
+                                         RC_ASSERT(bad.empty());
+                                     });
     std::cerr.rdbuf(old);
-    const json m = rc_opts.metrics(params);
-    return ok ? result::pass(std::to_string(rc_opts.max_success) + " scripts ran in the reference order", m)
-              : result::fail("a script whose order differs from the reference (shrunk; in the trace)", captured.str(),
-                             m);
+    const std::string edges = sibling_cancel<L>() + zero_rearm_does_not_starve<L>() + keep_alive<L>();
+    json m = rc_opts.metrics(params);
+    m["order_scripts_with_timers"] = virtual_timers;
+    std::string failed;
+    if (!order_ok) failed += "order";
+    if (!timers_ok) failed += std::string(failed.empty() ? "" : ", ") + "real-clock timers";
+    if (!edges.empty()) failed += std::string(failed.empty() ? "" : ", ") + "edge cases";
+    if (failed.empty())
+        return result::pass(std::to_string(rc_opts.max_success) + " order scripts" +
+                                (virtual_timers ? " (timers on virtual time)" : " (no timers: libuv's clock is its own)") +
+                                " ran in the reference order; " + std::to_string(rc_opts.max_success) +
+                                " timer scripts and the edge cases held",
+                            m);
+    if (!timers_ok) last_failure = "last failing real-clock timer script:\n" + last_failure + "\n";
+    return result::fail("failed: " + failed + " (shrunk counterexamples in the trace)",
+                        edges + (timers_ok ? "" : last_failure) + captured.str(), m);
 }
 
 }  // namespace gauntlet::loop_property
