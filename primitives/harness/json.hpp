@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <initializer_list>
 #include <type_traits>
 #include <string>
@@ -116,6 +117,9 @@ private:
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "%.17g", d);
                 out += buf;
+                // a double stays a double when read back (1.0, not 1): the
+                // report tells a run's figures from its labels by type
+                if (std::strpbrk(buf, ".eE") == nullptr) out += ".0";
             }
             void operator()(const std::string& s) const { out += '"' + escape(s) + '"'; }
             void operator()(const raw_text& r) const { out += r.text.empty() ? "null" : r.text; }
