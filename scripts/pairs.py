@@ -44,7 +44,8 @@ SEED = 20240607
 MIN_PAIRS = 5
 # figure, higher is better
 FIGURES = [("items_per_second", True), ("tasks_per_second", True), ("round_trips_per_second", True),
-           ("p50_ns", False), ("p99_ns", False), ("loop_cpu_us_per_s", False), ("real_ns", False)]
+           ("turns_per_second", True), ("p50_ns", False), ("p99_ns", False), ("loop_cpu_us_per_s", False),
+           ("cpu_us_per_turn", False), ("real_ns", False)]
 
 
 class PairsError(Exception):
@@ -157,7 +158,7 @@ def format_table(rows, a, b):
     n = min(r["pairs"] for r in rows)
     if n < MIN_PAIRS:
         lines.append(f"warning: only {n} pair(s); below {MIN_PAIRS} the interval says little (use --rounds)")
-    lines.append("*_per_second: higher is better; *_ns and loop_cpu_us_per_s: lower is better")
+    lines.append("*_per_second: higher is better; *_ns, loop_cpu_us_per_s and cpu_us_per_turn: lower is better")
     return lines
 
 
