@@ -160,6 +160,26 @@ struct bun_loop_unreversed_batch : bun_loop_entry {
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
+struct bun_loop_relaxed_take : bun_loop_entry {
+    static constexpr std::string_view name = "bun_loop.relaxed_take";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = basic_loop<W, wake_every_post_channel<W, true, std::memory_order_relaxed>>;
+    // The loop takes the batch with a relaxed exchange: nothing orders a
+    // poster's writes to its node (the task, the link) before the loop's
+    // reads of them. model fail: Relacy reports the data race on the node's
+    // link (within the first 400 executions). tsan flaky: ThreadSanitizer
+    // reports the race on the node when its history still holds the
+    // poster's write (11 of 13 seeded runs here). On x86 the exchange is the
+    // same locked instruction either way: property, stress and asan pass
+    // (the native build cannot show it).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail, .stress = expect::pass,
+                                           .tsan = {expect::flaky, "the race is reported when TSan's history still "
+                                                                   "holds the poster's write: 11 of 13 runs here"},
+                                           .asan = expect::pass, .bench = mutant_not_timed,
+                                           .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+
 // A mutex-protected list with the same eventfd sleep.
 struct mutex_loop_entry {
     static constexpr std::string_view name = "mutex_loop";
@@ -215,7 +235,8 @@ using loop_inhouse_catalogue =
               loop_entries::coalescing_loop_no_recheck, loop_entries::coalescing_loop_timers_rerun,
               loop_entries::coalescing_loop_release_announce, loop_entries::coalescing_loop_free_before_read,
               loop_entries::bun_loop_entry,
-              loop_entries::bun_loop_unreversed_batch, loop_entries::mutex_loop_entry,
+              loop_entries::bun_loop_unreversed_batch, loop_entries::bun_loop_relaxed_take,
+              loop_entries::mutex_loop_entry,
               loop_entries::polling_loop_entry>;
 #ifdef GAUNTLET_HAVE_LIBUV
 using loop_catalogue = concat_lists<loop_inhouse_catalogue, type_list<loop_entries::libuv_loop_entry>>;

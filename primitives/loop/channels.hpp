@@ -42,7 +42,7 @@ struct post_node {
 // Posts pushed on an intrusive stack (P1), taken all at once by one
 // exchange and reversed into post order: an intrusive MPSC queue popped as
 // a batch.
-template <world World, bool Reverse = true>
+template <world World, bool Reverse = true, std::memory_order TakeOrder = std::memory_order_acquire>
 class batch_stack {
 public:
     using node = post_node<World>;
@@ -56,7 +56,7 @@ public:
     // acquire: the nodes' contents (and what each poster wrote before) are
     // visible to the loop thread.
     node* take() {
-        node* n = top_.exchange(nullptr, std::memory_order_acquire);
+        node* n = top_.exchange(nullptr, TakeOrder);
         if constexpr (!Reverse) return n;
         node* fifo = nullptr;
         while (n != nullptr) {
@@ -117,7 +117,7 @@ private:
 // loop (Bun's enqueueTaskConcurrent ends with a wakeup of the loop; the seed
 // is silent on when a post wakes). The event is sticky, so the sleep needs no
 // announcement: a post that lands before the wait has already written it.
-template <world World, bool Reverse = true>
+template <world World, bool Reverse = true, std::memory_order TakeOrder = std::memory_order_acquire>
 class wake_every_post_channel {
 public:
     using node = post_node<World>;
@@ -133,7 +133,7 @@ public:
     std::uint64_t wake_writes() const { return event_.signals(); }
 
 private:
-    batch_stack<World, Reverse> queue_;
+    batch_stack<World, Reverse, TakeOrder> queue_;
     wake_event<World> event_;
 };
 
