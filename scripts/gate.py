@@ -1,0 +1,795 @@
+#!/usr/bin/python3
+"""The regression gate: head against base, every benchmark at once.
+
+Builds the bench suite of two revisions, each in a tree and build folder of
+its own (build-gate/<commit>/src, exported with `git archive`, so the
+repository is never touched; build-gate/<commit>/build, `meson setup
+-Dsuites=bench`; kept as a cache keyed by the commit). Head defaults to the
+working tree (built from the checkout itself into build-gate/worktree).
+
+Runs every bench executable present on both sides as interleaved fresh
+processes pinned with taskset: round 1 base then head, round 2 head then
+base, ... (as scripts/pairs.py does), so drift of the machine falls on
+both sides alike. Each process writes its records into a folder of its own
+(GAUNTLET_RESULTS_DIR); figures are read with pairs.read_runs/figures_of
+(labels from report.run_labels), never from benchmark names.
+
+Per benchmark (executable, entry, label set, headline figure), every round
+gives one cost ratio head/base: head's figure over base's for a
+lower-is-better figure (time, latency, CPU), base's over head's for a
+higher-is-better one (a rate): above 1 is slower. The estimate is the
+median of the per-round ratios with a bootstrap 95% interval (pairs.py's,
+2000 resamples, fixed seed); significance is a Wilcoxon signed-rank test
+on the per-round log ratios (two-sided, exact for small rounds), and the
+p-values of all benchmarks of one gate run are Holm-corrected (family-wise
+error rate 0.05 per gate run).
+
+Verdict per benchmark (T: --threshold, default 5%):
+  regression    significant after Holm AND the whole interval above 1+T
+  improvement   significant after Holm AND the whole interval below 1/(1+T)
+  same          the whole interval inside [1/(1+T), 1+T]
+  cannot gate   none of the above and the benchmark's own noise is larger
+                than T: the interval's half-width (in log ratio) exceeds
+                log(1+T), projected to --max-rounds (half-width shrinks as
+                1/sqrt(rounds)); it could hide a change of T, so it is
+                listed, never passed silently
+  unknown       otherwise: more rounds are run for the entries holding
+                unknown benchmarks (Chromium Pinpoint's DIFFERENT / SAME /
+                UNKNOWN, more repetitions on UNKNOWN), up to --max-rounds;
+                still unknown at the cap it is listed (JUnit: skipped)
+Sequential rounds: the interim looks only choose what to re-run; the final
+decision takes every benchmark's p-value from all of its rounds and applies
+Holm across all benchmarks of the run, once. The interim looks spend no
+alpha (no group-sequential boundary): the requirement that the interval
+lies wholly past the threshold bounds the effect, and the measured
+false-alarm rate (calibration) is the check on it.
+
+The minimum detectable effect printed per benchmark is T plus the
+interval's half-width at the rounds measured: the smallest slowdown whose
+interval lies above 1+T about half the time given that noise.
+
+Compare: Google Benchmark's compare.py runs a Mann-Whitney U test but exits
+0 on a significant change; asv needs a factor and significance; here a
+regression needs both (significance after Holm, interval past T).
+
+Accepted regressions: gate/accepted.json of the head tree (or --accepted
+FILE) lists {"benchmark": KEY, "figure": NAME, "reason": TEXT}; a
+regression whose key and figure are listed passes and is shown as
+accepted. KEY is "<executable>/<entry>/<labels>", as printed.
+
+Outputs (--out, default reports/gate): gate.json, summary.md, index.html
+(forest plot of the ratios with intervals, embedded PNG), junit.xml (a
+regression is a failure; unknown and cannot-gate are skipped).
+
+Exit status: 0 pass, 1 a regression (not accepted) or a failed run, 2 bad
+input (unknown revision, nothing to compare, missing bench executables,
+bad options), 130 interrupted.
+"""
+
+import argparse
+import datetime
+import html
+import json
+import math
+import os
+import pathlib
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import pairs  # noqa: E402
+import report  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ALPHA = 0.05
+VERDICTS = ("regression", "accepted", "improvement", "same", "cannot gate", "unknown")
+
+
+class GateError(Exception):
+    """A failure with one line of explanation; status 2 = bad input, 1 = a run failed."""
+
+    def __init__(self, message, status=2):
+        super().__init__(message)
+        self.status = status
+
+
+# --------------------------------------------------------------------------
+# statistics
+
+
+def holm(pvalues):
+    """Holm-adjusted p-values, in the input order."""
+    m = len(pvalues)
+    order = sorted(range(m), key=lambda i: pvalues[i])
+    adjusted = [1.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * pvalues[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def wilcoxon_p(logs):
+    """Two-sided Wilcoxon signed-rank p-value of per-round log ratios
+    (1.0 when every ratio is 1 or fewer than 2 rounds)."""
+    x = np.asarray(logs, dtype=float)
+    x = x[x != 0.0]
+    if x.size < 2:
+        return 1.0
+    from scipy import stats
+
+    try:
+        p = float(stats.wilcoxon(x).pvalue)
+    except ValueError:
+        return 1.0
+    return 1.0 if p != p else p
+
+
+def estimate(cost_ratios):
+    """{rounds, ratio, ci_low, ci_high, half_width, p}: median cost ratio,
+    bootstrap 95% interval (pairs.bootstrap_median_ci), the interval's
+    half-width in log ratio, Wilcoxon p on the log ratios."""
+    med, lo, hi = pairs.bootstrap_median_ci(cost_ratios)
+    return {"rounds": len(cost_ratios), "ratio": med, "ci_low": lo, "ci_high": hi,
+            "half_width": (math.log(hi) - math.log(lo)) / 2,
+            "p": wilcoxon_p([math.log(r) for r in cost_ratios])}
+
+
+def decide(rows, threshold, max_rounds, accepted=(), alpha=ALPHA):
+    """Adds p_holm, verdict, mde, projected_half_width to every row (a dict
+    with key, figure and cost_ratios); Holm across all rows. Returns rows."""
+    for r in rows:
+        r.update(estimate(r["cost_ratios"]))
+    adjusted = holm([r["p"] for r in rows])
+    up, down = 1 + threshold, 1 / (1 + threshold)
+    limit = math.log(1 + threshold)
+    accepted = {(a["benchmark"], a["figure"]): a.get("reason", "") for a in accepted}
+    for r, p_holm in zip(rows, adjusted):
+        r["p_holm"] = p_holm
+        significant = p_holm < alpha
+        r["projected_half_width"] = r["half_width"] * math.sqrt(r["rounds"] / max(max_rounds, r["rounds"]))
+        r["mde"] = math.exp(limit + r["half_width"]) - 1
+        r["accepted_reason"] = None
+        if significant and r["ci_low"] > up:
+            if (r["key"], r["figure"]) in accepted:
+                r["verdict"] = "accepted"
+                r["accepted_reason"] = accepted[(r["key"], r["figure"])]
+            else:
+                r["verdict"] = "regression"
+        elif significant and r["ci_high"] < down:
+            r["verdict"] = "improvement"
+        elif r["ci_low"] >= down and r["ci_high"] <= up:
+            r["verdict"] = "same"
+        elif r["projected_half_width"] > limit:
+            r["verdict"] = "cannot gate"
+        else:
+            r["verdict"] = "unknown"
+    return rows
+
+
+def cost_rows(rounds, select=None):
+    """rounds: [(runs base, runs head)], each {(exe, entry, labels): run}.
+    -> [{key, exe, entry, labels, figure, higher_is_better, ratios,
+    cost_ratios}] per benchmark and headline figure (pairs.pair_ratios),
+    keeping those whose key `select` (a compiled regex) finds."""
+    rows = []
+    for ((exe, entry, labels), _), (name, higher, ratios) in sorted(pairs.pair_ratios(rounds).items(),
+                                                                    key=lambda kv: repr(kv[0])):
+        key = f"{exe}/{entry}/{report.label_text(labels)}"
+        if select is not None and not select.search(key):
+            continue
+        ratios = [r for r in ratios if r > 0]
+        if not ratios:
+            continue
+        rows.append({"key": key, "exe": exe, "entry": entry, "labels": dict(labels), "figure": name,
+                     "higher_is_better": higher, "ratios": ratios,
+                     "cost_ratios": [1 / r if higher else r for r in ratios]})
+    return rows
+
+
+# --------------------------------------------------------------------------
+# revisions and builds
+
+
+def git(root, *args):
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
+
+def resolve(root, rev):
+    """The commit a revision names; GateError (2) naming it when unknown."""
+    p = git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if p.returncode != 0 or not p.stdout.strip():
+        raise GateError(f"unknown revision '{rev}' (git rev-parse found no commit of that name in {root})")
+    return p.stdout.strip()
+
+
+def export_tree(root, sha, dest):
+    """The tree of `sha` in dest (git archive; a marker says it is whole)."""
+    marker = dest / ".gauntlet-gate-exported"
+    if marker.exists():
+        return
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    archive = subprocess.Popen(["git", "-C", str(root), "archive", sha], stdout=subprocess.PIPE)
+    tar = subprocess.run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout)
+    archive.stdout.close()
+    if archive.wait() != 0 or tar.returncode != 0:
+        raise GateError(f"cannot export {sha} (git archive | tar)", 1)
+    marker.write_text(sha + "\n")
+
+
+def bench_targets(build):
+    """The bench executables meson knows of: [(name, path)] under build/bench."""
+    p = subprocess.run(["meson", "introspect", "--targets", str(build)], capture_output=True, text=True)
+    if p.returncode != 0:
+        return []
+    out = []
+    for t in json.loads(p.stdout):
+        for f in t.get("filename", []):
+            if t.get("type") == "executable" and t["name"].startswith("bench_") and \
+                    pathlib.Path(f).is_relative_to(build / "bench"):
+                out.append((t["name"], pathlib.Path(f)))
+    return out
+
+
+def build_side(src, build, label, log, jobs=1):
+    """Configure (once) and compile only the bench targets. -> build."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        if not (build / "build.ninja").exists():
+            if build.exists():
+                shutil.rmtree(build)
+            p = subprocess.run(["meson", "setup", str(build), str(src), "-Dsuites=bench"],
+                               stdout=out, stderr=subprocess.STDOUT)
+            if p.returncode != 0:
+                raise GateError(f"{label}: meson setup -Dsuites=bench failed (no bench suite at this revision?); "
+                                f"see {log}")
+        targets = bench_targets(build)
+        if not targets:
+            raise GateError(f"{label}: missing bench executables (meson knows no bench_* target under "
+                            f"{build / 'bench'})")
+        rel = [str(path.relative_to(build)) for _, path in targets]
+        p = subprocess.run(["nice", "-n", "19", "ninja", f"-j{jobs}", "-C", str(build), *rel],
+                           stdout=out, stderr=subprocess.STDOUT)
+        if p.returncode != 0:
+            raise GateError(f"{label}: compiling the bench executables failed; see {log}", 1)
+    return build
+
+
+def find_exes(build):
+    """{name: path} of the executables bench_* under build/bench."""
+    folder = pathlib.Path(build) / "bench"
+    out = {}
+    if folder.is_dir():
+        for f in sorted(folder.rglob("bench_*")):
+            if f.is_file() and os.access(f, os.X_OK) and f.suffix == "":
+                out[f.name] = f
+    return out
+
+
+def manifest(exe):
+    """[(component, entry)] of the bench entries exe runs (not skipped)."""
+    try:
+        p = subprocess.run([str(exe), "--manifest"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise GateError(f"{exe} --manifest: {err}", 1) from None
+    if p.returncode != 0:
+        raise GateError(f"{exe} --manifest exited with status {p.returncode}", 1)
+    out = []
+    for line in p.stdout.splitlines():
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(doc, dict) and doc.get("check") == "bench" and doc.get("expected") != "skip":
+            out.append((doc.get("component", ""), doc["implementation"]))
+    return out
+
+
+# --------------------------------------------------------------------------
+# running
+
+
+def read_folder(folder, exe_name):
+    """{(exe, entry, labels): run} of every passing bench record in folder
+    (pairs.read_runs per entry)."""
+    out = {}
+    for path in sorted(pathlib.Path(folder).glob("bench.*.json")):
+        try:
+            rec = report.read_record(path)
+        except report.ReportError as err:
+            raise GateError(str(err), 1) from None
+        if rec["verdict"] == "skip":
+            continue
+        try:
+            runs = pairs.read_runs(folder, rec["implementation"])
+        except pairs.PairsError as err:
+            raise GateError(str(err), 1) from None
+        for labels, run in runs.items():
+            out[(exe_name, rec["implementation"], labels)] = run
+    return out
+
+
+def run_process(exe, entries, min_time, cpus, folder, log):
+    """One fresh process of exe for `entries`, pinned; -> its runs."""
+    folder.mkdir(parents=True)
+    cmd = (["taskset", "-c", cpus] if cpus else []) + [str(exe)]
+    for e in entries:
+        cmd += ["--entry", e]
+    cmd.append(f"--benchmark_min_time={min_time}")
+    env = dict(os.environ, GAUNTLET_RESULTS_DIR=str(folder))
+    with open(log, "ab") as out:
+        out.write(("$ " + " ".join(cmd) + "\n").encode())
+        out.flush()
+        p = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        raise GateError(f"{' '.join(cmd)} exited with status {p.returncode} (output: {log})", 1)
+    return read_folder(folder, exe.name)
+
+
+def run_rounds(plan, first, count, min_time, cpus, work, progress, t0):
+    """Rounds first..first+count-1 of plan {exe: (base exe, head exe,
+    [entries])}; odd rounds base first, even rounds head first.
+    -> [(runs base, runs head)]."""
+    out = []
+    for i in range(first, first + count):
+        base_all, head_all = {}, {}
+        for name, (exe_base, exe_head, entries) in sorted(plan.items()):
+            order = [("base", exe_base), ("head", exe_head)]
+            if i % 2 == 0:
+                order.reverse()
+            progress(f"[{time.monotonic() - t0:5.0f} s] round {i}: {name} ({len(entries)} entries), "
+                     f"{order[0][0]} then {order[1][0]}")
+            for side, exe in order:
+                got = run_process(exe, entries, min_time, cpus, work / f"round{i:03d}" / side / name,
+                                  work / "runs.log")
+                (base_all if side == "base" else head_all).update(got)
+        out.append((base_all, head_all))
+    return out
+
+
+# --------------------------------------------------------------------------
+# environment
+
+
+def read_text(path):
+    try:
+        return pathlib.Path(path).read_text().strip()
+    except OSError:
+        return None
+
+
+def meson_info(build):
+    """(compiler, options) from a build folder's meson-info."""
+    info = pathlib.Path(build) / "meson-info"
+    compiler, options = None, {}
+    try:
+        comp = json.loads((info / "intro-compilers.json").read_text())
+        c = comp.get("host", {}).get("cpp", {})
+        version = c.get("full_version") or c.get("version", "?")
+        compiler = f"{c.get('id', '?')} {version} ({' '.join(c.get('exelist', []))})"
+    except (OSError, ValueError):
+        pass
+    try:
+        wanted = {"buildtype", "optimization", "debug", "b_ndebug", "b_lto", "b_sanitize", "cpp_std", "suites",
+                  "cpp_args", "b_pgo"}
+        for o in json.loads((info / "intro-buildoptions.json").read_text()):
+            if o.get("name") in wanted:
+                options[o["name"]] = o.get("value")
+    except (OSError, ValueError):
+        pass
+    if compiler is None:
+        # meson 1.0 writes no intro-compilers.json: its log names the compiler
+        log = read_text(pathlib.Path(build) / "meson-logs" / "meson-log.txt") or ""
+        m = re.search(r"^C\+\+ compiler for the host machine: (.*)$", log, re.M)
+        compiler = m.group(1) if m else None
+    if compiler is None:
+        p = subprocess.run(["c++", "--version"], capture_output=True, text=True)
+        compiler = p.stdout.splitlines()[0] if p.returncode == 0 and p.stdout else "unknown"
+    return compiler, options
+
+
+def environment(builds, cpus):
+    """The machine and builds the figures come from."""
+    model = None
+    for line in (read_text("/proc/cpuinfo") or "").splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    smt = read_text("/sys/devices/system/cpu/smt/active")
+    siblings = read_text("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list")
+    env = {
+        "cpu_model": model or platform.processor() or "unknown",
+        "cores_online": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "smt": {"1": "on", "0": "off"}.get(smt, f"unknown (cpu0 siblings: {siblings})" if siblings else "unknown"),
+        "governor": read_text("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor") or "not readable",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "kernel": f"{platform.system()} {platform.release()} {platform.version()}",
+        "pinned_cpus": cpus or "not pinned",
+        "builds": {},
+    }
+    for side, build in builds.items():
+        compiler, options = meson_info(build)
+        env["builds"][side] = {"folder": str(build), "compiler": compiler, "options": options}
+    return env
+
+
+def environment_lines(env):
+    lines = [f"cpu: {env['cpu_model']}; {env['cores_online']} cores online ({env['cpus_usable']} usable), "
+             f"SMT {env['smt']}, governor {env['governor']}",
+             f"load average (1, 5, 15 min): {env['load_average']}"
+             + (f" at start, {env['load_average_end']} at end" if "load_average_end" in env else ""),
+             f"kernel: {env['kernel']}", f"pinned to cpus: {env['pinned_cpus']}"]
+    busy = max([env["load_average"][0]] + env.get("load_average_end", [])[:1])
+    if env["cores_online"] and busy > env["cores_online"]:
+        lines.append(f"warning: 1-minute load average {busy} above the {env['cores_online']} cores: the machine "
+                     "is shared, expect wide intervals (more 'unknown' and 'cannot gate')")
+    for side, b in env["builds"].items():
+        opts = ", ".join(f"{k}={v}" for k, v in sorted(b["options"].items()))
+        lines.append(f"{side} build: {b['compiler']}; {opts} ({b['folder']})")
+    return lines
+
+
+# --------------------------------------------------------------------------
+# outputs
+
+
+def pct(x):
+    return f"{(x - 1) * 100:+.1f}%"
+
+
+def row_line(r):
+    return (f"{r['verdict']:<12} {pct(r['ratio']):>8} [{pct(r['ci_low']):>8}, {pct(r['ci_high']):>8}] "
+            f"n={r['rounds']:<3} p={r['p']:.4f} holm={r['p_holm']:.4f} mde={r['mde'] * 100:.1f}%  "
+            f"{r['key']} ({r['figure']})")
+
+
+def summary_lines(result):
+    rows = result["benchmarks"]
+    t = result["threshold"]
+    lines = [f"gate: {result['status'].upper()}: head {result['head']['label']} against base "
+             f"{result['base']['label']}",
+             f"{len(rows)} benchmarks, {result['rounds_run']} rounds (first {result['rounds']}, cap "
+             f"{result['max_rounds']}), threshold {t * 100:g}%, min time {result['min_time']} s",
+             "cost ratio head/base per benchmark (above 0% = head slower): median of per-round ratios, "
+             "bootstrap 95% interval (2000 resamples, fixed seed); Wilcoxon signed-rank p on the "
+             f"log ratios, Holm-corrected across all {len(rows)} benchmarks of this run "
+             f"(family-wise error {ALPHA} per gate run); mde = minimum detectable effect at the measured noise"]
+    counts = {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
+    lines.append("verdicts: " + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
+    lines.append("")
+    for r in rows:
+        lines.append(row_line(r))
+        if r["verdict"] == "accepted":
+            lines.append(f"    accepted regression (gate/accepted.json): {r['accepted_reason']}")
+    cannot = [r for r in rows if r["verdict"] == "cannot gate"]
+    if cannot:
+        lines.append("")
+        lines.append(f"cannot be gated here ({len(cannot)}): its own noise (interval half-width, projected to "
+                     f"{result['max_rounds']} rounds) exceeds the {t * 100:g}% threshold; NOT passed, listed:")
+        lines += [f"    {r['key']} ({r['figure']}): half-width {math.expm1(r['projected_half_width']) * 100:.1f}%"
+                  for r in cannot]
+    unknown = [r for r in rows if r["verdict"] == "unknown"]
+    if unknown:
+        lines.append(f"still unknown at the cap of {result['max_rounds']} rounds ({len(unknown)}): listed, "
+                     "skipped in JUnit, does not fail the gate")
+    for note in result.get("notes", []):
+        lines.append("note: " + note)
+    return lines
+
+
+def forest_plot(result):
+    rows = result["benchmarks"]
+    plt = report.pyplot()
+    fig, ax = plt.subplots(figsize=(12, 0.32 * len(rows) + 1.6))
+    colour = {"regression": "#c0392b", "accepted": "#e67e22", "improvement": "#27ae60", "same": "#4a7ab5",
+              "cannot gate": "#8e44ad", "unknown": "#7f8c8d"}
+    for i, r in enumerate(rows):
+        c = colour[r["verdict"]]
+        ax.plot([(r["ci_low"] - 1) * 100, (r["ci_high"] - 1) * 100], [i, i], color=c, lw=2)
+        ax.plot([(r["ratio"] - 1) * 100], [i], "o", color=c)
+    t = result["threshold"] * 100
+    ax.axvline(0, color="black", lw=0.8)
+    for x in (t, (1 / (1 + result["threshold"]) - 1) * 100):
+        ax.axvline(x, color="grey", ls="--", lw=0.8)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([f"{r['key']} ({r['figure']}) [{r['verdict']}]" for r in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("cost change head/base, % (right: head slower; dashed: the threshold)")
+    ax.set_title("median ratio, bootstrap 95% interval", fontsize=10)
+    fig.tight_layout()
+    return report.figure_html(fig, "forest plot of head/base ratios")
+
+
+def write_html(result, path):
+    rows = result["benchmarks"]
+    body = [f"<h1>Regression gate: {html.escape(result['status'].upper())}</h1>",
+            "<pre>" + html.escape("\n".join(summary_lines(result)[:4])) + "</pre>"]
+    if rows:
+        body.append(forest_plot(result))
+    body.append("<table><tr><th>benchmark</th><th>figure</th><th>verdict</th><th>rounds</th><th>change</th>"
+                "<th>95% interval</th><th>p</th><th>p (Holm)</th><th>mde</th></tr>")
+    for r in rows:
+        extra = (f"<br><small>accepted: {html.escape(r['accepted_reason'])}</small>"
+                 if r["verdict"] == "accepted" else "")
+        body.append(f"<tr><td>{html.escape(r['key'])}</td><td>{r['figure']}</td><td>{r['verdict']}{extra}</td>"
+                    f"<td>{r['rounds']}</td><td>{pct(r['ratio'])}</td>"
+                    f"<td>[{pct(r['ci_low'])}, {pct(r['ci_high'])}]</td>"
+                    f"<td>{r['p']:.4f}</td><td>{r['p_holm']:.4f}</td><td>{r['mde'] * 100:.1f}%</td></tr>")
+    body.append("</table><h2>Environment</h2><pre>" + html.escape("\n".join(environment_lines(result["environment"])))
+                + "</pre>")
+    path.write_text("<!doctype html><meta charset='utf-8'><title>gauntlet gate</title>"
+                    "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;border-bottom:1px solid #ddd;"
+                    "font-size:13px}</style>\n" + "\n".join(body) + "\n")
+
+
+def write_junit(result, path):
+    rows = result["benchmarks"]
+    failures = sum(1 for r in rows if r["verdict"] == "regression")
+    skipped = sum(1 for r in rows if r["verdict"] in ("unknown", "cannot gate"))
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites><testsuite name="gauntlet.gate" tests="{len(rows)}" failures="{failures}" '
+           f'skipped="{skipped}">']
+    for r in rows:
+        name = quoteattr(f"{r['key']} ({r['figure']})")
+        text = xml_escape(row_line(r))
+        out.append(f'<testcase classname="gate.{xml_escape(r["exe"])}" name={name}>')
+        if r["verdict"] == "regression":
+            out.append(f'<failure message={quoteattr("regression " + pct(r["ratio"]))}>{text}</failure>')
+        elif r["verdict"] in ("unknown", "cannot gate"):
+            out.append(f'<skipped message={quoteattr(r["verdict"])}/>')
+        out.append(f"<system-out>{text}</system-out></testcase>")
+    out.append("</testsuite></testsuites>")
+    path.write_text("\n".join(out) + "\n")
+
+
+def write_outputs(result, out):
+    """gate.json, summary.md, index.html, junit.xml in out."""
+    out = pathlib.Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "gate.json").write_text(json.dumps(result, indent=1) + "\n")
+    md = ["# Regression gate", "", "```", *summary_lines(result), "```", "", "## Environment", "", "```",
+          *environment_lines(result["environment"]), "```"]
+    (out / "summary.md").write_text("\n".join(md) + "\n")
+    write_html(result, out / "index.html")
+    write_junit(result, out / "junit.xml")
+
+
+# --------------------------------------------------------------------------
+# the gate
+
+
+def load_accepted(path_or_text, where):
+    """The accepted regressions: [{benchmark, figure, reason}]."""
+    try:
+        doc = json.loads(path_or_text)
+    except json.JSONDecodeError as err:
+        raise GateError(f"{where}: not valid JSON ({err})") from None
+    items = doc.get("accepted") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise GateError(f"{where}: needs an 'accepted' list")
+    for i, a in enumerate(items):
+        if not (isinstance(a, dict) and all(isinstance(a.get(k), str) and a.get(k) for k in
+                                            ("benchmark", "figure", "reason"))):
+            raise GateError(f"{where}: accepted[{i}] needs non-empty 'benchmark', 'figure' and 'reason'")
+    return items
+
+
+def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print):
+    """The sequential loop; rounds_data_fn(plan, first, count) -> rounds.
+    Returns the result dict."""
+    select = re.compile(args.bench) if args.bench else None
+    data = rounds_data_fn(plan, 1, args.rounds)
+    done = args.rounds
+    notes = []
+    while True:
+        rows = decide(cost_rows(data, select), args.threshold, args.max_rounds, accepted)
+        if not rows:
+            raise GateError("nothing to compare: no benchmark ran with the same labels and figure on both sides"
+                            + (f" matching --bench '{args.bench}'" if args.bench else ""))
+        open_rows = [r for r in rows if r["verdict"] == "unknown"]
+        if not open_rows or done >= args.max_rounds:
+            break
+        more = min(max(2, args.rounds), args.max_rounds - done)
+        again = {}
+        for r in open_rows:
+            exe_base, exe_head, _ = plan[r["exe"]]
+            again.setdefault(r["exe"], (exe_base, exe_head, set()))[2].add(r["entry"])
+        again = {k: (a, b, sorted(e)) for k, (a, b, e) in again.items()}
+        progress(f"{len(open_rows)} unknown: {more} more rounds of " +
+                 ", ".join(f"{k} ({', '.join(v[2])})" for k, v in sorted(again.items())))
+        extra = rounds_data_fn(again, done + 1, more)
+        # the new rounds carry only the re-run entries; others keep their rounds
+        data = data + extra
+        done += more
+    env["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    notes.append("rounds are added only for benchmarks still unknown; the final decision uses all rounds of "
+                 "each benchmark and one Holm correction across all benchmarks of this run")
+    regressions = [r for r in rows if r["verdict"] == "regression"]
+    return {"status": "fail" if regressions else "pass", "base": sides["base"], "head": sides["head"],
+            "threshold": args.threshold, "rounds": args.rounds, "max_rounds": args.max_rounds, "rounds_run": done,
+            "min_time": args.min_time, "cpus": args.cpus, "bench": args.bench, "alpha": ALPHA,
+            "correction": "holm", "test": "wilcoxon signed-rank on per-round log ratios",
+            "interval": f"bootstrap percentile 95% of the median ({pairs.RESAMPLES} resamples, seed {pairs.SEED})",
+            "environment": env, "accepted": accepted, "notes": notes,
+            "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "benchmarks": [{k: v for k, v in r.items()} for r in rows]}
+
+
+def prepare(root, rev, cache, label, log, jobs):
+    """(side description, build folder) for a revision (None: the working tree)."""
+    if rev is None:
+        head = git(root, "rev-parse", "--short", "HEAD").stdout.strip()
+        dirty = bool(git(root, "status", "--porcelain", "--untracked-files=no").stdout.strip())
+        build = build_side(root, cache / "worktree" / "build", label, log, jobs)
+        return {"label": f"working tree (HEAD {head}{', modified' if dirty else ''})", "rev": None,
+                "commit": None, "source": str(root)}, build
+    sha = resolve(root, rev)
+    src = cache / sha / "src"
+    export_tree(root, sha, src)
+    build = build_side(src, cache / sha / "build", label, log, jobs)
+    return {"label": f"{rev} ({sha[:10]})", "rev": rev, "commit": sha, "source": str(src)}, build
+
+
+def make_plan(exes_base, exes_head, select):
+    """{exe: (base exe, head exe, [entries])} of the executables and entries
+    present on both sides; notes on what one side lacks."""
+    notes, plan = [], {}
+    for name in sorted(set(exes_base) | set(exes_head)):
+        if name not in exes_base or name not in exes_head:
+            notes.append(f"{name} only in {'head' if name in exes_head else 'base'}: not compared")
+            continue
+        mb, mh = manifest(exes_base[name]), manifest(exes_head[name])
+        common = sorted(set(e for _, e in mb) & set(e for _, e in mh))
+        comp = dict((e, c) for c, e in mh)
+        for e in sorted(set(e for _, e in mb) ^ set(e for _, e in mh)):
+            notes.append(f"{name}: entry {e} only on one side: not compared")
+        if common:
+            plan[name] = (exes_base[name], exes_head[name], [(comp.get(e, ""), e) for e in common])
+    # --bench: entries whose 'exe/component/entry' it finds; if it finds none,
+    # every entry runs and the regex filters the benchmarks' keys only
+    if select is not None:
+        narrowed = {k: (a, b, [e for c, e in es if select.search(f"{k}/{c}/{e}")]) for k, (a, b, es) in plan.items()}
+        narrowed = {k: v for k, v in narrowed.items() if v[2]}
+        if narrowed:
+            return narrowed, notes
+    return {k: (a, b, [e for _, e in es]) for k, (a, b, es) in plan.items()}, notes
+
+
+def _range(kind, lo, hi, name):
+    return pairs._range(kind, lo, hi, name)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"gate: {message}\n")
+
+
+def parse_args(argv):
+    ap = _Parser(prog="gate.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", required=True, help="base revision")
+    ap.add_argument("--head", help="head revision (default: the working tree)")
+    ap.add_argument("--rounds", type=_range(int, 2, 1000, "--rounds"), default=10, help="first rounds (default 10)")
+    ap.add_argument("--max-rounds", type=_range(int, 2, 1000, "--max-rounds"), default=30,
+                    help="cap on rounds for unknown benchmarks (default 30)")
+    ap.add_argument("--threshold", type=_range(float, 0.1, 100.0, "--threshold"), default=5.0,
+                    help="percent (default 5)")
+    ap.add_argument("--bench", help="regex: which benchmarks (exe/component/entry, else exe/entry/labels)")
+    ap.add_argument("--out", default=str(ROOT / "reports" / "gate"))
+    ap.add_argument("--cpus", default="0,1", help="taskset CPU list, empty for none (default 0,1)")
+    ap.add_argument("--min-time", type=_range(float, 0.001, 60.0, "--min-time"), default=0.2)
+    ap.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    ap.add_argument("--cache", help=argparse.SUPPRESS)
+    ap.add_argument("--accepted", help="accepted regressions file (default: gate/accepted.json of the head tree)")
+    ap.add_argument("--base-build", help=argparse.SUPPRESS)  # tests: prebuilt folders
+    ap.add_argument("--head-build", help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", type=_range(int, 1, 256, "--jobs"), default=1, help="ninja -j (niced; default 1)")
+    args = ap.parse_args(argv)
+    if args.max_rounds < args.rounds:
+        ap.error(f"--max-rounds {args.max_rounds} is below --rounds {args.rounds}")
+    if args.cpus and not re.fullmatch(r"[0-9]+([,-][0-9]+)*", args.cpus):
+        ap.error(f"--cpus takes a CPU list such as 0,1, not '{args.cpus}'")
+    if args.bench:
+        try:
+            re.compile(args.bench)
+        except re.error as err:
+            ap.error(f"--bench '{args.bench}' is not a regular expression ({err})")
+    out = pathlib.Path(args.out)
+    if out.exists() and not out.is_dir():
+        ap.error(f"--out {out} exists and is not a folder")
+    args.threshold /= 100
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if argv is None:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    root = pathlib.Path(args.root).resolve()
+    cache = pathlib.Path(args.cache) if args.cache else root / "build-gate"
+    t0 = time.monotonic()
+
+    def progress(s):
+        print(s, flush=True)
+
+    try:
+        if git(root, "rev-parse", "--git-dir").returncode != 0:
+            raise GateError(f"{root} is not a git checkout")
+        # every revision is resolved before anything is built
+        resolve(root, args.base)
+        if args.head is not None:
+            resolve(root, args.head)
+        log = cache / "build.log"
+        builds, sides = {}, {}
+        for side, rev, given in (("base", args.base, args.base_build), ("head", args.head, args.head_build)):
+            if given:
+                sides[side] = {"label": f"{rev or 'working tree'} (prebuilt {given})", "rev": rev, "commit": None,
+                               "source": None}
+                builds[side] = pathlib.Path(given)
+            else:
+                progress(f"[{time.monotonic() - t0:5.0f} s] build {side}: {rev or 'working tree'} "
+                         f"(bench suite only; log {log})")
+                sides[side], builds[side] = prepare(root, rev, cache, f"{side} {rev or 'working tree'}", log, args.jobs)
+        exes = {side: find_exes(b) for side, b in builds.items()}
+        for side in ("base", "head"):
+            if not exes[side]:
+                raise GateError(f"missing bench executables: none named bench_* under {builds[side] / 'bench'} "
+                                f"({side} {sides[side]['label']})")
+        select = re.compile(args.bench) if args.bench else None
+        plan, notes = make_plan(exes["base"], exes["head"], select)
+        if not plan:
+            raise GateError("nothing to compare: no bench executable and entry on both sides")
+        if args.accepted:
+            try:
+                text = pathlib.Path(args.accepted).read_text()
+            except OSError as err:
+                raise GateError(f"--accepted {args.accepted}: {err.strerror}") from None
+            accepted = load_accepted(text, args.accepted)
+        elif args.head is None:
+            f = root / "gate" / "accepted.json"
+            accepted = load_accepted(f.read_text(), str(f)) if f.exists() else []
+        else:
+            p = git(root, "show", f"{resolve(root, args.head)}:gate/accepted.json")
+            accepted = load_accepted(p.stdout, f"{args.head}:gate/accepted.json") if p.returncode == 0 else []
+        env = environment(builds, args.cpus)
+        print("environment:")
+        for line in environment_lines(env):
+            print("  " + line)
+        progress(f"gate: base {sides['base']['label']}, head {sides['head']['label']}; "
+                 + "; ".join(f"{k}: {', '.join(v[2])}" for k, v in sorted(plan.items())))
+        with tempfile.TemporaryDirectory(prefix="gauntlet-gate-") as d:
+            work = pathlib.Path(d)
+
+            def rounds_fn(p, first, count):
+                return run_rounds(p, first, count, args.min_time, args.cpus, work, progress, t0)
+
+            result = gate(rounds_fn, plan, args, sides, env, accepted, progress)
+        result["notes"] = notes + result["notes"]
+    except GateError as err:
+        print(f"gate: {err}", file=sys.stderr)
+        return err.status
+    except KeyboardInterrupt:
+        print("gate: interrupted", file=sys.stderr)
+        return 130
+    write_outputs(result, args.out)
+    print()
+    for line in summary_lines(result):
+        print(line)
+    print(f"written: {args.out}/gate.json, summary.md, index.html, junit.xml "
+          f"({time.monotonic() - t0:.0f} s)")
+    return 1 if result["status"] == "fail" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
