@@ -1,0 +1,447 @@
+// The deque catalogue (component kind "deque"): every work-stealing deque the
+// checks run, with its expected verdict per check and one reason each.
+//
+// In-house entries (and the published port and the mutants) are written over
+// a World and run every check, the Relacy model included
+// (inhouse_deque_kind); the peer runs property and stress (deque_kind).
+//
+// Checks of this kind: property (properties/deque/deque_property.cpp), model
+// (models/deque/deque_model.cpp), stress and tsan
+// (stress/deque/deque_stress.cpp). Not built yet for deques: linearizability,
+// progress, bench, asan: skipped with "not yet".
+//
+// Facts the reasons rely on:
+//   - x86-TSO: a weakened acquire/release or a relaxed CAS compiles to the
+//     same instructions, so the native stress of such a mutant passes; a
+//     removed seq_cst fence (an mfence) does change what x86 does (store
+//     buffering), but only within a few instructions' window.
+//   - ThreadSanitizer ignores fences and does not model store buffering: a
+//     missing fence is invisible to it; a missing release on a publication
+//     of plain data (the array's size) is a race it reports when it happens.
+//   - The model (Relacy) explores the C++ model's executions of the scenarios
+//     (minus load buffering) and checks exactly-once and races on World::var.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "primitives/catalogue.hpp"
+#include "primitives/deque/chase_lev.hpp"
+#include "primitives/deque/chase_lev_le2013.hpp"
+#include "primitives/deque/contract.hpp"
+#include "primitives/deque/mutex_deque.hpp"
+#include "primitives/deque/peers.hpp"
+
+namespace gauntlet {
+
+namespace deque_entries {
+
+using item = std::uint64_t;
+
+inline constexpr expectation not_yet_lin{expect::skip, "not yet: no linearizability check for deques"};
+inline constexpr expectation not_yet_progress{expect::skip, "not yet: no progress check for deques"};
+inline constexpr expectation not_yet_bench{expect::skip, "not yet: no deque benchmarks"};
+inline constexpr expectation not_yet_asan{expect::skip, "not yet: no deque asan program"};
+inline constexpr expectation mutant_not_timed{expect::skip, "mutants are not timed"};
+inline constexpr expectation peer_not_swappable{expect::skip, "a peer's atomics are not ours to swap for Relacy's"};
+
+inline constexpr deque_traits growable{false, true};
+inline constexpr deque_traits bounded{true, true};
+
+// ------------------------------------------------------------ published
+
+struct chase_lev_le2013_entry {
+    static constexpr std::string_view name = "chase_lev_le2013";
+    static constexpr origin_kind origin = origin_kind::published;
+    static constexpr progress_kind progress = progress_kind::lock_free;
+    template <class W>
+    using type = chase_lev_le2013<W, item>;
+    static constexpr deque_traits traits = growable;
+    // property fail (finding): size_t indices; `pop` on a new deque computes
+    // b = SIZE_MAX, returns a cell no push wrote and leaves bottom there
+    // (top and bottom start at 0 here: Fig. 1 shows no initialisation; an
+    // implementation that starts both at 1 does not underflow on the first
+    // pop, but the paper's code does not say so).
+    // model pass: the scenarios push before the owner pops (no underflow);
+    // the paper's orders hold in every search. stress / tsan pass: the owner
+    // begins with pushes; the cells are atomics.
+    static constexpr expectations expected{.property = expect::fail, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = not_yet_bench,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+inline constexpr expectation relaxed_cas_not_caught{
+    expect::pass,
+    "not caught: the store-buffering race of pop and steal stays forbidden without it (C++20 orders the two "
+    "fences through the coherence order of top, the CAS need not be in S); what the relaxed CAS does lose is "
+    "its release to push's acquire load of top, so after a wrap-around a thief's earlier relaxed read of a cell "
+    "may return the owner's later overwrite: a load-buffering outcome, which Relacy never produces (stores "
+    "visible in execution order), x86 never shows (no load-store reordering), and TSan cannot report (the cells "
+    "are atomics)"};
+inline constexpr expectation fence_tsan_by_chance{
+    expect::flaky,
+    "TSan reports nothing (no race: the cells are atomics, and it ignores fences); its verdict is the stress "
+    "body's exactly-once judge, which sees the store-buffering duplicate only by chance at TSan's speed "
+    "(measured: once in 8 runs for the bounded mutant, never in 8 for the growable ones)"};
+inline constexpr expectation le2013_underflow{expect::fail};  // property: inherited, see below
+
+struct le2013_no_take_fence_orders : le2013_orders {
+    static constexpr bool take_fence = false;
+};
+struct chase_lev_le2013_no_take_fence : chase_lev_le2013_entry {
+    static constexpr std::string_view name = "chase_lev_le2013.no_take_fence";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev_le2013<W, item, le2013_no_take_fence_orders>;
+    // take's seq_cst fence removed. model fail (scenario one_thief, one
+    // preemption): the owner pushes 1 and 2, pops: lowers bottom to 1, reads
+    // a stale top 0 and takes item 2 without a CAS; the thief's two steals
+    // read top 0, then 1, and a stale bottom 2 (Relacy: NOT CURRENT) each
+    // time, and take items 1 and 2: item 2 twice. property fail:
+    // inherits the published size_t underflow. stress: store buffering on
+    // x86 within a few instructions: by chance; when the duplicate leaves
+    // top above bottom, the next resize's copy loop (size_t, `i != b`)
+    // hangs and the entry is killed at the timeout (seen once in 8 runs).
+    // tsan flaky: no race (cells
+    // are atomics), TSan ignores fences; only the body's judge, by chance.
+    static constexpr expectations expected{
+        .property = le2013_underflow, .model = expect::fail,
+        .stress = {expect::flaky, "the duplicate needs the owner's store of bottom still in its store buffer "
+                                  "while a thief reads bottom: a few instructions' window; seen in 2 to 10 of 10 "
+                                  "runs of 8 rounds, depending on the mutant and the machine's load"},
+        .tsan = fence_tsan_by_chance, .asan = not_yet_asan, .bench = mutant_not_timed,
+        .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct le2013_no_steal_fence_orders : le2013_orders {
+    static constexpr bool steal_fence = false;
+};
+struct chase_lev_le2013_no_steal_fence : chase_lev_le2013_entry {
+    static constexpr std::string_view name = "chase_lev_le2013.no_steal_fence";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev_le2013<W, item, le2013_no_steal_fence_orders>;
+    // steal's seq_cst fence removed. model fail (scenario one_thief): the
+    // same duplicate from the thief's side: its load of bottom, no longer
+    // ordered after the owner's fence, reads the stale 2 after the owner took
+    // item 2 without a CAS. property fail: the inherited underflow.
+    // stress pass: on x86 the thief's two loads stay in order, and the
+    // owner's mfence still drains its store: the outcome needs the C++
+    // model's freedom, not x86's. tsan pass: TSan ignores fences.
+    static constexpr expectations expected{.property = le2013_underflow, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct le2013_relaxed_steal_cas_orders : le2013_orders {
+    static constexpr std::memory_order steal_cas = std::memory_order_relaxed;
+};
+struct chase_lev_le2013_relaxed_steal_cas : chase_lev_le2013_entry {
+    static constexpr std::string_view name = "chase_lev_le2013.relaxed_steal_cas";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev_le2013<W, item, le2013_relaxed_steal_cas_orders>;
+    // steal's CAS on top relaxed (was seq_cst). model pass, NOT CAUGHT
+    // (reason in relaxed_cas_not_caught; the context-bound search with
+    // bounds up to 4 finds nothing). property fail: the inherited underflow.
+    // stress / tsan pass: x86 and atomics, as the reason says.
+    static constexpr expectations expected{.property = le2013_underflow, .model = relaxed_cas_not_caught,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct le2013_relaxed_publish_orders : le2013_orders {
+    static constexpr std::memory_order publish_array = std::memory_order_relaxed;
+};
+struct chase_lev_le2013_relaxed_publish : chase_lev_le2013_entry {
+    static constexpr std::string_view name = "chase_lev_le2013.relaxed_array_publish";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev_le2013<W, item, le2013_relaxed_publish_orders>;
+    // resize publishes the new array relaxed (was release). model fail: in
+    // the resize scenario a thief that read bottom before the resize loads
+    // the new array: its size (World::var) races with the construction, and
+    // its cells may still hold their initial zero. tsan: the same race on
+    // the size; push's release is a fence TSan ignores, so no other edge
+    // hides it. property fail: the inherited underflow. stress pass: x86.
+    static constexpr expectations expected{.property = le2013_underflow, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+// ------------------------------------------------------------ repaired
+
+struct chase_lev_entry {
+    static constexpr std::string_view name = "chase_lev";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr progress_kind progress = progress_kind::lock_free;
+    template <class W>
+    using type = chase_lev<W, item>;
+    static constexpr deque_traits traits = growable;
+    // All pass: signed indices, every order justified in chase_lev.hpp.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = not_yet_bench,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct chase_lev_no_take_fence_policy : chase_lev_policy {
+    static constexpr bool take_fence = false;
+};
+struct chase_lev_no_take_fence : chase_lev_entry {
+    static constexpr std::string_view name = "chase_lev.no_take_fence";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_no_take_fence_policy>;
+    // As chase_lev_le2013.no_take_fence: model fail (one_thief: item 2
+    // popped and stolen), stress and tsan by chance (tsan: no race, fences
+    // invisible, only the body's judge), property pass (one thread).
+    static constexpr expectations expected{
+        .property = expect::pass, .model = expect::fail,
+        .stress = chase_lev_le2013_no_take_fence::expected.stress, .tsan = fence_tsan_by_chance,
+        .asan = not_yet_asan, .bench = mutant_not_timed, .linearizability = not_yet_lin,
+        .progress = not_yet_progress};
+};
+
+struct chase_lev_no_steal_fence_policy : chase_lev_policy {
+    static constexpr bool steal_fence = false;
+};
+struct chase_lev_no_steal_fence : chase_lev_entry {
+    static constexpr std::string_view name = "chase_lev.no_steal_fence";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_no_steal_fence_policy>;
+    // As chase_lev_le2013.no_steal_fence: model fail; property, stress, tsan pass.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct chase_lev_relaxed_steal_cas_policy : chase_lev_policy {
+    static constexpr std::memory_order steal_cas = std::memory_order_relaxed;
+};
+struct chase_lev_relaxed_steal_cas : chase_lev_entry {
+    static constexpr std::string_view name = "chase_lev.relaxed_steal_cas";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_relaxed_steal_cas_policy>;
+    // As chase_lev_le2013.relaxed_steal_cas: NOT CAUGHT by any check
+    // (model pass with the reason); property pass (one thread).
+    static constexpr expectations expected{.property = expect::pass, .model = relaxed_cas_not_caught,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct chase_lev_steal_store_policy : chase_lev_policy {
+    static constexpr bool steal_claims_by_store = true;
+};
+struct chase_lev_steal_store : chase_lev_entry {
+    static constexpr std::string_view name = "chase_lev.steal_store_not_cas";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_steal_store_policy>;
+    // The top CAS in steal weakened to a store (no read-modify-write): two
+    // thieves that read the same top both claim the same item, and so do a
+    // thief and the owner's CAS on the last item. model fail (scenario
+    // last_element, bound 1: the thief reads top 0 and bottom 1, the owner's
+    // CAS 0 -> 1 wins the last item, the thief's store of 1 claims it too).
+    // property pass (one thread). stress fail: with two thieves a duplicate
+    // steal in every run measured (20 of 20 seeds, 8 rounds each: the window
+    // between a thief's load and store of top is wide against a second
+    // thief spinning on steal). tsan fail: TSan reports no race (atomics
+    // only), but the same body's exactly-once judge fails under it too (3 of
+    // 3 runs).
+    static constexpr expectations expected{
+        .property = expect::pass, .model = expect::fail,
+        .stress = expect::fail,
+        .tsan = expect::fail, .asan = not_yet_asan, .bench = mutant_not_timed, .linearizability = not_yet_lin,
+        .progress = not_yet_progress};
+};
+
+struct chase_lev_relaxed_publish_policy : chase_lev_policy {
+    static constexpr std::memory_order publish_array = std::memory_order_relaxed;
+};
+struct chase_lev_relaxed_publish : chase_lev_entry {
+    static constexpr std::string_view name = "chase_lev.relaxed_array_publish";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_relaxed_publish_policy>;
+    // grow publishes the new array relaxed (was release). model fail
+    // (scenario resize): a thief that read bottom before the grow loads the
+    // new array and reads its size (World::var) with no happens-before from
+    // its construction: DATA RACE. tsan fail: the same race on the size in
+    // steal (chase_lev.hpp, cell()), 3 of 3 runs; push's release store of
+    // bottom orders the array only for thieves that read a bottom written
+    // after the grow, so the race needs a thief that loaded bottom before it.
+    // property pass (one thread); stress pass (x86: a relaxed store is the
+    // same mov).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+// ------------------------------------------------------------ bounded
+
+struct chase_lev_bounded_entry {
+    static constexpr std::string_view name = "chase_lev_bounded";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr progress_kind progress = progress_kind::lock_free;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_bounded_policy>;
+    static constexpr deque_traits traits = bounded;
+    // All pass: chase_lev without resize; push reports full at the bound.
+    static constexpr expectations expected = chase_lev_entry::expected;
+};
+
+struct chase_lev_bounded_no_take_fence_policy : chase_lev_bounded_policy {
+    static constexpr bool take_fence = false;
+};
+struct chase_lev_bounded_no_take_fence : chase_lev_bounded_entry {
+    static constexpr std::string_view name = "chase_lev_bounded.no_take_fence";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_bounded_no_take_fence_policy>;
+    // As chase_lev.no_take_fence. stress flaky: at a bound of 2-16 the
+    // owner's pops run near the top all the time and the duplicate shows
+    // more often (measured 10 of 10 and 7 of 10 seeds in two series; the
+    // growable mutant 5 and 2 of 10, its published twin 6 and 2 of 10), but
+    // not in every run.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = chase_lev_le2013_no_take_fence::expected.stress,
+                                           .tsan = fence_tsan_by_chance,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct chase_lev_bounded_no_steal_fence_policy : chase_lev_bounded_policy {
+    static constexpr bool steal_fence = false;
+};
+struct chase_lev_bounded_no_steal_fence : chase_lev_bounded_entry {
+    static constexpr std::string_view name = "chase_lev_bounded.no_steal_fence";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_bounded_no_steal_fence_policy>;
+    // As chase_lev.no_steal_fence.
+    static constexpr expectations expected = chase_lev_no_steal_fence::expected;
+};
+
+struct chase_lev_bounded_relaxed_steal_cas_policy : chase_lev_bounded_policy {
+    static constexpr std::memory_order steal_cas = std::memory_order_relaxed;
+};
+struct chase_lev_bounded_relaxed_steal_cas : chase_lev_bounded_entry {
+    static constexpr std::string_view name = "chase_lev_bounded.relaxed_steal_cas";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = chase_lev<W, item, chase_lev_bounded_relaxed_steal_cas_policy>;
+    // As chase_lev.relaxed_steal_cas.
+    static constexpr expectations expected = chase_lev_relaxed_steal_cas::expected;
+};
+
+// ------------------------------------------------------------ baseline
+
+struct mutex_deque_entry {
+    static constexpr std::string_view name = "mutex_deque";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr progress_kind progress = progress_kind::blocking;
+    template <class W>
+    using type = mutex_deque<W, item>;
+    static constexpr deque_traits traits = growable;
+    // All pass: every operation under one lock; the model sees the lock
+    // discipline (state is World::var).
+    static constexpr expectations expected = chase_lev_entry::expected;
+};
+
+struct mutex_deque_unlocked_steal_policy : mutex_deque_policy {
+    static constexpr bool steal_takes_lock = false;
+};
+struct mutex_deque_unlocked_steal : mutex_deque_entry {
+    static constexpr std::string_view name = "mutex_deque.unlocked_steal";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = mutex_deque<W, item, mutex_deque_unlocked_steal_policy>;
+    // steal skips the lock. model fail: the ring's head and size are
+    // World::var, so the unguarded access is a data race Relacy reports
+    // (last_element, one preemption). tsan fail: the same race on the plain
+    // fields natively. property pass (one thread). stress fail: the owner's
+    // pop and an unguarded steal take the same item (a duplicate) in every
+    // run measured (15 of 15 seeds, within the first round).
+    static constexpr expectations expected{
+        .property = expect::pass, .model = expect::fail,
+        .stress = expect::fail,
+        .tsan = expect::fail, .asan = not_yet_asan, .bench = mutant_not_timed, .linearizability = not_yet_lin,
+        .progress = not_yet_progress};
+};
+
+// ------------------------------------------------------------ peer
+
+#if defined(GAUNTLET_HAVE_XENIUM)
+struct xenium_chase_deque_entry {
+    static constexpr std::string_view name = "xenium_chase_deque";
+    static constexpr origin_kind origin = origin_kind::peer;
+    static constexpr progress_kind progress = progress_kind::lock_free;
+    template <class W>
+    using type = deque_peers::xenium_chase_deque;
+    static constexpr deque_traits traits{false, false};  // every failed steal is `abort`
+    // property fail (finding): xenium 0.0.2 (Debian 0.0.2+ds-8),
+    // detail/growing_circular_array.hpp grow(): the copy computes the new
+    // cell as `i % new_mod_mask` (modulo capacity - 1) where the reads mask
+    // with `& mask`, so a grow with top > 0 puts items where get() does not
+    // look. Shrunk counterexample (capacity 2): fill(1), pop, push, pop,
+    // fill(3), steal, steal: the second steal returns 0 (a cell no push
+    // wrote) instead of the second item.
+    // stress fail (the same defect under threads: items lost, duplicated or
+    // a never-written 0 stolen after a grow; 10 of 10 seeds).
+    // tsan fail: the stress body's judge under TSan (3 of 3 runs); TSan
+    // itself reported no race (xenium's cells are atomics).
+    static constexpr expectations expected{.property = expect::fail, .model = peer_not_swappable,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .asan = not_yet_asan, .bench = not_yet_bench,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+#endif
+
+}  // namespace deque_entries
+
+using inhouse_deque_catalogue =
+    type_list<deque_entries::chase_lev_le2013_entry, deque_entries::chase_lev_le2013_no_take_fence,
+              deque_entries::chase_lev_le2013_no_steal_fence, deque_entries::chase_lev_le2013_relaxed_steal_cas,
+              deque_entries::chase_lev_le2013_relaxed_publish, deque_entries::chase_lev_entry,
+              deque_entries::chase_lev_no_take_fence, deque_entries::chase_lev_no_steal_fence,
+              deque_entries::chase_lev_relaxed_steal_cas, deque_entries::chase_lev_steal_store,
+              deque_entries::chase_lev_relaxed_publish,
+              deque_entries::chase_lev_bounded_entry, deque_entries::chase_lev_bounded_no_take_fence,
+              deque_entries::chase_lev_bounded_no_steal_fence, deque_entries::chase_lev_bounded_relaxed_steal_cas,
+              deque_entries::mutex_deque_entry, deque_entries::mutex_deque_unlocked_steal>;
+
+#if defined(GAUNTLET_HAVE_XENIUM)
+using peer_deque_catalogue = type_list<deque_entries::xenium_chase_deque_entry>;
+#else
+using peer_deque_catalogue = type_list<>;
+#endif
+
+using deque_catalogue = concat_lists<inhouse_deque_catalogue, peer_deque_catalogue>;
+
+// The part the Relacy world can compile (models/deque/deque_model.cpp).
+struct inhouse_deque_kind {
+    static constexpr std::string_view name = "deque";
+    using catalogue = inhouse_deque_catalogue;
+    template <class E>
+    static std::string component() {
+        return E::traits.bounded ? "deque.work_stealing.bounded" : "deque.work_stealing";
+    }
+};
+
+// Every deque, peers included (property, stress, tsan).
+struct deque_kind : inhouse_deque_kind {
+    using catalogue = deque_catalogue;
+};
+
+}  // namespace gauntlet
