@@ -16,6 +16,7 @@
 #include "primitives/loop/contract.hpp"
 #include "primitives/loop/loop_gate.hpp"
 #include "primitives/loop/loop_thread_queues.hpp"
+#include "primitives/loop/post_nodes.hpp"
 #include "primitives/world.hpp"
 
 namespace gauntlet {
@@ -42,14 +43,14 @@ public:
     ~basic_loop() {
         for (node* n = channel_.take(); n != nullptr;) {
             node* next = n->next.load();
-            World::destroy(n);
+            post_nodes<World>::give_back(n);
             n = next;
         }
     }
 
     post_status post(task t) {
         return gate_.admit([&] {
-            node* n = World::template make<node>();
+            node* n = post_nodes<World>::take();
             n->t = t;
             channel_.post(n);
         })
@@ -101,11 +102,11 @@ private:
         for (node* n = channel_.take(); n != nullptr;) {
             node* next = n->next.load();
             if constexpr (Policy::free_node_first) {
-                World::destroy(n);
-                local_.arrived(n->t);  // reads the freed node
+                post_nodes<World>::give_back(n);
+                local_.arrived(n->t);  // reads the node given back
             } else {
                 local_.arrived(n->t);
-                World::destroy(n);
+                post_nodes<World>::give_back(n);
             }
             n = next;
         }

@@ -94,10 +94,10 @@ struct coalescing_loop_free_before_read : coalescing_loop_entry {
     using type = basic_loop<W, coalescing_channel<W>, free_node_first_policy>;
     // The loop frees a posted node, then copies its task out of it
     // (basic_loop.hpp: free_node_first). asan fail: heap-use-after-free at
-    // the copy, with the free's stack. Natively the allocator's free-list
-    // link overwrites the task's function pointer: the first posted task
-    // calls garbage (property, stress and tsan fail with a crash, without
-    // saying why). model pass (measured): the task is plain memory, and
+    // the copy, with the free's stack. Natively the node given back has its
+    // task cleared (post_nodes.hpp), and under ThreadSanitizer it is freed:
+    // the first posted task calls a null or freed function (property,
+    // stress and tsan fail with a crash, without saying why). model pass (measured): the task is plain memory, and
     // Relacy does not report a read of a freed node's plain fields.
     static constexpr expectations expected{.property = expect::fail, .model = expect::pass, .stress = expect::fail,
                                            .tsan = expect::fail, .asan = expect::fail, .bench = mutant_not_timed,
