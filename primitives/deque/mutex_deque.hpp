@@ -13,11 +13,11 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <mutex>
 
 #include "primitives/cache_padded.hpp"
 #include "primitives/deque/contract.hpp"
+#include "primitives/locked_ring.hpp"
 #include "primitives/world.hpp"
 
 namespace gauntlet {
@@ -31,69 +31,28 @@ struct mutex_deque_policy {
 
 template <world World, class T, class Policy = mutex_deque_policy>
 class mutex_deque {
-    template <class U>
-    using var = typename World::template var<U>;
-
 public:
-    explicit mutex_deque(std::size_t capacity = 64) : state_(capacity < 2 ? 2 : capacity) {}
+    explicit mutex_deque(std::size_t capacity = 64) : ring_(capacity < 2 ? 2 : capacity) {}
     mutex_deque(const mutex_deque&) = delete;
     mutex_deque& operator=(const mutex_deque&) = delete;
 
     bool push(T v) {
-        std::lock_guard<typename World::mutex> lock(state_->mutex);
-        state& s = *state_;
-        const std::size_t size = s.size.load();
-        if (size == s.capacity) grow(s);
-        s.ring[(s.head.load() + size) % s.capacity].store(v);
-        s.size.store(size + 1);
+        std::lock_guard<typename World::mutex> lock(ring_->mutex);
+        ring_->push_back(v);
         return true;
     }
-
     bool pop(T& out) {
-        std::lock_guard<typename World::mutex> lock(state_->mutex);
-        state& s = *state_;
-        const std::size_t size = s.size.load();
-        if (size == 0) return false;
-        out = s.ring[(s.head.load() + size - 1) % s.capacity].load();
-        s.size.store(size - 1);
-        return true;
+        std::lock_guard<typename World::mutex> lock(ring_->mutex);
+        return ring_->pop_back(out);
     }
-
     steal_status steal(T& out) {
-        std::unique_lock<typename World::mutex> lock(state_->mutex, std::defer_lock);
+        std::unique_lock<typename World::mutex> lock(ring_->mutex, std::defer_lock);
         if constexpr (Policy::steal_takes_lock) lock.lock();
-        state& s = *state_;
-        const std::size_t size = s.size.load();
-        if (size == 0) return steal_status::empty;
-        const std::size_t head = s.head.load();
-        out = s.ring[head].load();
-        s.head.store(head + 1 == s.capacity ? 0 : head + 1);
-        s.size.store(size - 1);
-        return steal_status::success;
+        return ring_->pop_front(out) ? steal_status::success : steal_status::empty;
     }
 
 private:
-    struct state {
-        explicit state(std::size_t cap) : capacity(cap), ring(new var<T>[cap]) {}
-        typename World::mutex mutex;
-        // All guarded by mutex.
-        std::size_t capacity;  // written only by grow()
-        std::unique_ptr<var<T>[]> ring;
-        var<std::size_t> head{0};
-        var<std::size_t> size{0};
-    };
-
-    // Callers hold the mutex; the ring is full.
-    static void grow(state& s) {
-        const std::size_t cap = s.capacity, head = s.head.load();
-        std::unique_ptr<var<T>[]> bigger(new var<T>[2 * cap]);
-        for (std::size_t i = 0; i < cap; ++i) bigger[i].store(s.ring[(head + i) % cap].load());
-        s.ring = std::move(bigger);
-        s.capacity = 2 * cap;
-        s.head.store(0);
-    }
-
-    cache_padded<state> state_;
+    cache_padded<locked_ring<World, T>> ring_;
 };
 
 }  // namespace gauntlet

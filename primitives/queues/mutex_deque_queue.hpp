@@ -24,10 +24,10 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <mutex>
 
 #include "primitives/cache_padded.hpp"
+#include "primitives/locked_ring.hpp"
 #include "primitives/world.hpp"
 
 namespace gauntlet {
@@ -39,61 +39,24 @@ struct mutex_queue_policy {
 
 template <world World, class T, class Policy = mutex_queue_policy>
 class mutex_deque_queue {
-    template <class U>
-    using var = typename World::template var<U>;
-
 public:
-    explicit mutex_deque_queue(std::size_t capacity_hint = 0) : state_(capacity_hint < 4 ? 4 : capacity_hint) {}
+    explicit mutex_deque_queue(std::size_t capacity_hint = 0) : ring_(capacity_hint < 4 ? 4 : capacity_hint) {}
     mutex_deque_queue(const mutex_deque_queue&) = delete;
     mutex_deque_queue& operator=(const mutex_deque_queue&) = delete;
 
     bool try_push(T v) {
-        std::lock_guard<typename World::mutex> lock(state_->mutex);
-        state& s = *state_;
-        const std::size_t size = s.size.load();
-        if (size == s.capacity) grow(s);
-        std::size_t tail = s.head.load() + size;
-        if (tail >= s.capacity) tail -= s.capacity;
-        s.ring[tail].store(v);
-        s.size.store(size + 1);
+        std::lock_guard<typename World::mutex> lock(ring_->mutex);
+        ring_->push_back(v);
         return true;
     }
-
     bool try_pop(T& out) {
-        std::unique_lock<typename World::mutex> lock(state_->mutex, std::defer_lock);
+        std::unique_lock<typename World::mutex> lock(ring_->mutex, std::defer_lock);
         if constexpr (Policy::pop_takes_lock) lock.lock();
-        state& s = *state_;
-        const std::size_t size = s.size.load();
-        if (size == 0) return false;
-        const std::size_t head = s.head.load();
-        out = s.ring[head].load();
-        s.head.store(head + 1 == s.capacity ? 0 : head + 1);
-        s.size.store(size - 1);
-        return true;
+        return ring_->pop_front(out);
     }
 
 private:
-    struct state {
-        explicit state(std::size_t cap) : capacity(cap), ring(new var<T>[cap]) {}
-        typename World::mutex mutex;
-        // All guarded by mutex.
-        std::size_t capacity;  // written only by grow()
-        std::unique_ptr<var<T>[]> ring;
-        var<std::size_t> head{0};
-        var<std::size_t> size{0};
-    };
-
-    // Callers hold the mutex; the ring is full (size == capacity).
-    static void grow(state& s) {
-        const std::size_t cap = s.capacity, head = s.head.load();
-        std::unique_ptr<var<T>[]> bigger(new var<T>[2 * cap]);
-        for (std::size_t i = 0; i < cap; ++i) bigger[i].store(s.ring[(head + i) % cap].load());
-        s.ring = std::move(bigger);
-        s.capacity = 2 * cap;
-        s.head.store(0);
-    }
-
-    cache_padded<state> state_;
+    cache_padded<locked_ring<World, T>> ring_;  // primitives/locked_ring.hpp
 };
 
 }  // namespace gauntlet
