@@ -105,8 +105,6 @@ public:
     void immediate(task t) { immediates_.push_back(t); }
     // Nothing left to run in this turn's task or immediate phase.
     bool idle() const { return fifo_.empty() && immediates_.empty() && arrived_.empty(); }
-    bool fifo_empty() const { return fifo_.empty(); }
-    bool immediates_empty() const { return immediates_.empty(); }
 
     // Runs t, then the drain.
     void run_one(task t) {
@@ -173,7 +171,6 @@ class loop_thread_queues : public loop_task_queues {
 public:
     timer_id set_timer(std::uint64_t delay_ms, task t) { return timers_.add(loop_clock::deadline_ms(delay_ms), t); }
     bool cancel_timer(timer_id id) { return timers_.cancel(id); }
-    bool timers_pending() const { return timers_.size() != 0; }
 
     // The timer phase: every timer due at its start and set before it, by
     // (deadline, order set); each followed by the drain.
