@@ -44,7 +44,7 @@ import re
 from report import (ReportError, anchor, bench_runs, family, figure_html, pyplot, status_of,
                     verdict_matrix, where)
 
-FAMILIES = ("loop", "timer")
+FAMILIES = ("loop", "timer", "signal_ring")
 LOOP_PERCENTILES = (("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9"))
 LATENESS_PERCENTILES = (("p50_ns", "p50"), ("p99_ns", "p99"))
 TIMER_OPS = (("timer_insert", "insert"), ("timer_fire", "fire"), ("timer_cancel", "cancel"))

@@ -68,6 +68,14 @@ public:
         if (gate_.unref()) channel_.wake();  // run() may return now
     }
     void close() { gate_.close(); }
+    // Loop thread: t runs at the start of every turn, before the timer
+    // phase (libuv's prepare handle; Bun drains its signal ring at the top
+    // of its tick). One hook; task{} removes it.
+    void set_turn_hook(task t) { hook_ = t; }
+    // Any thread, and natively from a signal handler (an eventfd write; the
+    // polling channel never sleeps): ends the loop's current or next sleep,
+    // so the next turn runs its hook.
+    void wake() { channel_.wake(); }
 
     // A turn: timers, then posted tasks and the FIFO, then immediates
     // (contract.hpp). The loop sleeps only when the FIFO and the immediate
@@ -76,6 +84,7 @@ public:
     // (accepted posts hold references, so none is waiting).
     void run() {
         for (;;) {
+            if (hook_.fn != nullptr) hook_();
             local_.run_timers();
             take_posted();
             local_.take_arrived();
@@ -113,6 +122,7 @@ private:
     }
 
     Channel channel_;
+    task hook_{};
     loop_gate<World> gate_;
     loop_thread_queues<Timers, Policy::timers_set_before_phase> local_;  // loop thread only
 };
