@@ -18,11 +18,17 @@
 // Every accepted task ran exactly once, no refused one ran, and a poster
 // refused once is refused again (no admission after DRAINING is observed).
 //
+// high water (1 loop thread + 2 posters, mark 1): see high_water_race.
+//
 // Search, in order, stopping at the first failure: every schedule with at
 // most 1 preemption of post-vs-sleep with 2 posters x 1 post (about 240
 // thousand executions, under a second) and with 1 poster x 2 posts, then
 // --executions random executions of post vs close and of post-vs-sleep with
-// 2 posters x 2 posts from the run's --seed (default 0, committed). Two
+// 2 posters x 2 posts from the run's --seed (default 0, committed), then
+// every schedule of the high-water race with at most 1 preemption (posters
+// told full: 380 thousand executions; 2 preemptions take 10 million, a
+// minute per entry) and --executions random ones (posters waiting: 1
+// preemption is 2.3 million executions, 22 s per entry). Two
 // preemptions of the 2 x 1 scenario take 5.7 million executions, 19 s per
 // entry, and one of post vs close more than four minutes: beyond the quick
 // tier. (Every free is a branch of Relacy's search, deferred or not: the
@@ -140,6 +146,54 @@ struct post_vs_close : rl::test_suite<post_vs_close<Entry>, 4> {
     }
 };
 
+// high water (1 loop thread + 2 posters, mark 1): each poster posts once,
+// with post() (Wait false: told full when the other's task is queued) or
+// post_wait() (Wait true: waits for the place). The keep-alive is dropped by
+// the last poster. The count of queued tasks never exceeded the mark
+// (peak_queued), every accepted task ran exactly once, a task told full
+// never ran; a waiter left parked with the place free is a deadlock.
+template <class Entry, bool Wait>
+struct high_water_race : rl::test_suite<high_water_race<Entry, Wait>, 3> {
+    using L = typename Entry::template type<W>;
+    L* loop = nullptr;
+    unsigned ran[2] = {};  // loop thread only
+    W::var<int> accepted[2];
+    W::atomic<unsigned> finished{0};
+    struct job {
+        high_water_race* self;
+        unsigned poster;
+    } jobs[2];
+
+    static void run_job(void* p) {
+        job& j = *static_cast<job*>(p);
+        ++j.self->ran[j.poster];
+    }
+    void before() {
+        loop = W::make<L>();
+        loop->set_high_water(1);
+        loop->ref();
+        for (unsigned p = 0; p < 2; ++p) jobs[p] = {this, p};
+    }
+    void thread(unsigned index) {
+        if (index == 0) {
+            loop->run();
+            return;
+        }
+        const unsigned p = index - 1;
+        const task t{&run_job, &jobs[p]};
+        const post_status st = Wait ? loop->post_wait(t) : loop->post(t);
+        RL_ASSERT(st != post_status::refused);
+        if (Wait) RL_ASSERT(st == post_status::accepted);
+        accepted[p].store(st == post_status::accepted ? 1 : 0);
+        if (finished.fetch_add(1, std::memory_order_acq_rel) == 1) loop->unref();
+    }
+    void after() {
+        RL_ASSERT(loop->peak_queued() <= 1);  // never above the mark
+        for (unsigned p = 0; p < 2; ++p) RL_ASSERT(ran[p] == static_cast<unsigned>(accepted[p].load()));
+        W::destroy(loop);
+    }
+};
+
 template <class Entry>
 result check_entry(unsigned long random_executions, std::uint64_t seed) {
     model_budget wide;
@@ -150,6 +204,8 @@ result check_entry(unsigned long random_executions, std::uint64_t seed) {
     s.deepen<post_vs_sleep<Entry, 1, 2>>("post vs sleep, 1 poster x 2", 1);
     s.run<post_vs_close<Entry>>("post vs close", wide);
     s.run<post_vs_sleep<Entry, 2, 2>>("post vs sleep, 2 posters x 2", wide);
+    s.deepen<high_water_race<Entry, false>>("high water, 2 posters told full", 1);
+    s.run<high_water_race<Entry, true>>("high water, 2 posters waiting", wide);
     json m = describe(s.searches);
     const std::string how = summary(s.searches);
     if (s.last.passed) return result::pass("no violation: " + how, m);

@@ -14,6 +14,7 @@
 
 #include "primitives/loop/channels.hpp"
 #include "primitives/loop/contract.hpp"
+#include "primitives/loop/high_water.hpp"
 #include "primitives/loop/loop_gate.hpp"
 #include "primitives/loop/loop_thread_queues.hpp"
 #include "primitives/loop/post_nodes.hpp"
@@ -22,6 +23,8 @@
 namespace gauntlet {
 
 struct basic_loop_policy {
+    // The high-water mark's admission (high_water.hpp).
+    using water = high_water_policy;
     // Moving a posted node to the FIFO: copy its task out, then free it.
     static constexpr bool free_node_first = false;
     // The timer phase runs only timers set before it began (contract.hpp).
@@ -48,14 +51,20 @@ public:
         }
     }
 
+    // Backpressure (high_water.hpp): with a mark set (before the loop is
+    // shared; 0, the default, is none), at most `mark` posted tasks wait
+    // to run. post() then answers full instead of queueing; post_wait(),
+    // for worker threads only, waits for a place.
+    void set_high_water(std::uint32_t mark) { water_.set_mark(mark); }
+    std::uint32_t peak_queued() const { return water_.peak(); }
+
     post_status post(task t) {
-        return gate_.admit([&] {
-            node* n = post_nodes<World>::take();
-            n->t = t;
-            channel_.post(n);
-        })
-                   ? post_status::accepted
-                   : post_status::refused;
+        if (!water_.try_reserve()) return post_status::full;
+        return admit(t);
+    }
+    post_status post_wait(task t) {
+        water_.reserve();
+        return admit(t);
     }
     void enqueue(task t) { local_.enqueue(t); }
     void next_tick(task t) { local_.next_tick(t); }
@@ -88,7 +97,10 @@ public:
             local_.run_timers();
             take_posted();
             local_.take_arrived();
-            local_.run_fifo([this] { gate_.unref(); });  // the posted task's reference
+            local_.run_fifo([this] {
+                water_.release();  // its place below the high-water mark
+                gate_.unref();     // the posted task's reference
+            });
             local_.run_immediates();
             take_posted();  // posted during the turn: no sleep
             if (!local_.idle()) continue;
@@ -106,6 +118,17 @@ public:
     std::uint64_t wake_writes() const { return channel_.wake_writes(); }
 
 private:
+    post_status admit(task t) {
+        if (gate_.admit([&] {
+                node* n = post_nodes<World>::take();
+                n->t = t;
+                channel_.post(n);
+            }))
+            return post_status::accepted;
+        water_.release();
+        return post_status::refused;
+    }
+
     // Every posted task, in post order, off the channel.
     void take_posted() {
         for (node* n = channel_.take(); n != nullptr;) {
@@ -124,6 +147,7 @@ private:
     Channel channel_;
     task hook_{};
     loop_gate<World> gate_;
+    high_water<World, typename Policy::water> water_;
     loop_thread_queues<Timers, Policy::timers_set_before_phase> local_;  // loop thread only
 };
 

@@ -104,6 +104,32 @@ struct coalescing_loop_free_before_read : coalescing_loop_entry {
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
+struct racy_high_water_policy : basic_loop_policy {
+    struct water : high_water_policy {
+        static constexpr bool check_then_add = true;
+    };
+};
+struct coalescing_loop_racy_high_water : coalescing_loop_entry {
+    static constexpr std::string_view name = "coalescing_loop.racy_high_water";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = basic_loop<W, coalescing_channel<W>, racy_high_water_policy>;
+    // Admission below the high-water mark reads the count, compares, then
+    // adds (high_water.hpp: check_then_add): two posters that both read
+    // mark - 1 both get in. model fail: the high-water race, mark 1, peak
+    // 2. stress and tsan: the backpressure phase would see a peak above the
+    // mark, but two posters must read mark - 1 at once, on two cores, while
+    // the loop (a third thread) has just released a place: on 2 cores not
+    // seen in 6 runs (the count is atomic, so ThreadSanitizer has no race
+    // to report): flaky. property and asan set no mark: pass.
+    static constexpr expectation two_posters_rarely_overlap{
+        expect::flaky, "needs two posters at mark - 1 on two cores while the loop runs: not seen on 2 cores"};
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = two_posters_rarely_overlap, .tsan = two_posters_rarely_overlap,
+                                           .asan = expect::pass, .bench = mutant_not_timed,
+                                           .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+
 // The coalescing loop with the hierarchical timer wheel (timers.hpp) instead
 // of the binary heap: the same checks, and bench_timers / the loop's timer
 // lateness compare the two.
@@ -234,6 +260,7 @@ using loop_inhouse_catalogue =
     type_list<loop_entries::coalescing_loop_entry, loop_entries::coalescing_loop_wheel_entry,
               loop_entries::coalescing_loop_no_recheck, loop_entries::coalescing_loop_timers_rerun,
               loop_entries::coalescing_loop_release_announce, loop_entries::coalescing_loop_free_before_read,
+              loop_entries::coalescing_loop_racy_high_water,
               loop_entries::bun_loop_entry,
               loop_entries::bun_loop_unreversed_batch, loop_entries::bun_loop_relaxed_take,
               loop_entries::mutex_loop_entry,

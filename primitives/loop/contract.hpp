@@ -78,9 +78,13 @@ struct task {
     void operator()() const { fn(ctx); }
 };
 
-enum class post_status { accepted, refused };
+// full: the loop's high-water mark is reached (basic_loop::set_high_water);
+// nothing was queued, the poster may retry or wait (post_wait).
+enum class post_status { accepted, refused, full };
 
-constexpr std::string_view to_string(post_status s) { return s == post_status::accepted ? "accepted" : "refused"; }
+constexpr std::string_view to_string(post_status s) {
+    return s == post_status::accepted ? "accepted" : s == post_status::refused ? "refused" : "full";
+}
 
 template <class L>
 concept event_loop = std::default_initializable<L> && requires(L& l, task t) {
