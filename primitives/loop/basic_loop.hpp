@@ -25,6 +25,8 @@ namespace gauntlet {
 struct basic_loop_policy {
     // The high-water mark's admission (high_water.hpp).
     using water = high_water_policy;
+    // Failure containment and stall timing (loop_thread_queues.hpp).
+    using queues = loop_queue_policy;
     // Moving a posted node to the FIFO: copy its task out, then free it.
     static constexpr bool free_node_first = false;
     // The timer phase runs only timers set before it began (contract.hpp).
@@ -117,6 +119,14 @@ public:
 
     std::uint64_t wake_writes() const { return channel_.wake_writes(); }
 
+    // Failure isolation and the stall detector (loop_thread_queues.hpp);
+    // loop thread, or after run() returned.
+    std::uint64_t failures() const { return local_.failures(); }
+    std::exception_ptr first_failure() const { return local_.first_failure(); }
+    void set_stall_quota(std::uint64_t ns) { local_.set_stall_quota(ns); }
+    std::uint64_t stall_count() const { return local_.stall_count(); }
+    const std::vector<loop_stall>& stalls() const { return local_.stalls(); }
+
 private:
     post_status admit(task t) {
         if (gate_.admit([&] {
@@ -148,7 +158,7 @@ private:
     task hook_{};
     loop_gate<World> gate_;
     high_water<World, typename Policy::water> water_;
-    loop_thread_queues<Timers, Policy::timers_set_before_phase> local_;  // loop thread only
+    loop_thread_queues<Timers, Policy::timers_set_before_phase, typename Policy::queues> local_;  // loop thread only
 };
 
 }  // namespace gauntlet

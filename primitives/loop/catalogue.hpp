@@ -130,6 +130,47 @@ struct coalescing_loop_racy_high_water : coalescing_loop_entry {
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
+inline constexpr expectation nothing_throws{
+    expect::skip, "the mutation is in the catch of a throwing callback, and no callback of this check throws"};
+inline constexpr expectation no_quota{expect::skip,
+                                      "the mutation is in the stall detector, and this check sets no stall quota"};
+
+struct escaping_failure_policy : basic_loop_policy {
+    struct queues : loop_queue_policy {
+        static constexpr bool contain = false;
+    };
+};
+struct coalescing_loop_escaping_failure : coalescing_loop_entry {
+    static constexpr std::string_view name = "coalescing_loop.escaping_failure";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = basic_loop<W, coalescing_channel<W>, escaping_failure_policy>;
+    // A callback's exception is not caught: it leaves run() with the rest
+    // of the turn unrun. property fail (the failure-isolation scenario:
+    // run() throws, other callbacks never run). No other check throws.
+    static constexpr expectations expected{.property = expect::fail, .model = nothing_throws, .stress = nothing_throws,
+                                           .tsan = nothing_throws, .asan = nothing_throws, .bench = mutant_not_timed,
+                                           .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+
+struct untimed_drain_policy : basic_loop_policy {
+    struct queues : loop_queue_policy {
+        static constexpr bool time_drain = false;
+    };
+};
+struct coalescing_loop_untimed_drain : coalescing_loop_entry {
+    static constexpr std::string_view name = "coalescing_loop.untimed_drain";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = basic_loop<W, coalescing_channel<W>, untimed_drain_policy>;
+    // The stall detector times tasks, timers and immediates but not the
+    // next ticks and microtasks of the drain. property fail (the stall
+    // scenario: a 3 ms microtask is not named). No other check sets a quota.
+    static constexpr expectations expected{.property = expect::fail, .model = no_quota, .stress = no_quota,
+                                           .tsan = no_quota, .asan = no_quota, .bench = mutant_not_timed,
+                                           .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+
 // The coalescing loop with the hierarchical timer wheel (timers.hpp) instead
 // of the binary heap: the same checks, and bench_timers / the loop's timer
 // lateness compare the two.
@@ -260,7 +301,8 @@ using loop_inhouse_catalogue =
     type_list<loop_entries::coalescing_loop_entry, loop_entries::coalescing_loop_wheel_entry,
               loop_entries::coalescing_loop_no_recheck, loop_entries::coalescing_loop_timers_rerun,
               loop_entries::coalescing_loop_release_announce, loop_entries::coalescing_loop_free_before_read,
-              loop_entries::coalescing_loop_racy_high_water,
+              loop_entries::coalescing_loop_racy_high_water, loop_entries::coalescing_loop_escaping_failure,
+              loop_entries::coalescing_loop_untimed_drain,
               loop_entries::bun_loop_entry,
               loop_entries::bun_loop_unreversed_batch, loop_entries::bun_loop_relaxed_take,
               loop_entries::mutex_loop_entry,

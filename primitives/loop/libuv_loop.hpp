@@ -116,6 +116,14 @@ public:
         if (gate_.unref()) uv_async_send(&async_);  // re-read the count
     }
     void close() { gate_.close(); }
+    // Failure isolation and the stall detector: the shared loop-thread
+    // queues call every callback (loop_thread_queues.hpp), so an exception
+    // never crosses libuv's C frames.
+    std::uint64_t failures() const { return local_.failures(); }
+    std::exception_ptr first_failure() const { return local_.first_failure(); }
+    void set_stall_quota(std::uint64_t ns) { local_.set_stall_quota(ns); }
+    std::uint64_t stall_count() const { return local_.stall_count(); }
+    const std::vector<loop_stall>& stalls() const { return local_.stalls(); }
     void run() {
         keep_alive();
         keep_polling();

@@ -39,6 +39,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -504,6 +505,92 @@ std::string keep_alive() {
     return bad;
 }
 
+// Failure isolation (contract.hpp, part 2: contain and report): a callback
+// that throws in every phase (timer, posted task, FIFO task, next tick,
+// microtask, immediate), each beside one that must still run. run() returns
+// normally, the six others ran once each, failures() counts six and the
+// first exception is kept.
+template <class L>
+std::string failure_isolation() {
+    struct ctx {
+        L loop;
+        int ran = 0;
+    };
+    virtual_clock_scope<L> clock;
+    ctx c;
+    const task ok{[](void* p) { ++static_cast<ctx*>(p)->ran; }, &c};
+    const task boom{[](void*) { throw std::runtime_error("a task failed"); }, &c};
+    c.loop.set_timer(0, boom);
+    c.loop.set_timer(0, ok);
+    (void)c.loop.post(boom);
+    (void)c.loop.post(ok);
+    c.loop.enqueue(boom);
+    c.loop.enqueue(ok);
+    c.loop.next_tick(boom);
+    c.loop.next_tick(ok);
+    c.loop.microtask(boom);
+    c.loop.microtask(ok);
+    c.loop.immediate(boom);
+    c.loop.immediate(ok);
+    try {
+        c.loop.run();
+    } catch (const std::exception& e) {
+        return std::string("a callback's exception (\"") + e.what() + "\") left run(): " + std::to_string(c.ran) +
+               " of the 6 callbacks beside the throwing ones had run\n";
+    }
+    std::string bad;
+    if (c.ran != 6) bad += std::to_string(c.ran) + " of the 6 callbacks beside the throwing ones ran\n";
+    if (c.loop.failures() != 6) bad += "failures() is " + std::to_string(c.loop.failures()) + ", 6 callbacks threw\n";
+    if (!c.loop.first_failure()) bad += "first_failure() kept no exception\n";
+    return bad;
+}
+
+// The stall detector: quota 1 ms; a posted task, a microtask and a timer
+// callback each busy-wait 3 ms, every other callback returns at once. Each
+// of the three is named (its function and argument) with at least 3 ms, and
+// nothing else is named.
+template <class L>
+std::string stall_detector() {
+    struct ctx {
+        L loop;
+    };
+    virtual_clock_scope<L> clock;
+    ctx c;
+    c.loop.set_stall_quota(1'000'000);
+    static int tags[3];
+    const auto spin = [](void*) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(3);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+    };
+    const auto quick = [](void*) {};
+    (void)c.loop.post(task{spin, &tags[0]});
+    c.loop.microtask(task{spin, &tags[1]});
+    c.loop.set_timer(0, task{spin, &tags[2]});
+    for (int i = 0; i < 5; ++i) {
+        (void)c.loop.post(task{quick, &c});
+        c.loop.immediate(task{quick, &c});
+    }
+    c.loop.run();
+    std::string bad;
+    int named[3] = {};
+    for (const loop_stall& s : c.loop.stalls()) {
+        const int k = static_cast<int>(static_cast<int*>(s.t.ctx) - tags);
+        if (s.t.ctx == &c || k < 0 || k > 2) {
+            bad += "a callback that returned at once was named as a stall\n";
+            continue;
+        }
+        if (s.ns < 3'000'000) bad += "a 3 ms stall was recorded as " + std::to_string(s.ns) + " ns\n";
+        ++named[k];
+    }
+    static const char* what[3] = {"a posted task", "a microtask", "a timer callback"};
+    for (int k = 0; k < 3; ++k)
+        if (named[k] != 1)
+            bad += std::string(what[k]) + " that held the loop 3 ms (quota 1 ms) was named " + std::to_string(named[k]) +
+                   " times\n";
+    return bad;
+}
+
 // One entry's property verdict (the body of loop_property and of the
 // property part of loop_asan).
 template <class E>
@@ -534,7 +621,8 @@ result check_entry(const rapidcheck_options& rc_opts, const entry_context& ctx) 
                                          RC_ASSERT(bad.empty());
                                      });
     std::cerr.rdbuf(old);
-    const std::string edges = sibling_cancel<L>() + zero_rearm_does_not_starve<L>() + keep_alive<L>();
+    const std::string edges = sibling_cancel<L>() + zero_rearm_does_not_starve<L>() + keep_alive<L>() +
+                              failure_isolation<L>() + stall_detector<L>();
     json m = rc_opts.metrics(params);
     m["order_scripts_with_timers"] = virtual_timers;
     std::string failed;
