@@ -41,7 +41,6 @@ using item = std::uint64_t;
 
 inline constexpr expectation not_yet_lin{expect::skip, "not yet: no linearizability check for deques"};
 inline constexpr expectation not_yet_progress{expect::skip, "not yet: no progress check for deques"};
-inline constexpr expectation not_yet_bench{expect::skip, "not yet: no deque benchmarks"};
 inline constexpr expectation not_yet_asan{expect::skip, "not yet: no deque asan program"};
 inline constexpr expectation mutant_not_timed{expect::skip, "mutants are not timed"};
 inline constexpr expectation peer_not_swappable{expect::skip, "a peer's atomics are not ours to swap for Relacy's"};
@@ -68,7 +67,7 @@ struct chase_lev_le2013_entry {
     // begins with pushes; the cells are atomics.
     static constexpr expectations expected{.property = expect::fail, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .asan = not_yet_asan, .bench = not_yet_bench,
+                                           .asan = not_yet_asan, .bench = expect::pass,
                                            .linearizability = not_yet_lin, .progress = not_yet_progress};
 };
 
@@ -186,7 +185,7 @@ struct chase_lev_entry {
     // All pass: signed indices, every order justified in chase_lev.hpp.
     static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
                                            .stress = expect::pass, .tsan = expect::pass,
-                                           .asan = not_yet_asan, .bench = not_yet_bench,
+                                           .asan = not_yet_asan, .bench = expect::pass,
                                            .linearizability = not_yet_lin, .progress = not_yet_progress};
 };
 
@@ -403,7 +402,7 @@ struct xenium_chase_deque_entry {
     // itself reported no race (xenium's cells are atomics).
     static constexpr expectations expected{.property = expect::fail, .model = peer_not_swappable,
                                            .stress = expect::fail, .tsan = expect::fail,
-                                           .asan = not_yet_asan, .bench = not_yet_bench,
+                                           .asan = not_yet_asan, .bench = expect::pass,
                                            .linearizability = not_yet_lin, .progress = not_yet_progress};
 };
 #endif
