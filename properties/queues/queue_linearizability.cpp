@@ -70,15 +70,7 @@ int main(int argc, char** argv) {
                 const lin::scenario s = lin::random_scenario(E::traits, capacity, rng);
                 const lin::history h = recorder.run(s, requested_capacity);
                 ++checked;
-                // Count histories where two threads' operations overlapped.
-                for (std::size_t a = 0; a < h.size(); ++a)
-                    for (std::size_t b = a + 1; b < h.size(); ++b)
-                        if (h[a].thread >= 0 && h[b].thread >= 0 && h[a].thread != h[b].thread &&
-                            h[a].invoke < h[b].response && h[b].invoke < h[a].response) {
-                            ++overlapping;
-                            a = h.size();
-                            break;
-                        }
+                if (lin::threads_overlap(h)) ++overlapping;
                 if (E::traits.order == queue_order::linearizable) {
                     const lin::outcome o = lin::check_fifo(h, model_capacity);
                     configurations += o.configurations;
