@@ -13,10 +13,10 @@
 //   * the deque's own arrays (the retired chain of the growable Chase–Lev
 //     deques, xenium's buckets) must be freed by its destructor: a leak
 //     otherwise.
-// Shutdown with items left: the owner stops after its last burst without
-// draining, the thieves stop when told, and the items still in the deque
-// are then popped (and stolen) by the owner and freed; their count is the
-// record's left_at_shutdown.
+// Shutdown with items left: the thieves are told to stop, the owner pushes
+// its last 64 items while they finish, and once they are gone the items
+// still in the deque are popped (and stolen) by the owner and freed; their
+// count is the record's left_at_shutdown.
 //
 // Per entry, `rounds` rounds alternating 1 and 2 thieves, the first at
 // capacity 2 (a growable deque resizes within its first pushes, a bounded
@@ -24,6 +24,7 @@
 // (1-16 pushes, then 0..burst pops) come from the entry's seed. The verdict
 // is the sanitizers' (check_program.hpp: sanitizer_verdict); the body's own
 // count of each value is recorded as the stress part.
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <random>
@@ -75,18 +76,20 @@ std::string asan_round(std::size_t capacity, unsigned thieves, std::uint64_t see
                         std::this_thread::yield();
                 }
             });
+        auto push = [&](std::uint64_t v) {
+            payload* p = new payload{v};
+            while (!d.push(to_item(p))) {  // bounded and full: make room
+                std::uint64_t item = 0;
+                if (d.pop(item)) taken.push_back(take(item));
+            }
+        };
         go.store(true, std::memory_order_relaxed);
         std::mt19937_64 rng(seed);
+        const std::uint64_t tail = std::min<std::uint64_t>(n, 64);
         std::uint64_t next = 1;
-        while (next <= n) {
+        while (next <= n - tail) {
             const unsigned burst = 1 + static_cast<unsigned>(rng() % 16);
-            for (unsigned k = 0; k < burst && next <= n; ++k, ++next) {
-                payload* p = new payload{next};
-                while (!d.push(to_item(p))) {  // bounded and full: make room
-                    std::uint64_t item = 0;
-                    if (d.pop(item)) taken.push_back(take(item));
-                }
-            }
+            for (unsigned k = 0; k < burst && next <= n - tail; ++k) push(next++);
             std::this_thread::yield();  // lets a thief in, also with three threads on two cores
             const unsigned pops = static_cast<unsigned>(rng() % (burst + 1));
             for (unsigned k = 0; k < pops; ++k) {
@@ -94,7 +97,12 @@ std::string asan_round(std::size_t capacity, unsigned thieves, std::uint64_t see
                 if (d.pop(item)) taken.push_back(take(item));
             }
         }
+        // Shutdown with items left: the thieves are told to stop, and the
+        // last `tail` items are pushed while they finish their last steal,
+        // so all but a steal per thief (or, bounded, all but the bound)
+        // are still in the deque when the threads are gone.
         done.store(true, std::memory_order_relaxed);
+        while (next <= n) push(next++);
         for (auto& t : ts) t.join();
         const std::size_t before = taken.size();
         std::uint64_t item = 0;
@@ -115,7 +123,7 @@ std::string asan_round(std::size_t capacity, unsigned thieves, std::uint64_t see
 
 struct options {
     std::uint64_t items = 50000;
-    int rounds = 6;
+    int rounds = 10;
 };
 
 template <class E>
@@ -151,7 +159,7 @@ int main(int argc, char** argv) {
     prog.options()
         .option("--items", "N", "items pushed per round (default 50000)", opt.items, std::uint64_t{1},
                 std::uint64_t{1} << 32)
-        .option("--rounds", "N", "rounds per entry (default 6)", opt.rounds, 1, 100000);
+        .option("--rounds", "N", "rounds per entry (default 10)", opt.rounds, 1, 100000);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     prog.run<deque_kind>([&]<class E>(const entry_context& ctx) {
         return sanitizer_verdict({{check_kind::stress, asan_stress<E>(opt, ctx)}});
