@@ -3,7 +3,7 @@
 //
 // In-house entries (and the published port and the mutants) are written over
 // a World and run every check, the Relacy model included
-// (inhouse_deque_kind); the peer runs property and stress (deque_kind).
+// (inhouse_deque_kind); the peer runs every check but the model (deque_kind).
 //
 // Checks of this kind: property (properties/deque/deque_property.cpp),
 // linearizability (properties/deque/deque_linearizability.cpp), model
@@ -489,7 +489,7 @@ struct inhouse_deque_kind {
     }
 };
 
-// Every deque, peers included (property, stress, tsan).
+// Every deque, peers included (every check but the model).
 struct deque_kind : inhouse_deque_kind {
     using catalogue = deque_catalogue;
 };
