@@ -21,16 +21,15 @@
 // seed reproduces the scenario scripts, not the interleaving). Power: at
 // least 20% of the histories must have operations of two threads overlapping,
 // and at most 5% may be over the search budget; otherwise the verdict is fail
-// with a detail saying the check had no power (overlap_share and
-// inconclusive_share are in the record, the stamps' clock in `clock`).
+// with a detail saying the check had no power (history_tally.hpp).
 #include <random>
 #include <string>
 
 #include "primitives/deque/catalogue.hpp"
 #include "primitives/harness/check_program.hpp"
 #include "primitives/native_world.hpp"
-#include "primitives/queues/op_clock.hpp"
 #include "properties/queues/history_recorder.hpp"
+#include "properties/queues/history_tally.hpp"
 #include "properties/queues/linearizability_checker.hpp"
 
 namespace {
@@ -38,8 +37,6 @@ namespace {
 namespace lin = gauntlet::linearizability;
 
 constexpr std::size_t capacity = 2;
-constexpr double min_overlap_share = 0.20;
-constexpr double max_inconclusive_share = 0.05;
 
 }  // namespace
 
@@ -58,44 +55,17 @@ int main(int argc, char** argv) {
         const std::size_t bound = E::traits.bounded ? capacity : lin::unbounded;
         std::mt19937_64 rng(ctx.seed);
         lin::history_recorder<D, lin::deque_calls> recorder(3);
-        std::size_t checked = 0, configurations = 0, overlapping = 0, inconclusive = 0;
-        std::string failure;
-        for (std::size_t i = 0; i < scenarios && failure.empty(); ++i) {
+        lin::history_tally tally;
+        for (std::size_t i = 0; i < scenarios && tally.failure.empty(); ++i) {
             const lin::scenario s = lin::random_deque_scenario(E::traits.bounded, capacity, rng);
             const lin::history h = recorder.run(s, capacity);
-            ++checked;
-            if (lin::threads_overlap(h)) ++overlapping;
+            tally.recorded(h);
             const lin::outcome o = lin::check_deque(h, bound);
-            configurations += o.configurations;
-            if (o.too_large) {
-                ++inconclusive;  // over the search budget: neither verdict
-                continue;
-            }
-            if (!o.linearizable)
-                failure = "scenario " + std::to_string(i) + ": history not linearizable w.r.t. a deque of bound " +
-                          (E::traits.bounded ? std::to_string(capacity) : "none") + "\n" + lin::describe(h);
+            if (tally.searched(o) && !o.linearizable)
+                tally.failure = "scenario " + std::to_string(i) + ": history not linearizable w.r.t. a deque of bound " +
+                                (E::traits.bounded ? std::to_string(capacity) : "none") + "\n" + lin::describe(h);
         }
-        json m;
-        m["histories"] = checked;
-        m["overlapping_histories"] = overlapping;
-        m["inconclusive_histories"] = inconclusive;
-        m["overlap_share"] = checked ? double(overlapping) / double(checked) : 0.0;
-        m["inconclusive_share"] = checked ? double(inconclusive) / double(checked) : 0.0;
-        m["configurations"] = configurations;
-        m["clock"] = op_clock::name();
-        const std::string detail = std::string(failure.empty() ? "linearizable in " : "not linearizable after ") +
-                                   std::to_string(checked) + " histories (" + std::to_string(overlapping) +
-                                   " with overlapping operations, " + std::to_string(inconclusive) +
-                                   " over the search budget)";
-        if (!failure.empty()) return result::fail(detail, failure, m);
-        const double overlap = checked ? double(overlapping) / double(checked) : 0.0;
-        const double over_budget = checked ? double(inconclusive) / double(checked) : 1.0;
-        if (overlap < min_overlap_share || over_budget > max_inconclusive_share)
-            return result::fail("no power: " + detail + "; needs >= " + std::to_string(int(min_overlap_share * 100)) +
-                                    "% overlapping and <= " + std::to_string(int(max_inconclusive_share * 100)) +
-                                    "% over budget",
-                                {}, m);
-        return result::pass(detail, m);
+        return tally.verdict("linearizable", json{});
     });
     return prog.finish();
 }
