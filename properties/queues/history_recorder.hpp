@@ -1,7 +1,6 @@
 // Records concurrent histories of small random scenarios on real threads,
-// for the linearizability checker: queues (random_scenario below) and
-// work-stealing deques (properties/deque/deque_linearizability.cpp makes
-// their scenarios).
+// for the linearizability checker: queues (random_scenario) and
+// work-stealing deques (random_deque_scenario).
 //
 // A scenario is a script per thread (2–3 threads, 3–5 operations each) plus
 // an optional pre-fill done before the threads start and a drain after they
