@@ -1,5 +1,6 @@
-// Linearizability of concurrent queue histories against a sequential FIFO
-// queue, and per-producer FIFO order for queues that promise only that.
+// Linearizability of concurrent histories against a sequential object (a
+// FIFO queue, or a work-stealing deque), and per-producer FIFO order for
+// queues that promise only that.
 //
 // A history is a list of completed operations, each with an invocation and a
 // response timestamp taken from one global counter (so "a responded before b
@@ -7,23 +8,32 @@
 // Wing–Gong search (J. Wing, C. Gong, "Testing and verifying concurrent
 // objects", JPDC 1993): pick an operation that is minimal (no other pending
 // operation responded before it was invoked), apply it to the sequential
-// queue, recurse, backtrack on a mismatch. Lowe's refinement ("Testing for
+// object, recurse, backtrack on a mismatch. Lowe's refinement ("Testing for
 // linearizability", CCPE 2017; also Horn and Kroening, FORTE 2015) memoises
-// every visited (set of linearized operations, queue contents) pair, because
+// every visited (set of linearized operations, object contents) pair, because
 // the same configuration is reached along many interleavings; with it the
 // search is linear in the number of distinct configurations.
+//
+// The search (checker<Spec>) is one; a sequential specification (fifo_spec,
+// deque_spec) says which recorded results an operation may have on a given
+// content, a std::deque of items in push order, and how it changes it.
 //
 // Limits: at most `max_operations` (64) operations per history, the set being
 // a 64-bit mask; the checks use 6–25. Values must be unique per history. The
 // search is still exponential when many pushes overlap and are popped only
-// later (each push order is a distinct queue state), so it stops after
-// `budget` configurations and reports the history as too large
-// (inconclusive) rather than running for minutes; the scenarios keep such
-// histories rare (3–5 operations per thread).
+// later (each push order is a distinct state), so it stops after `budget`
+// configurations and reports the history as too large (inconclusive) rather
+// than running for minutes; the scenarios keep such histories rare (3–5
+// operations per thread).
 //
-// Sequential specification (contract.hpp): push(v) returns false iff the
-// queue is bounded and holds `capacity` items; pop returns false iff the queue
-// is empty, otherwise the oldest item.
+// Sequential specifications:
+//   fifo_spec (primitives/queues/contract.hpp): push(v) returns false iff the
+//     queue is bounded and holds `capacity` items; pop returns false iff the
+//     queue is empty, otherwise the oldest item.
+//   deque_spec (primitives/deque/contract.hpp): push as above; pop returns
+//     false iff the deque is empty, otherwise the newest item (owner LIFO);
+//     steal: success with the oldest item, `empty` only on an empty deque,
+//     `abort` on any content and takes nothing (a lost race is no change).
 #pragma once
 
 #include <algorithm>
@@ -39,15 +49,16 @@
 
 namespace gauntlet::linearizability {
 
-enum class op_kind { push, pop };
+enum class op_kind { push, pop, steal };
 
 struct operation {
-    int thread = 0;  // -1: the set-up thread that pre-filled the queue
+    int thread = 0;  // -1: the set-up thread that pre-filled the object, -2: its drain
     op_kind kind = op_kind::push;
-    std::uint64_t value = 0;  // pushed value, or popped value when ok
-    bool ok = false;          // what try_push / try_pop returned
+    std::uint64_t value = 0;  // pushed value, or the popped / stolen value when ok
+    bool ok = false;          // what push / pop returned; steal: success
     std::uint64_t invoke = 0;
     std::uint64_t response = 0;
+    bool aborted = false;  // steal only, when !ok: `abort` (else `empty`)
 };
 
 using history = std::vector<operation>;
@@ -60,6 +71,8 @@ inline std::string describe(const operation& op) {
     s << "t" << op.thread << " [" << op.invoke << "," << op.response << "] ";
     if (op.kind == op_kind::push)
         s << "push(" << op.value << ") -> " << (op.ok ? "true" : "false (full)");
+    else if (op.kind == op_kind::steal)
+        s << "steal() -> " << (op.ok ? "success " + std::to_string(op.value) : op.aborted ? "abort" : "empty");
     else if (op.ok)
         s << "pop() -> " << op.value;
     else
@@ -83,10 +96,56 @@ struct outcome {
     std::size_t configurations = 0;  // distinct (set, state) pairs visited
 };
 
-class fifo_checker {
+// A sequential FIFO queue of `capacity` items (`unbounded` for no bound).
+struct fifo_spec {
+    std::size_t capacity = unbounded;
+    // Apply `op` to `q` if the sequential queue allows its recorded result.
+    bool apply(const operation& op, std::deque<std::uint64_t>& q) const {
+        if (op.kind == op_kind::push) {
+            const bool full = capacity != unbounded && q.size() >= capacity;
+            if (op.ok == full) return false;
+            if (op.ok) q.push_back(op.value);
+            return true;
+        }
+        if (op.kind != op_kind::pop) return false;  // a queue has no steal
+        if (!op.ok) return q.empty();
+        if (q.empty() || q.front() != op.value) return false;
+        q.pop_front();
+        return true;
+    }
+};
+
+// A sequential work-stealing deque: push and pop at the back, steal at the
+// front; `capacity` bounds it (`unbounded` for no bound).
+struct deque_spec {
+    std::size_t capacity = unbounded;
+    bool apply(const operation& op, std::deque<std::uint64_t>& q) const {
+        switch (op.kind) {
+            case op_kind::push: {
+                const bool full = capacity != unbounded && q.size() >= capacity;
+                if (op.ok == full) return false;
+                if (op.ok) q.push_back(op.value);
+                return true;
+            }
+            case op_kind::pop:
+                if (!op.ok) return q.empty();
+                if (q.empty() || q.back() != op.value) return false;
+                q.pop_back();
+                return true;
+            case op_kind::steal:
+                if (!op.ok) return op.aborted || q.empty();
+                if (q.empty() || q.front() != op.value) return false;
+                q.pop_front();
+                return true;
+        }
+        return false;
+    }
+};
+
+template <class Spec>
+class checker {
 public:
-    fifo_checker(const history& h, std::size_t capacity, std::size_t budget)
-        : h_(h), capacity_(capacity), budget_(budget) {}
+    checker(const history& h, Spec spec, std::size_t budget) : h_(h), spec_(spec), budget_(budget) {}
 
     outcome run() {
         outcome o;
@@ -95,8 +154,8 @@ public:
             return o;
         }
         full_ = h_.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << h_.size()) - 1;
-        std::deque<std::uint64_t> queue;
-        o.linearizable = search(0, queue);
+        std::deque<std::uint64_t> contents;
+        o.linearizable = search(0, contents);
         o.configurations = seen_.size();
         o.too_large = over_budget_;
         if (over_budget_) o.linearizable = false;
@@ -111,20 +170,6 @@ private:
             return x;
         }
     };
-
-    // Apply `op` to `q` if the sequential queue allows its recorded result.
-    bool apply(const operation& op, std::deque<std::uint64_t>& q) const {
-        if (op.kind == op_kind::push) {
-            const bool full = capacity_ != unbounded && q.size() >= capacity_;
-            if (op.ok == full) return false;
-            if (op.ok) q.push_back(op.value);
-            return true;
-        }
-        if (!op.ok) return q.empty();
-        if (q.empty() || q.front() != op.value) return false;
-        q.pop_front();
-        return true;
-    }
 
     bool search(std::uint64_t done, std::deque<std::uint64_t>& q) {
         if (done == full_) return true;
@@ -142,7 +187,7 @@ private:
             // Minimal: invoked before every pending operation responded.
             if (h_[i].invoke > earliest_response) continue;
             std::deque<std::uint64_t> next = q;
-            if (!apply(h_[i], next)) continue;
+            if (!spec_.apply(h_[i], next)) continue;
             if (search(done | std::uint64_t{1} << i, next)) return true;
             if (over_budget_) return false;
         }
@@ -150,7 +195,7 @@ private:
     }
 
     const history& h_;
-    std::size_t capacity_;
+    Spec spec_;
     std::size_t budget_;
     bool over_budget_ = false;
     std::uint64_t full_ = 0;
@@ -160,7 +205,25 @@ private:
 // Is `h` linearizable with respect to a FIFO queue of `capacity` items
 // (`unbounded` for no bound)? At most `budget` configurations are visited.
 inline outcome check_fifo(const history& h, std::size_t capacity, std::size_t budget = 2'000'000) {
-    return fifo_checker(h, capacity, budget).run();
+    return checker<fifo_spec>(h, fifo_spec{capacity}, budget).run();
+}
+
+// Is `h` linearizable with respect to a work-stealing deque of `capacity`
+// items (`unbounded` for no bound)? At most `budget` configurations.
+inline outcome check_deque(const history& h, std::size_t capacity, std::size_t budget = 2'000'000) {
+    return checker<deque_spec>(h, deque_spec{capacity}, budget).run();
+}
+
+// Did operations of two different worker threads (the set-up thread's
+// pre-fill and drain not counted) overlap in time? A history without such
+// a pair is sequential and tests nothing concurrent.
+inline bool threads_overlap(const history& h) {
+    for (std::size_t a = 0; a < h.size(); ++a)
+        for (std::size_t b = a + 1; b < h.size(); ++b)
+            if (h[a].thread >= 0 && h[b].thread >= 0 && h[a].thread != h[b].thread && h[a].invoke < h[b].response &&
+                h[b].invoke < h[a].response)
+                return true;
+    return false;
 }
 
 // Per-producer FIFO and exactly-once, for queues that promise no total order

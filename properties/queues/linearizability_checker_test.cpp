@@ -1,7 +1,8 @@
 // Unit tests of the linearizability checker (linearizability_checker.hpp) and
-// of the history recorder: handmade histories whose answer is known, and a
-// deliberately non-FIFO stand-in (a LIFO stack behind the queue shape) that
-// the recorder + checker pair must reject.
+// of the history recorder: handmade histories whose answer is known, and
+// deliberately wrong stand-ins (a LIFO stack behind the queue shape, a deque
+// whose steal takes the newest item) that the recorder + checker pair must
+// reject.
 #include <gtest/gtest.h>
 
 #include <mutex>
@@ -63,6 +64,49 @@ public:
         out = items_.front();
         items_.erase(items_.begin());
         return true;
+    }
+
+private:
+    std::mutex m_;
+    std::vector<std::uint64_t> items_;
+};
+
+lin::operation steal(int thread, std::uint64_t v, std::uint64_t inv, std::uint64_t resp) {
+    return {thread, op_kind::steal, v, true, inv, resp};
+}
+lin::operation steal_failed(int thread, std::uint64_t inv, std::uint64_t resp, bool aborted) {
+    return {thread, op_kind::steal, 0, false, inv, resp, aborted};
+}
+
+// A deque under one mutex; `steal_newest` makes its steal take the back
+// (the owner's end) instead of the front.
+template <bool steal_newest>
+class locked_deque {
+public:
+    explicit locked_deque(std::size_t) {}
+    bool push(std::uint64_t v) {
+        std::lock_guard<std::mutex> g(m_);
+        items_.push_back(v);
+        return true;
+    }
+    bool pop(std::uint64_t& out) {
+        std::lock_guard<std::mutex> g(m_);
+        if (items_.empty()) return false;
+        out = items_.back();
+        items_.pop_back();
+        return true;
+    }
+    gauntlet::steal_status steal(std::uint64_t& out) {
+        std::lock_guard<std::mutex> g(m_);
+        if (items_.empty()) return gauntlet::steal_status::empty;
+        if (steal_newest) {
+            out = items_.back();
+            items_.pop_back();
+        } else {
+            out = items_.front();
+            items_.erase(items_.begin());
+        }
+        return gauntlet::steal_status::success;
     }
 
 private:
@@ -180,6 +224,48 @@ TEST(HistoryRecorder, LockedFifoPasses) {
     for (int i = 0; i < 500; ++i) {
         const auto h = recorder.run(lin::random_scenario(mpmc_unbounded, 0, rng), 0);
         ASSERT_TRUE(lin::check_fifo(h, lin::unbounded).linearizable) << lin::describe(h);
+    }
+}
+
+TEST(DequeChecker, PopTakesNewestStealOldest) {
+    lin::history h{push(0, 1, 1, 2), push(0, 2, 3, 4), push(0, 3, 5, 6), pop(0, 3, 7, 8), steal(1, 1, 9, 10),
+                   pop(0, 2, 11, 12), pop_empty(0, 13, 14)};
+    EXPECT_TRUE(lin::check_deque(h, lin::unbounded).linearizable);
+    EXPECT_FALSE(lin::check_deque({push(0, 1, 1, 2), push(0, 2, 3, 4), pop(0, 1, 5, 6)}, lin::unbounded).linearizable);
+    EXPECT_FALSE(lin::check_deque({push(0, 1, 1, 2), push(0, 2, 3, 4), steal(1, 2, 5, 6)}, lin::unbounded).linearizable);
+}
+
+TEST(DequeChecker, EmptyStealOnlyOnEmptyAbortAnywhere) {
+    EXPECT_FALSE(lin::check_deque({push(0, 1, 1, 2), steal_failed(1, 3, 4, false)}, lin::unbounded).linearizable);
+    EXPECT_TRUE(lin::check_deque({push(0, 1, 1, 2), steal_failed(1, 3, 4, true), pop(0, 1, 5, 6)}, lin::unbounded)
+                    .linearizable);
+    // An empty steal overlapping the owner's pop of the last item may follow it.
+    EXPECT_TRUE(lin::check_deque({push(0, 1, 1, 2), pop(0, 1, 3, 6), steal_failed(1, 4, 5, false)}, lin::unbounded)
+                    .linearizable);
+}
+
+TEST(DequeChecker, DuplicateAndBoundAreCaught) {
+    EXPECT_FALSE(lin::check_deque({push(0, 1, 1, 2), steal(1, 1, 3, 4), pop(0, 1, 5, 6)}, lin::unbounded).linearizable);
+    EXPECT_FALSE(lin::check_deque({push(0, 1, 1, 2), push(0, 2, 3, 4)}, 1).linearizable);
+    EXPECT_TRUE(lin::check_deque({push(0, 1, 1, 2), push(0, 2, 3, 4, false)}, 1).linearizable);
+}
+
+TEST(HistoryRecorder, DequeStealingNewestIsCaught) {
+    std::mt19937_64 rng(7);
+    lin::history_recorder<locked_deque<true>, lin::deque_calls> recorder(3);
+    bool caught = false;
+    for (int i = 0; i < 500 && !caught; ++i)
+        caught = !lin::check_deque(recorder.run(lin::random_deque_scenario(false, 2, rng), 2), lin::unbounded)
+                      .linearizable;
+    EXPECT_TRUE(caught);
+}
+
+TEST(HistoryRecorder, LockedDequePasses) {
+    std::mt19937_64 rng(7);
+    lin::history_recorder<locked_deque<false>, lin::deque_calls> recorder(3);
+    for (int i = 0; i < 500; ++i) {
+        const auto h = recorder.run(lin::random_deque_scenario(false, 2, rng), 2);
+        ASSERT_TRUE(lin::check_deque(h, lin::unbounded).linearizable) << lin::describe(h);
     }
 }
 

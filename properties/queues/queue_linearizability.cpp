@@ -12,18 +12,17 @@
 // replay line reproduces the scenario scripts, not the interleaving).
 // Power: at least 20% of the histories must have operations of two threads
 // overlapping, and at most 5% may be over the search budget; otherwise the
-// verdict is fail with a detail saying the check had no power (the shares
-// are in the record: overlap_share, inconclusive_share; the stamps'
-// clock is named in `clock`).
+// verdict is fail with a detail saying the check had no power
+// (history_tally.hpp).
 #include <random>
 #include <string>
 
 #include "history_recorder.hpp"
+#include "history_tally.hpp"
 #include "linearizability_checker.hpp"
 #include "primitives/harness/check_program.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/queues/catalogue.hpp"
-#include "primitives/queues/op_clock.hpp"
 
 namespace {
 
@@ -32,14 +31,6 @@ namespace lin = gauntlet::linearizability;
 // Small bound, so that full is reached inside 3–5 operations (atomic_queue
 // rounds it up to 64 and is checked against that bound).
 constexpr std::size_t requested_capacity = 2;
-
-// Power gates. A history whose operations never overlap is sequential and
-// tests nothing concurrent; one over the search budget decides nothing. A
-// run that recorded too few of the first or too many of the second has no
-// power, and its verdict is fail, whatever the histories showed.
-constexpr double min_overlap_share = 0.20;
-constexpr double max_inconclusive_share = 0.05;
-
 
 }  // namespace
 
@@ -64,60 +55,28 @@ int main(int argc, char** argv) {
 
             std::mt19937_64 rng(ctx.seed);
             lin::history_recorder<Q> recorder(3);
-            std::size_t checked = 0, configurations = 0, overlapping = 0, inconclusive = 0;
-            std::string failure;
-            for (std::size_t i = 0; i < scenarios && failure.empty(); ++i) {
+            lin::history_tally tally;
+            for (std::size_t i = 0; i < scenarios && tally.failure.empty(); ++i) {
                 const lin::scenario s = lin::random_scenario(E::traits, capacity, rng);
                 const lin::history h = recorder.run(s, requested_capacity);
-                ++checked;
-                // Count histories where two threads' operations overlapped.
-                for (std::size_t a = 0; a < h.size(); ++a)
-                    for (std::size_t b = a + 1; b < h.size(); ++b)
-                        if (h[a].thread >= 0 && h[b].thread >= 0 && h[a].thread != h[b].thread &&
-                            h[a].invoke < h[b].response && h[b].invoke < h[a].response) {
-                            ++overlapping;
-                            a = h.size();
-                            break;
-                        }
+                tally.recorded(h);
                 if (E::traits.order == queue_order::linearizable) {
                     const lin::outcome o = lin::check_fifo(h, model_capacity);
-                    configurations += o.configurations;
-                    if (o.too_large) {
-                        ++inconclusive;  // over the search budget: neither verdict
-                        continue;
-                    }
-                    if (!o.linearizable)
-                        failure = "scenario " + std::to_string(i) +
-                                  ": history not linearizable w.r.t. a FIFO queue of bound " +
-                                  (E::traits.bounded ? std::to_string(capacity) : "none") + "\n" + lin::describe(h);
+                    if (tally.searched(o) && !o.linearizable)
+                        tally.failure = "scenario " + std::to_string(i) +
+                                        ": history not linearizable w.r.t. a FIFO queue of bound " +
+                                        (E::traits.bounded ? std::to_string(capacity) : "none") + "\n" +
+                                        lin::describe(h);
                 } else {
                     const std::string why = lin::check_fifo_per_producer(h, true);
-                    if (!why.empty()) failure = "scenario " + std::to_string(i) + ": " + why + "\n" + lin::describe(h);
+                    if (!why.empty())
+                        tally.failure = "scenario " + std::to_string(i) + ": " + why + "\n" + lin::describe(h);
                 }
             }
             const bool fifo_only = E::traits.order == queue_order::fifo_per_producer;
             json m;
-            m["histories"] = checked;
-            m["overlapping_histories"] = overlapping;
-            m["inconclusive_histories"] = inconclusive;
-            m["overlap_share"] = checked ? double(overlapping) / double(checked) : 0.0;
-            m["inconclusive_share"] = checked ? double(inconclusive) / double(checked) : 0.0;
-            m["configurations"] = configurations;
             m["promise"] = fifo_only ? "fifo_per_producer" : "linearizable";
-            const std::string detail = std::string(fifo_only ? "per-producer FIFO" : "linearizable") +
-                                       (failure.empty() ? " in " : " violated after ") + std::to_string(checked) +
-                                       " histories (" + std::to_string(overlapping) + " with overlapping operations, " +
-                                       std::to_string(inconclusive) + " over the search budget)";
-            m["clock"] = op_clock::name();
-            if (!failure.empty()) return result::fail(detail, failure, m);
-            const double overlap = checked ? double(overlapping) / double(checked) : 0.0;
-            const double over_budget = checked ? double(inconclusive) / double(checked) : 1.0;
-            if (overlap < min_overlap_share || over_budget > max_inconclusive_share)
-                return result::fail("no power: " + detail + "; needs >= " + std::to_string(int(min_overlap_share * 100)) +
-                                        "% overlapping and <= " + std::to_string(int(max_inconclusive_share * 100)) +
-                                        "% over budget",
-                                    {}, m);
-            return result::pass(detail, m);
+            return tally.verdict(fifo_only ? "per-producer FIFO" : "linearizable", m);
         }
     });
     return prog.finish();
