@@ -301,10 +301,15 @@ struct chase_lev_steal_store : chase_lev_entry {
     // failing history between the 1st and the 1251st of 3000). asan fail: the second taker reads the item the first
     // freed, heap-use-after-free (32 of 32 seeds at the default 10 rounds
     // of 50000 items; at 6 rounds 9 of 10, hence 10).
+    // Measured again under load (other builds running): stress caught it in
+    // 49 of 60 runs, tsan in 39 of 43: both flaky; model, linearizability
+    // and asan hold it.
+    static constexpr expectation duplicate_by_chance{
+        expect::flaky, "a duplicate steal needs two thieves between one load and store: 49 of 60 runs under load"};
     static constexpr expectations expected{
         .property = expect::pass, .model = expect::fail,
-        .stress = expect::fail,
-        .tsan = expect::fail, .asan = expect::fail, .bench = mutant_not_timed, .linearizability = expect::fail,
+        .stress = duplicate_by_chance,
+        .tsan = duplicate_by_chance, .asan = expect::fail, .bench = mutant_not_timed, .linearizability = expect::fail,
         .progress = not_yet_progress};
 };
 
@@ -325,8 +330,12 @@ struct chase_lev_relaxed_publish : chase_lev_entry {
     // after the grow, so the race needs a thief that loaded bottom before it.
     // property pass (one thread); stress, asan and linearizability pass
     // (x86: a relaxed store is the same mov).
+    // Measured again: tsan reported the race in 33 of 42 runs: flaky; the
+    // model holds it.
+    static constexpr expectation race_by_chance{
+        expect::flaky, "the race needs a thief that read bottom before the grow: 33 of 42 tsan runs"};
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .stress = expect::pass, .tsan = race_by_chance,
                                            .asan = expect::pass, .bench = mutant_not_timed,
                                            .linearizability = expect::pass, .progress = not_yet_progress};
 };
@@ -419,9 +428,14 @@ struct mutex_deque_unlocked_steal : mutex_deque_entry {
     // linearizability fail: a steal returns item 1 a second time after the
     // owner's push of 2 (43 of 43 seeds, within the first few histories).
     // asan fail: heap-use-after-free of a stolen item (32 of 32 seeds).
+    // Measured again: stress caught it in 100 of 101 runs: flaky (one
+    // meson run in a hundred would mismatch); model, tsan, linearizability
+    // and asan hold it.
+    static constexpr expectation duplicate_nearly_always{
+        expect::flaky, "a duplicate needs a steal inside the owner's pop: 100 of 101 runs"};
     static constexpr expectations expected{
         .property = expect::pass, .model = expect::fail,
-        .stress = expect::fail,
+        .stress = duplicate_nearly_always,
         .tsan = expect::fail, .asan = expect::fail, .bench = mutant_not_timed, .linearizability = expect::fail,
         .progress = not_yet_progress};
 };
@@ -451,8 +465,12 @@ struct xenium_chase_deque_entry {
     // array with top at 2, a steal returns 0 (43 of 43 seeds, within the
     // first 150 histories). asan fail: the stolen 0 read as an item is a null member
     // access (UBSan), or a lost item a leak (32 of 32 seeds).
+    // Measured again: stress caught it in 39 of 40 runs: flaky; property,
+    // linearizability and asan hold the finding.
+    static constexpr expectation lost_item_nearly_always{
+        expect::flaky, "a grow with top > 0 under threads: 39 of 40 runs"};
     static constexpr expectations expected{.property = expect::fail, .model = peer_not_swappable,
-                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .stress = lost_item_nearly_always, .tsan = expect::fail,
                                            .asan = expect::fail, .bench = expect::pass,
                                            .linearizability = expect::fail, .progress = not_yet_progress};
 };
