@@ -10,14 +10,17 @@
 #pragma once
 
 #include <atomic>
+#include <type_traits>
 #include <cstdint>
 
 #include "primitives/loop/channels.hpp"
 #include "primitives/loop/contract.hpp"
 #include "primitives/loop/high_water.hpp"
+#include "primitives/loop/io_poller.hpp"
 #include "primitives/loop/loop_gate.hpp"
 #include "primitives/loop/loop_thread_queues.hpp"
 #include "primitives/loop/post_nodes.hpp"
+#include "primitives/native_world.hpp"
 #include "primitives/world.hpp"
 
 namespace gauntlet {
@@ -27,6 +30,8 @@ struct basic_loop_policy {
     using water = high_water_policy;
     // Failure containment and stall timing (loop_thread_queues.hpp).
     using queues = loop_queue_policy;
+    // Reading on readiness (io_poller.hpp).
+    using io = io_poller_policy;
     // Moving a posted node to the FIFO: copy its task out, then free it.
     static constexpr bool free_node_first = false;
     // The timer phase runs only timers set before it began (contract.hpp).
@@ -36,6 +41,12 @@ struct basic_loop_policy {
 template <world World, class Channel, class Policy = basic_loop_policy, class Timers = timer_heap<>>
 class basic_loop {
     using node = post_node<World>;
+    static constexpr bool native = std::is_same_v<World, native_world>;
+    struct no_io {
+        void poll() {}
+        bool empty() const { return true; }
+        bool has_carry() const { return false; }
+    };
 
 public:
     static constexpr bool timers_on_loop_clock = true;  // loop_thread_queues.hpp: virtual time applies
@@ -88,6 +99,23 @@ public:
     // so the next turn runs its hook.
     void wake() { channel_.wake(); }
 
+    // Readiness-based I/O, natively (io_poller.hpp): loop thread. The I/O
+    // phase runs after the timers, before the tasks.
+    io_id read_stream(int fd, io_trigger trig, io_reader r)
+        requires native
+    {
+        if (io_.empty() && !io_watched_) {
+            channel_.watch_fd(io_.fd());
+            io_watched_ = true;
+        }
+        return io_.read_stream(fd, trig, r);
+    }
+    bool stop_reading(io_id id)
+        requires native
+    {
+        return io_.stop_reading(id);
+    }
+
     // A turn: timers, then posted tasks and the FIFO, then immediates
     // (contract.hpp). The loop sleeps only when the FIFO and the immediate
     // queue are empty, until a wake-up or the next timer's deadline; it
@@ -97,6 +125,7 @@ public:
         for (;;) {
             if (hook_.fn != nullptr) hook_();
             local_.run_timers();
+            io_.poll();
             take_posted();
             local_.take_arrived();
             local_.run_fifo([this] {
@@ -105,9 +134,9 @@ public:
             });
             local_.run_immediates();
             take_posted();  // posted during the turn: no sleep
-            if (!local_.idle()) continue;
+            if (!local_.idle() || io_.has_carry()) continue;
             const int budget = local_.sleep_budget_ms();
-            if (budget < 0 && gate_.unreferenced()) return;
+            if (budget < 0 && gate_.unreferenced() && io_.empty()) return;
             if (budget == 0) continue;
             if (budget > 0 && loop_clock::is_virtual()) {
                 loop_clock::skip(static_cast<std::uint64_t>(budget));
@@ -156,6 +185,8 @@ private:
 
     Channel channel_;
     task hook_{};
+    std::conditional_t<native, io_poller<typename Policy::io>, no_io> io_;  // loop thread only
+    bool io_watched_ = false;
     loop_gate<World> gate_;
     high_water<World, typename Policy::water> water_;
     loop_thread_queues<Timers, Policy::timers_set_before_phase, typename Policy::queues> local_;  // loop thread only

@@ -132,6 +132,8 @@ struct coalescing_loop_racy_high_water : coalescing_loop_entry {
 
 inline constexpr expectation nothing_throws{
     expect::skip, "the mutation is in the catch of a throwing callback, and no callback of this check throws"};
+inline constexpr expectation no_fds{expect::skip,
+                                    "the mutation is in the reading of file descriptors, which only the stress body does"};
 inline constexpr expectation no_quota{expect::skip,
                                       "the mutation is in the stall detector, and this check sets no stall quota"};
 
@@ -168,6 +170,25 @@ struct coalescing_loop_untimed_drain : coalescing_loop_entry {
     // scenario: a 3 ms microtask is not named). No other check sets a quota.
     static constexpr expectations expected{.property = expect::fail, .model = no_quota, .stress = no_quota,
                                            .tsan = no_quota, .asan = no_quota, .bench = mutant_not_timed,
+                                           .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+
+struct edge_read_once_policy : basic_loop_policy {
+    struct io : io_poller_policy {
+        static constexpr bool edge_read_once = true;
+    };
+};
+struct coalescing_loop_edge_read_once : coalescing_loop_entry {
+    static constexpr std::string_view name = "coalescing_loop.edge_read_once";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = basic_loop<W, coalescing_channel<W>, edge_read_once_policy>;
+    // An edge-triggered fd is read once per edge (io_poller.hpp): readiness
+    // taken as completion (seed 002). stress and tsan fail: the I/O phase's
+    // edge-triggered pipe keeps bytes that are never delivered once the
+    // writer has closed. Only the stress body reads fds.
+    static constexpr expectations expected{.property = no_fds, .model = no_fds, .stress = expect::fail,
+                                           .tsan = expect::fail, .asan = no_fds, .bench = mutant_not_timed,
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
@@ -302,7 +323,7 @@ using loop_inhouse_catalogue =
               loop_entries::coalescing_loop_no_recheck, loop_entries::coalescing_loop_timers_rerun,
               loop_entries::coalescing_loop_release_announce, loop_entries::coalescing_loop_free_before_read,
               loop_entries::coalescing_loop_racy_high_water, loop_entries::coalescing_loop_escaping_failure,
-              loop_entries::coalescing_loop_untimed_drain,
+              loop_entries::coalescing_loop_untimed_drain, loop_entries::coalescing_loop_edge_read_once,
               loop_entries::bun_loop_entry,
               loop_entries::bun_loop_unreversed_batch, loop_entries::bun_loop_relaxed_take,
               loop_entries::mutex_loop_entry,

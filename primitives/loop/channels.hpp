@@ -12,6 +12,8 @@
 //                             may have arrived, or (timeout_ms >= 0) the
 //                             timeout passed (may return spuriously);
 //   void wake();              any thread: end the current or next sleep.
+//   void watch_fd(int fd);    loop thread, native only: the sleep also
+//                             ends when fd is readable (the I/O poller).
 //
 // Labelled steps (the catalogue's mutants name them):
 //   P1 a post links its node (CAS on the stack top, seq_cst);
@@ -105,6 +107,7 @@ public:
         sleeping_.store(0, std::memory_order_relaxed);
     }
     void wake() { event_.signal(); }
+    void watch_fd(int fd) { event_.watch(fd); }  // native: the sleep also ends when fd is readable
     std::uint64_t wake_writes() const { return event_.signals(); }
 
 private:
@@ -130,6 +133,7 @@ public:
         if (queue_.empty(std::memory_order_acquire)) event_.wait(timeout_ms);
     }
     void wake() { event_.signal(); }
+    void watch_fd(int fd) { event_.watch(fd); }  // native: the sleep also ends when fd is readable
     std::uint64_t wake_writes() const { return event_.signals(); }
 
 private:
@@ -177,6 +181,7 @@ public:
         sleeping_.store(false);
     }
     void wake() { event_.signal(); }
+    void watch_fd(int fd) { event_.watch(fd); }  // native: the sleep also ends when fd is readable
     std::uint64_t wake_writes() const { return event_.signals(); }
 
 private:
@@ -197,6 +202,7 @@ public:
     node* take() { return queue_.take(); }
     void sleep(int) { World::spin_hint(); }
     void wake() {}
+    void watch_fd(int) {}  // never sleeps: every turn polls
     std::uint64_t wake_writes() const { return 0; }
 
 private:

@@ -90,13 +90,24 @@ public:
             if (read(efd_, &n, sizeof n) == sizeof n) return;  // consumed every signal so far
             if (waited && timeout_ms >= 0) return;              // the timeout passed
             epoll_event ev{};
-            while (epoll_wait(epfd_, &ev, 1, timeout_ms) < 0 && errno == EINTR) {
+            int ready;
+            while ((ready = epoll_wait(epfd_, &ev, 1, timeout_ms)) < 0 && errno == EINTR) {
             }
+            if (ready > 0 && ev.data.fd != efd_) return;  // a watched descriptor is ready (the loop's I/O)
+        }
+    }
+    // Also wake when fd is readable (level-triggered): the loop's I/O
+    // poller's epoll set (io_poller.hpp).
+    void watch(int fd) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.fd = fd;
+        if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            std::perror("wake_event: watch");
+            std::abort();
         }
     }
     std::uint64_t signals() const { return signals_.load(std::memory_order_relaxed); }
-    // The epoll set, for part 2's I/O.
-    int epoll_fd() const { return epfd_; }
 
 private:
     int efd_ = -1, epfd_ = -1;

@@ -24,6 +24,10 @@
 // threads is not reproducible.
 #pragma once
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -277,7 +281,7 @@ std::string backpressure_phase(std::uint64_t items, json& m, std::string& summar
                   "; backpressure (mark %u): peak %u queued, told full %llu times, %.1f offers per task run",
                   mark, loop->peak_queued(), static_cast<unsigned long long>(told_full.load()),
                   static_cast<double>(offers.load()) / static_cast<double>(2 * items));
-    summary = b;
+    summary += b;
     for (std::size_t i = 0; i < runs.size(); ++i)
         if (runs[i].load() != 1)
             return "backpressure: task " + std::to_string(i) + " ran " + std::to_string(runs[i].load()) + " times";
@@ -286,6 +290,108 @@ std::string backpressure_phase(std::uint64_t items, json& m, std::string& summar
                std::to_string(mark);
     if (told_full.load() == 0) return "backpressure: the flood never reached the mark (the phase tested nothing)";
     return {};
+}
+
+// Readiness-based I/O (entries with read_stream): a writer thread writes
+// `bytes` into a non-blocking pipe in chunks of 1 byte to 64 KiB (a numbered
+// pattern), pausing now and then, then closes it; the loop reads it with a
+// level-triggered and then an edge-triggered watch. Every byte must arrive
+// once, in order, then the end of file. A watch still open 5 s after the
+// writer closed is a stall (bytes left in the pipe that the loop never
+// reads: readiness taken as completion); a watchdog then stops it through
+// the loop's turn hook so the round ends.
+struct io_round {
+    std::uint64_t expected = 0, got = 0;
+    bool bad_byte = false, ended = false;
+    int error = 0;
+    std::atomic<bool> give_up{false};
+    io_id id{};
+    void* loop = nullptr;
+};
+
+inline unsigned char io_byte(std::uint64_t offset) { return static_cast<unsigned char>((offset * 131 + 7) >> 3); }
+
+template <class L>
+std::string io_phase(std::uint64_t bytes, std::mt19937_64& rng, json& m) {
+    std::string out;
+    for (const io_trigger trig : {io_trigger::level, io_trigger::edge}) {
+        const char* tname = trig == io_trigger::level ? "level-triggered" : "edge-triggered";
+        int fds[2];
+        if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return "io: pipe2 failed";
+        auto loop = std::make_unique<L>();
+        io_round r;
+        r.expected = bytes;
+        r.loop = loop.get();
+        r.id = loop->read_stream(fds[0], trig,
+                                 io_reader{[](void* p, const char* b, std::size_t n) {
+                                               auto& x = *static_cast<io_round*>(p);
+                                               for (std::size_t i = 0; i < n; ++i)
+                                                   if (static_cast<unsigned char>(b[i]) != io_byte(x.got + i)) x.bad_byte = true;
+                                               x.got += n;
+                                           },
+                                           [](void* p, int err) {
+                                               auto& x = *static_cast<io_round*>(p);
+                                               x.ended = true;
+                                               x.error = err;
+                                           },
+                                           &r});
+        loop->set_turn_hook(task{[](void* p) {
+                                     auto& x = *static_cast<io_round*>(p);
+                                     if (x.give_up.load() && !x.ended) {
+                                         static_cast<L*>(x.loop)->stop_reading(x.id);
+                                         x.ended = true;
+                                         x.error = -1;
+                                     }
+                                 },
+                                 &r});
+        const std::uint64_t seed = rng();
+        std::atomic<bool> closed{false};
+        std::thread writer([&, seed] {
+            std::mt19937_64 w(seed);
+            std::vector<char> buf(65536);
+            std::uint64_t off = 0;
+            while (off < bytes) {
+                const std::uint64_t n = std::min<std::uint64_t>(bytes - off, 1 + w() % 65536);
+                for (std::uint64_t i = 0; i < n; ++i) buf[i] = static_cast<char>(io_byte(off + i));
+                std::uint64_t done = 0;
+                while (done < n) {
+                    const ssize_t k = write(fds[1], buf.data() + done, n - done);
+                    if (k > 0) done += static_cast<std::uint64_t>(k);
+                    else std::this_thread::sleep_for(std::chrono::microseconds(50));  // pipe full: the loop is behind
+                }
+                off += n;
+                if (w() % 8 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+            close(fds[1]);
+            closed.store(true);
+        });
+        std::atomic<bool> finished{false};
+        std::thread watchdog([&] {
+            while (!closed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (!finished.load() && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            if (!finished.load()) {
+                r.give_up.store(true);
+                loop->wake();
+            }
+        });
+        loop->run();
+        finished.store(true);
+        writer.join();
+        watchdog.join();
+        close(fds[0]);
+        m[std::string("io_") + (trig == io_trigger::level ? "level" : "edge") + "_bytes"] = r.got;
+        if (r.error == -1)
+            return std::string("io (") + tname + "): " + std::to_string(r.got) + " of " + std::to_string(bytes) +
+                   " bytes delivered, no end of file 5 s after the writer closed: bytes left in the pipe were never "
+                   "read (readiness taken as completion)";
+        if (r.bad_byte) return std::string("io (") + tname + "): a byte arrived out of order or altered";
+        if (r.got != bytes || r.error != 0)
+            return std::string("io (") + tname + "): " + std::to_string(r.got) + " of " + std::to_string(bytes) +
+                   " bytes, then end with error " + std::to_string(r.error);
+    }
+    return out;
 }
 
 template <class E>
@@ -311,6 +417,11 @@ result check_entry(const options& opt, const entry_context& ctx) {
     m["plan_hash"] = std::to_string(plan);
     m["wake_writes_per_post"] = json::list_of(wakes);  // flood and ping-pong rounds
     std::string water;
+    if constexpr (requires(L& l) { l.read_stream(0, io_trigger::level, io_reader{}); }) {
+        const std::uint64_t bytes = under_tsan() ? (1u << 20) : (8u << 20);
+        if (const std::string v = io_phase<L>(bytes, rng, m); !v.empty()) return result::fail(v, {}, m);
+        water += "; " + std::to_string(bytes >> 20) + " MiB through a pipe, level- and edge-triggered, in order";
+    }
     if constexpr (requires(L& l) { l.set_high_water(1u); }) {
         if (const std::string v = backpressure_phase<L>(opt.items / 5, m, water); !v.empty())
             return result::fail(v, {}, m);
