@@ -32,6 +32,10 @@ struct basic_loop_policy {
     using queues = loop_queue_policy;
     // Reading on readiness (io_poller.hpp).
     using io = io_poller_policy;
+    // The I/O phase runs every turn (false, a mutant: only at the end of a
+    // turn that leaves nothing to run, so a task that re-posts itself
+    // starves it).
+    static constexpr bool io_every_turn = true;
     // Moving a posted node to the FIFO: copy its task out, then free it.
     static constexpr bool free_node_first = false;
     // The timer phase runs only timers set before it began (contract.hpp).
@@ -125,7 +129,7 @@ public:
         for (;;) {
             if (hook_.fn != nullptr) hook_();
             local_.run_timers();
-            io_.poll();
+            if constexpr (Policy::io_every_turn) io_.poll();
             take_posted();
             local_.take_arrived();
             local_.run_fifo([this] {
@@ -134,6 +138,9 @@ public:
             });
             local_.run_immediates();
             take_posted();  // posted during the turn: no sleep
+            if constexpr (!Policy::io_every_turn) {
+                if (local_.idle()) io_.poll();
+            }
             if (!local_.idle() || io_.has_carry()) continue;
             const int budget = local_.sleep_budget_ms();
             if (budget < 0 && gate_.unreferenced() && io_.empty()) return;

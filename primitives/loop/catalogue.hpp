@@ -132,8 +132,9 @@ struct coalescing_loop_racy_high_water : coalescing_loop_entry {
 
 inline constexpr expectation nothing_throws{
     expect::skip, "the mutation is in the catch of a throwing callback, and no callback of this check throws"};
-inline constexpr expectation no_fds{expect::skip,
-                                    "the mutation is in the reading of file descriptors, which only the stress body does"};
+inline constexpr expectation no_fds{expect::skip, "the Relacy world has no file descriptors"};
+inline constexpr expectation no_edge_reads{expect::skip,
+                                           "the mutation is in edge-triggered reading, which only the stress body does"};
 inline constexpr expectation no_quota{expect::skip,
                                       "the mutation is in the stall detector, and this check sets no stall quota"};
 
@@ -187,8 +188,27 @@ struct coalescing_loop_edge_read_once : coalescing_loop_entry {
     // taken as completion (seed 002). stress and tsan fail: the I/O phase's
     // edge-triggered pipe keeps bytes that are never delivered once the
     // writer has closed. Only the stress body reads fds.
-    static constexpr expectations expected{.property = no_fds, .model = no_fds, .stress = expect::fail,
-                                           .tsan = expect::fail, .asan = no_fds, .bench = mutant_not_timed,
+    static constexpr expectations expected{.property = no_edge_reads, .model = no_fds, .stress = expect::fail,
+                                           .tsan = expect::fail, .asan = no_edge_reads, .bench = mutant_not_timed,
+                                           .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+
+struct io_when_idle_policy : basic_loop_policy {
+    static constexpr bool io_every_turn = false;
+};
+struct coalescing_loop_io_when_idle : coalescing_loop_entry {
+    static constexpr std::string_view name = "coalescing_loop.io_when_idle";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = basic_loop<W, coalescing_channel<W>, io_when_idle_policy>;
+    // The I/O phase runs only at the end of a turn that leaves nothing
+    // queued: a task that re-posts itself keeps every turn busy and the
+    // ready fd waits (seed 002: one handler starves all others). property fail (the
+    // fairness scenario: the fd is read after the 50 re-posts, not within 1
+    // turn). stress pass: its pipe is read once the producers stop. asan
+    // pass: it judges memory, not order.
+    static constexpr expectations expected{.property = expect::fail, .model = no_fds, .stress = expect::pass,
+                                           .tsan = expect::pass, .asan = expect::pass, .bench = mutant_not_timed,
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
 };
 
@@ -324,6 +344,7 @@ using loop_inhouse_catalogue =
               loop_entries::coalescing_loop_release_announce, loop_entries::coalescing_loop_free_before_read,
               loop_entries::coalescing_loop_racy_high_water, loop_entries::coalescing_loop_escaping_failure,
               loop_entries::coalescing_loop_untimed_drain, loop_entries::coalescing_loop_edge_read_once,
+              loop_entries::coalescing_loop_io_when_idle,
               loop_entries::bun_loop_entry,
               loop_entries::bun_loop_unreversed_batch, loop_entries::bun_loop_relaxed_take,
               loop_entries::mutex_loop_entry,

@@ -30,7 +30,9 @@
 // the loop runs and then unreferencing.
 #pragma once
 
+#include <fcntl.h>
 #include <rapidcheck.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -591,6 +593,81 @@ std::string stall_detector() {
     return bad;
 }
 
+// Fairness (seed 002: "one handler starves all others"). Stated bounds:
+//  * while a task re-posts itself (each re-post runs in the next turn), a
+//    0 ms timer set and an fd made readable before run() run before its
+//    second run: within 1 turn (timers, then I/O, come before tasks);
+//  * while a microtask re-queues itself 1000 times, the timer and the fd
+//    wait for the whole flood (the contract's drain runs to empty, as Node's
+//    does), then run within the same turn: no other bound exists.
+// The figures (re-posts and microtasks that ran before each) go to m. The
+// fd part needs read_stream (the native basic_loop entries).
+template <class L>
+std::string fairness(json& m) {
+    struct ctx {
+        L loop;
+        int reposts = 0, micros = 0;
+        int timer_at = -1, io_at = -1, timer_micros = -1, io_micros = -1;
+        bool flood = false;
+    };
+    std::string bad;
+    for (const bool micro_flood : {false, true}) {
+        virtual_clock_scope<L> clock;
+        ctx c;
+        c.flood = micro_flood;
+        int fds[2] = {-1, -1};
+        constexpr bool has_io = requires(L& l) { l.read_stream(0, io_trigger::level, io_reader{}); };
+        if constexpr (has_io) {
+            if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return "fairness: pipe2 failed\n";
+            (void)!write(fds[1], "x", 1);
+            close(fds[1]);
+            c.loop.read_stream(fds[0], io_trigger::level,
+                               io_reader{[](void* p, const char*, std::size_t) {
+                                             auto& x = *static_cast<ctx*>(p);
+                                             if (x.io_at < 0) x.io_at = x.reposts, x.io_micros = x.micros;
+                                         },
+                                         [](void*, int) {}, &c});
+        }
+        c.loop.set_timer(0, task{[](void* p) {
+                                     auto& x = *static_cast<ctx*>(p);
+                                     x.timer_at = x.reposts;
+                                     x.timer_micros = x.micros;
+                                 },
+                                 &c});
+        struct cb {
+            static void repost(void* p) {
+                auto& x = *static_cast<ctx*>(p);
+                if (++x.reposts < 50) (void)x.loop.post(task{&repost, p});
+            }
+            static void micro(void* p) {
+                auto& x = *static_cast<ctx*>(p);
+                if (++x.micros < 1000) x.loop.microtask(task{&micro, p});
+            }
+        };
+        if (micro_flood)
+            c.loop.microtask(task{&cb::micro, &c});
+        else
+            (void)c.loop.post(task{&cb::repost, &c});
+        c.loop.run();
+        if (fds[0] >= 0) close(fds[0]);
+        const std::string flood = micro_flood ? "microtask flood" : "re-posting task";
+        if (!micro_flood) {
+            m["fairness_reposts_before_timer"] = c.timer_at;
+            if (has_io) m["fairness_reposts_before_io"] = c.io_at;
+            if (c.timer_at > 1)
+                bad += "a due 0 ms timer ran after " + std::to_string(c.timer_at) + " runs of a " + flood + " (bound: 1)\n";
+            if (has_io && c.io_at > 1)
+                bad += "a readable fd was read after " + std::to_string(c.io_at) + " runs of a " + flood + " (bound: 1)\n";
+        } else {
+            m["fairness_microtasks_before_timer"] = c.timer_micros;
+            if (has_io) m["fairness_microtasks_before_io"] = c.io_micros;
+            if (c.timer_at < 0) bad += "the due timer never ran during or after a " + flood + "\n";
+            if (has_io && c.io_at < 0) bad += "the readable fd was never read during or after a " + flood + "\n";
+        }
+    }
+    return bad;
+}
+
 // One entry's property verdict (the body of loop_property and of the
 // property part of loop_asan).
 template <class E>
@@ -621,9 +698,9 @@ result check_entry(const rapidcheck_options& rc_opts, const entry_context& ctx) 
                                          RC_ASSERT(bad.empty());
                                      });
     std::cerr.rdbuf(old);
-    const std::string edges = sibling_cancel<L>() + zero_rearm_does_not_starve<L>() + keep_alive<L>() +
-                              failure_isolation<L>() + stall_detector<L>();
     json m = rc_opts.metrics(params);
+    const std::string edges = sibling_cancel<L>() + zero_rearm_does_not_starve<L>() + keep_alive<L>() +
+                              failure_isolation<L>() + stall_detector<L>() + fairness<L>(m);
     m["order_scripts_with_timers"] = virtual_timers;
     std::string failed;
     if (!order_ok) failed += "order";
