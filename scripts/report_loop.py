@@ -47,6 +47,10 @@ from report import (ReportError, anchor, bench_runs, family, figure_html, pyplot
 FAMILIES = ("loop", "timer", "signal_ring")
 LOOP_PERCENTILES = (("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9"))
 LATENESS_PERCENTILES = (("p50_ns", "p50"), ("p99_ns", "p99"))
+STALL_FIGURES = (("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9"), ("p9999_ns", "p99.99"),
+                 ("max_ns", "worst"), ("stalls_per_second", "stalls named / s"))
+STALL_INTRUDERS = (("none", "none"), ("blocking", "1 ms blocking call every 5 ms"),
+                   ("cas_loop", "contended CAS loop every 5 ms"))
 TIMER_OPS = (("timer_insert", "insert"), ("timer_fire", "fire"), ("timer_cancel", "cancel"))
 COLOURS = ("#4a7ab5", "#d98c3f", "#b5474a", "#6aa56a", "#9467bd")
 PEER_HATCH = "///"
@@ -153,6 +157,11 @@ def parse_records(records: list[dict]) -> dict:
             elif kind == "timer_lateness":
                 e = loops.setdefault(entry, {"origin": origin})
                 e.setdefault("timer_lateness", {k: _number(rec, run, i, k) for k, _ in LATENESS_PERCENTILES})
+            elif kind == "stall_cost":
+                e = loops.setdefault(entry, {"origin": origin})
+                intruder = _label(rec, run, i, "intruder", str)
+                e.setdefault("stall_cost", {}).setdefault(
+                    intruder, {k: _number(rec, run, i, k) for k, _ in STALL_FIGURES})
     return {"loops": loops, "timers": timers, "dispatch": dispatch, "floor": floor}
 
 
@@ -455,6 +464,76 @@ def dispatch_charts(data: dict) -> tuple[list[str], list[str]]:
 
 
 # --------------------------------------------------------------------------
+# the reactor's edges: backpressure, fairness, stalls
+
+def _metric(rec: dict, name: str):
+    value = rec.get("metrics", {}).get(name) if isinstance(rec.get("metrics"), dict) else None
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> tuple[str, str]:
+    h = ["<table class='matrix'><tr>" + "".join(f"<th>{html.escape(x)}</th>" for x in headers) + "</tr>"]
+    for r in rows:
+        h.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>")
+    h.append("</table>")
+    md = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    md += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(h), "\n".join(md)
+
+
+def reactor_tables(records: list[dict], data: dict) -> tuple[list[str], list[str]]:
+    """Backpressure (stress), fairness (property) and stall cost (bench)
+    tables of the loop entries, where their records carry the figures."""
+    out, md = [], []
+    loops = [r for r in records if family(r["component"]) == "loop"]
+    water = [r for r in loops if r["check"] == "stress" and _metric(r, "peak_queued") is not None]
+    if water:
+        rows = [[r["implementation"], _fmt(_metric(r, "high_water_mark")), _fmt(_metric(r, "peak_queued")),
+                 _fmt(_metric(r, "told_full")), _fmt(_metric(r, "offers_per_run")),
+                 _rate(_metric(r, "drain_per_second"))] for r in sorted(water, key=lambda r: r["implementation"])]
+        h, m = _table(["entry", "high-water mark", "peak queued", "told full", "offers per task run",
+                       "drained / s"], rows)
+        intro = ("Backpressure under flood (stress): two posters offer tasks of 2 µs to a loop with a high-water "
+                 "mark of 64; the peak of queued tasks must stay at or below the mark.")
+        out += ["<h3>Backpressure</h3>", f"<p>{intro}</p>", h]
+        md += ["### Backpressure", "", intro, "", m, ""]
+    fair = [r for r in loops if r["check"] == "property" and _metric(r, "fairness_reposts_before_timer") is not None]
+    if fair:
+        def cell(r, k):
+            v = _metric(r, k)
+            return "n/a" if v is None else _fmt(v)
+        rows = [[r["implementation"], cell(r, "fairness_reposts_before_timer"), cell(r, "fairness_reposts_before_io"),
+                 cell(r, "fairness_microtasks_before_timer"), cell(r, "fairness_microtasks_before_io")]
+                for r in sorted(fair, key=lambda r: r["implementation"])]
+        h, m = _table(["entry", "turns of a re-posting task before a due timer (bound 1)",
+                       "... before a readable fd (bound 1)", "microtasks of a 1000-flood before the timer",
+                       "... before the fd"], rows)
+        intro = ("Fairness (property): how long a due 0 ms timer and a readable fd wait behind a task that re-posts "
+                 "itself and behind a microtask flood (the drain runs to empty by contract: its bound is the "
+                 "flood's length). n/a: the entry reads no fds.")
+        out += ["<h3>Fairness</h3>", f"<p>{intro}</p>", h]
+        md += ["### Fairness", "", intro, "", m, ""]
+    stall = {e: v["stall_cost"] for e, v in data["loops"].items() if "stall_cost" in v}
+    if stall:
+        rows = []
+        for e in sorted(stall):
+            for k, label in STALL_INTRUDERS:
+                f = stall[e].get(k)
+                if f is None:
+                    continue
+                rows.append([e, label] + [_fmt(f[n], 1.0 if n == "stalls_per_second" else 1e3)
+                                          for n, _ in STALL_FIGURES])
+        h, m = _table(["entry", "intruder"] + [f"{lab} (µs)" if n != "stalls_per_second" else lab
+                                               for n, lab in STALL_FIGURES], rows)
+        intro = ("The cost of one blocking task (bench stall_cost, single runs): the ping-pong client's round trips "
+                 "while a task holding the loop about 1 ms lands every 5 ms, and what the stall detector (quota "
+                 "0.5 ms, Seastar's) named.")
+        out += ["<h3>Stalls</h3>", f"<p>{intro}</p>", h]
+        md += ["### Stalls", "", intro, "", m, ""]
+    return out, md
+
+
+# --------------------------------------------------------------------------
 # the section
 
 NOTE = ("Single runs, threads pinned; a difference between two entries here is not a result. "
@@ -487,6 +566,9 @@ def section(records: list[dict]) -> tuple[str, str]:
         h, m = fn(data)
         figures += h
         fig_md += m
+    r_html, r_md = reactor_tables(records, data)
+    out += r_html
+    md += r_md
     out.append("<h3>Benchmarks</h3>")
     md += ["### Benchmarks", ""]
     if figures:

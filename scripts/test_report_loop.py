@@ -339,5 +339,45 @@ class SectionTest(unittest.TestCase):
                             for e in errors), errors)
 
 
+
+class ReactorTables(unittest.TestCase):
+    """Backpressure (stress metrics), fairness (property metrics) and stall
+    cost (bench runs) reach the loop section."""
+
+    def records(self):
+        water = _rec("coalescing_loop", "stress", metrics={
+            "high_water_mark": 64, "peak_queued": 63, "told_full": 12345, "offers_per_run": 3.5,
+            "drain_per_second": 4.5e5})
+        fair = _rec("coalescing_loop", "property", metrics={
+            "fairness_reposts_before_timer": 0, "fairness_reposts_before_io": 50,
+            "fairness_microtasks_before_timer": 0, "fairness_microtasks_before_io": 1000})
+        stall = _bench("coalescing_loop", [
+            _run("stall_cost", intruder=k, p50_ns=1000.0, p99_ns=2000.0, p999_ns=1.05e6, p9999_ns=1.1e6,
+                 max_ns=1.2e6, stalls_per_second=190.0) for k in ("none", "blocking", "cas_loop")])
+        return [water, fair, stall]
+
+    def test_tables_show_the_figures(self):
+        recs = self.records()
+        out, md = report_loop.reactor_tables(recs, report_loop.parse_records(recs))
+        text = "\n".join(out)
+        for heading in ("Backpressure", "Fairness", "Stalls"):
+            self.assertIn(f"<h3>{heading}</h3>", text)
+        self.assertIn("<td>63</td>", text)          # peak queued
+        self.assertIn("<td>50</td>", text)          # re-posts before the fd: above its bound of 1, shown
+        self.assertIn("1 ms blocking call every 5 ms", text)
+        self.assertIn("<td>1.05e+03</td>", text)    # p99.9 of 1.05 ms, in µs
+        self.assertIn("| coalescing_loop |", "\n".join(md))
+
+    def test_section_includes_them(self):
+        html, _ = report_loop.section(self.records())
+        self.assertIn("<h3>Backpressure</h3>", html)
+        self.assertIn("<h3>Stalls</h3>", html)
+
+    def test_nothing_measured_nothing_shown(self):
+        recs = [_rec("coalescing_loop", "stress")]
+        out, md = report_loop.reactor_tables(recs, report_loop.parse_records(recs))
+        self.assertEqual(out, [])
+        self.assertEqual(md, [])
+
 if __name__ == "__main__":
     unittest.main()
