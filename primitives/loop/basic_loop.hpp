@@ -87,6 +87,7 @@ public:
     void next_tick(task t) { local_.next_tick(t); }
     void microtask(task t) { local_.microtask(t); }
     void immediate(task t) { local_.immediate(t); }
+    bool defer(deferred_task t) { return local_.defer(t); }
     timer_id set_timer(std::uint64_t delay_ms, task t) { return local_.set_timer(delay_ms, t); }
     bool cancel_timer(timer_id id) { return local_.cancel_timer(id); }
     void ref() { gate_.ref(); }

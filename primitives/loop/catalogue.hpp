@@ -135,6 +135,8 @@ inline constexpr expectation nothing_throws{
 inline constexpr expectation no_fds{expect::skip, "the Relacy world has no file descriptors"};
 inline constexpr expectation no_edge_reads{expect::skip,
                                            "the mutation is in edge-triggered reading, which only the stress body does"};
+inline constexpr expectation nothing_defers{expect::skip,
+                                            "the mutation is in the deferred task queue, which only the property scripts use"};
 inline constexpr expectation no_quota{expect::skip,
                                       "the mutation is in the stall detector, and this check sets no stall quota"};
 
@@ -210,6 +212,26 @@ struct coalescing_loop_io_when_idle : coalescing_loop_entry {
     static constexpr expectations expected{.property = expect::fail, .model = no_fds, .stress = expect::pass,
                                            .tsan = expect::pass, .asan = expect::pass, .bench = mutant_not_timed,
                                            .linearizability = not_a_queue, .progress = progress_is_for_queues};
+};
+
+struct deferred_duplicates_policy : basic_loop_policy {
+    struct queues : loop_queue_policy {
+        static constexpr bool coalesce_deferred = false;
+    };
+};
+struct coalescing_loop_deferred_duplicates : coalescing_loop_entry {
+    static constexpr std::string_view name = "coalescing_loop.deferred_duplicates";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = basic_loop<W, coalescing_channel<W>, deferred_duplicates_policy>;
+    // The deferred task queue registers a second callback for a ctx that
+    // has one (no coalescing). property fail: a script that defers the same
+    // key twice sees defer() return true twice and the callback run twice
+    // per drain. No other check defers.
+    static constexpr expectations expected{.property = expect::fail, .model = nothing_defers,
+                                           .stress = nothing_defers, .tsan = nothing_defers, .asan = expect::pass,
+                                           .bench = mutant_not_timed, .linearizability = not_a_queue,
+                                           .progress = progress_is_for_queues};
 };
 
 // The coalescing loop with the hierarchical timer wheel (timers.hpp) instead
@@ -344,7 +366,7 @@ using loop_inhouse_catalogue =
               loop_entries::coalescing_loop_release_announce, loop_entries::coalescing_loop_free_before_read,
               loop_entries::coalescing_loop_racy_high_water, loop_entries::coalescing_loop_escaping_failure,
               loop_entries::coalescing_loop_untimed_drain, loop_entries::coalescing_loop_edge_read_once,
-              loop_entries::coalescing_loop_io_when_idle,
+              loop_entries::coalescing_loop_io_when_idle, loop_entries::coalescing_loop_deferred_duplicates,
               loop_entries::bun_loop_entry,
               loop_entries::bun_loop_unreversed_batch, loop_entries::bun_loop_relaxed_take,
               loop_entries::mutex_loop_entry,

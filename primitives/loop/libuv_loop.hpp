@@ -94,6 +94,7 @@ public:
         local_.immediate(t);
         keep_polling();
     }
+    bool defer(deferred_task t) { return local_.defer(t); }
     libuv_timer_id set_timer(std::uint64_t delay_ms, task t) {
         auto* rec = new timer_rec{{}, t, this, ++last_timer_};
         uv_timer_init(&loop_, &rec->handle);

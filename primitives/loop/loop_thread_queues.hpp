@@ -112,16 +112,41 @@ private:
 struct loop_queue_policy {
     static constexpr bool contain = true;     // mutant switch: exceptions leave run()
     static constexpr bool time_drain = true;  // mutant switch: next ticks and microtasks untimed
+    static constexpr bool coalesce_deferred = true;  // mutant switch: a second defer of a ctx registers again
+};
+
+// Seed 004's deferred task queue (Bun's DeferredTaskQueue): one repeating
+// callback per context, keyed by its argument. defer(t) registers t unless a
+// callback with the same ctx is registered already (duplicates coalesce:
+// false). After every drain of next ticks and microtasks the registered
+// callbacks run once each, in the order they were registered; one that
+// returns true stays registered for the next drain, one that returns false
+// is removed. Callbacks registered while they run wait for the next drain;
+// next ticks and microtasks they queue are drained right after them (not
+// followed by another deferred run, so a repeating callback cannot hold the
+// drain). A registered callback does not keep the loop alive.
+struct deferred_task {
+    bool (*fn)(void*) = nullptr;
+    void* ctx = nullptr;
 };
 
 struct loop_stall {
-    task t;
+    task t;  // a deferred callback's has no fn: it is named by its ctx
     std::uint64_t ns = 0;
 };
 
 template <class QP = loop_queue_policy>
 class basic_loop_task_queues {
 public:
+    bool defer(deferred_task t) {
+        if constexpr (QP::coalesce_deferred) {
+            for (const deferred_task& d : deferred_)
+                if (d.ctx == t.ctx) return false;
+        }
+        deferred_.push_back(t);
+        return true;
+    }
+
     std::uint64_t failures() const { return failures_; }
     std::exception_ptr first_failure() const { return first_failure_; }
     void set_stall_quota(std::uint64_t ns) { quota_ns_ = ns; }
@@ -177,21 +202,25 @@ private:
         task t;
         bool posted;
     };
-    void invoke(task t, bool timed = true) {
+    void invoke(task t, bool timed = true) { invoke_as(t, t, timed); }
+    // Calls f; a stall is recorded under `name` (the task the caller gave).
+    template <class F>
+    void invoke_as(task name, F&& f, bool timed = true) {
         if (quota_ns_ == 0 || !timed) {
-            guarded(t);
+            guarded(f);
             return;
         }
         const auto t0 = std::chrono::steady_clock::now();
-        guarded(t);
+        guarded(f);
         const auto ns = static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
         if (ns > quota_ns_) {
             ++stall_count_;
-            if (stalls_.size() < 1024) stalls_.push_back({t, ns});
+            if (stalls_.size() < 1024) stalls_.push_back({name, ns});
         }
     }
-    void guarded(task t) {
+    template <class F>
+    void guarded(F&& t) {
         if constexpr (QP::contain) {
             try {
                 t();
@@ -202,8 +231,28 @@ private:
             t();
         }
     }
-    // Every next tick, then every microtask, again while ticks were queued.
+    // Every next tick, then every microtask, again while ticks were queued;
+    // then the deferred callbacks, and what they queued.
     void drain() {
+        drain_queues();
+        if (deferred_.empty()) return;
+        run_deferred();
+        drain_queues();
+    }
+    void run_deferred() {
+        const std::size_t n = deferred_.size();  // registered before this run
+        std::size_t keep = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const deferred_task d = deferred_[i];
+            bool again = false;  // a throw removes it
+            invoke_as(task{nullptr, d.ctx}, [&] { again = d.fn(d.ctx); });
+            if (again) deferred_[keep++] = d;
+        }
+        // those registered meanwhile follow, in their order
+        deferred_.erase(deferred_.begin() + static_cast<std::ptrdiff_t>(keep),
+                        deferred_.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    void drain_queues() {
         do {
             while (!ticks_.empty()) {
                 const task t = ticks_.front();
@@ -223,6 +272,7 @@ private:
     std::uint64_t failures_ = 0, quota_ns_ = 0, stall_count_ = 0;
     std::exception_ptr first_failure_;
     std::vector<loop_stall> stalls_;
+    std::vector<deferred_task> deferred_;
 };
 using loop_task_queues = basic_loop_task_queues<>;
 

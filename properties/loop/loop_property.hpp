@@ -61,10 +61,12 @@ template <class L>
 inline constexpr bool on_loop_clock = requires { L::timers_on_loop_clock; };
 
 // ------------------------------------------------------------ part 1
-enum class act { enqueue, next_tick, microtask, post, close, immediate, timer, cancel };
-inline constexpr int n_acts = 8;
-inline constexpr const char* act_name[] = {"enqueue", "next_tick", "microtask", "post",
-                                           "close",   "immediate", "timer",     "cancel"};
+enum class act { enqueue, next_tick, microtask, post, close, immediate, timer, cancel, defer };
+inline constexpr int n_acts = 9;
+inline constexpr const char* act_name[] = {"enqueue",   "next_tick", "microtask", "post",  "close",
+                                           "immediate", "timer",     "cancel",    "defer"};
+// defer: arg = key (arg % 3: the context it registers under) and repeats
+// (arg / 3: how many times its callback returns true before false).
 
 struct action {
     act kind;
@@ -82,6 +84,8 @@ inline std::vector<action> script_of(const raw_script& raw, bool timers) {
         action a{static_cast<act>(k % n_acts), static_cast<int>(p % (i + 1)) - 1, 0};
         if (a.parent >= 0 && s[static_cast<std::size_t>(a.parent)].kind == act::close) a.parent = -1;
         if (a.parent >= 0 && s[static_cast<std::size_t>(a.parent)].kind == act::cancel) a.parent = -1;
+        if (a.parent >= 0 && s[static_cast<std::size_t>(a.parent)].kind == act::defer) a.parent = -1;
+        if (a.kind == act::defer) a.arg = x % 9;
         if (a.parent < 0 && (a.kind == act::next_tick || a.kind == act::microtask)) a.kind = act::enqueue;
         if (!timers && (a.kind == act::timer || a.kind == act::cancel)) a.kind = act::enqueue;
         if (a.kind == act::timer) a.arg = x % 4;
@@ -105,6 +109,8 @@ inline std::string show(const std::vector<action>& s) {
         out += "  #" + std::to_string(i) + " " + act_name[static_cast<int>(s[i].kind)];
         if (s[i].kind == act::timer) out += " " + std::to_string(s[i].arg) + " ms";
         if (s[i].kind == act::cancel) out += " #" + std::to_string(s[i].arg);
+        if (s[i].kind == act::defer)
+            out += " key " + std::to_string(s[i].arg % 3) + ", true " + std::to_string(s[i].arg / 3) + " times";
         out += (s[i].parent < 0 ? " (top level)" : " (inside #" + std::to_string(s[i].parent) + ")") + "\n";
     }
     return out;
@@ -114,6 +120,7 @@ struct outcome {
     std::vector<int> ran;                      // task actions, in the order they ran
     std::vector<int> refused;                  // post actions refused
     std::vector<std::pair<int, bool>> cancels; // cancel actions and what they returned
+    std::vector<std::pair<int, bool>> defers;  // defer actions and what they returned
     bool operator==(const outcome&) const = default;
 };
 
@@ -126,6 +133,9 @@ inline std::string show(const outcome& o) {
     std::string out = "ran " + show(o.ran) + ", refused " + show(o.refused) + ", cancels [";
     for (std::size_t i = 0; i < o.cancels.size(); ++i)
         out += (i ? " #" : "#") + std::to_string(o.cancels[i].first) + (o.cancels[i].second ? ":true" : ":false");
+    out += "], defers [";
+    for (std::size_t i = 0; i < o.defers.size(); ++i)
+        out += (i ? " #" : "#") + std::to_string(o.defers[i].first) + (o.defers[i].second ? ":true" : ":false");
     return out + "]";
 }
 
@@ -141,6 +151,12 @@ inline outcome reference(const std::vector<action>& s) {
     std::vector<timer> timers;
     std::uint64_t now = 0, seq = 0;
     bool closed = false;
+    struct deferred {
+        unsigned key;
+        int action;
+        unsigned runs, repeats;
+    };
+    std::vector<deferred> defq;
     auto perform = [&](int i) {
         const action& a = s[static_cast<std::size_t>(i)];
         switch (a.kind) {
@@ -163,6 +179,13 @@ inline outcome reference(const std::vector<action>& s) {
                 o.cancels.emplace_back(i, r);
                 break;
             }
+            case act::defer: {
+                bool fresh = true;
+                for (const deferred& d : defq) fresh = fresh && d.key != a.arg % 3;
+                if (fresh) defq.push_back({a.arg % 3, i, 0, a.arg / 3});
+                o.defers.emplace_back(i, fresh);
+                break;
+            }
         }
     };
     auto run_task = [&](int t) {
@@ -175,11 +198,25 @@ inline outcome reference(const std::vector<action>& s) {
         q.pop_front();
         return v;
     };
-    auto drain = [&] {
+    auto drain_queues = [&] {
         do {
             while (!ticks.empty()) run_task(pop(ticks));
             while (!micros.empty()) run_task(pop(micros));
         } while (!ticks.empty());
+    };
+    auto drain = [&] {
+        drain_queues();
+        if (defq.empty()) return;
+        const std::size_t n = defq.size();
+        std::vector<deferred> kept;
+        for (std::size_t k = 0; k < n; ++k) {
+            deferred d = defq[k];
+            o.ran.push_back(d.action);  // a deferred callback has no children
+            if (++d.runs <= d.repeats) kept.push_back(d);
+        }
+        kept.insert(kept.end(), defq.begin() + static_cast<std::ptrdiff_t>(n), defq.end());
+        defq.swap(kept);
+        drain_queues();
     };
     auto earliest = [&](std::uint64_t seq_limit) -> timer* {
         timer* best = nullptr;
@@ -242,6 +279,16 @@ private:
         script_runner* r;
         int index;
     };
+    struct key_slot {
+        script_runner* r;
+        int action = -1;
+        unsigned runs = 0, repeats = 0;
+    };
+    static bool run_deferred(void* p) {
+        key_slot& k = *static_cast<key_slot*>(p);
+        k.r->out_.ran.push_back(k.action);
+        return ++k.runs <= k.repeats;
+    }
     static void run_slot(void* p) {
         const slot& sl = *static_cast<const slot*>(p);
         sl.r->out_.ran.push_back(sl.index);
@@ -265,12 +312,21 @@ private:
                 out_.cancels.emplace_back(static_cast<int>(i), id ? loop_.cancel_timer(*id) : false);
                 break;
             }
+            case act::defer: {
+                key_slot& k = keys_[s_[i].arg % 3];
+                k.r = this;
+                const bool fresh = loop_.defer(deferred_task{&run_deferred, &k});
+                if (fresh) k.action = static_cast<int>(i), k.runs = 0, k.repeats = s_[i].arg / 3;
+                out_.defers.emplace_back(static_cast<int>(i), fresh);
+                break;
+            }
         }
     }
     using id_type = decltype(std::declval<L&>().set_timer(0, task{}));
 
     const std::vector<action>& s_;
     std::vector<slot> slots_;
+    key_slot keys_[3];
     std::vector<std::optional<id_type>> ids_;
     L loop_;
     outcome out_;
