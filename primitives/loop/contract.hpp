@@ -61,7 +61,35 @@
 // timer's deadline instead of spinning; the variant's wake-up policy decides
 // which posts write the eventfd.
 //
-// Not in part 1: I/O (part 2).
+//
+// Part 2, the reactor's edges (each in every variant where it applies):
+//   io_id read_stream(int fd, io_trigger, io_reader);  bool stop_reading(io_id);
+//                     loop thread, native basic_loop: the loop reads fd on
+//                     readiness (level- or edge-triggered) and delivers every
+//                     byte in order, then the end (io_poller.hpp). A turn is
+//                     timers, I/O, tasks, immediates; an active watch keeps
+//                     run() from returning.
+//   set_high_water(mark); post() -> full; post_wait(t)
+//                     backpressure (high_water.hpp): at most `mark` posted
+//                     tasks wait to run; post() tells the poster, post_wait()
+//                     (workers only) waits; nothing is dropped silently.
+//   bool defer(deferred_task t)
+//                     loop thread: seed 004's deferred task queue, one
+//                     repeating callback per ctx, run after each drain
+//                     (loop_thread_queues.hpp).
+//   failures(), first_failure()
+//                     a callback that throws is contained, counted and
+//                     kept; run() never throws; nothing else is lost.
+//   set_stall_quota(ns); stalls(), stall_count()
+//                     a callback that held the loop longer than the quota
+//                     is named with its duration.
+//   set_turn_hook(t); wake()
+//                     t runs at the top of every turn; wake() (any thread,
+//                     async-signal-safe natively) ends a sleep: a signal
+//                     handler's ring (signal_ring.hpp) is drained there.
+// Fairness, stated bounds (properties/loop: fairness): a due timer and a
+// readable fd run within 1 turn of a task that re-posts itself; a next-tick
+// or microtask flood delays them by the flood's length.
 #pragma once
 
 #include <concepts>
