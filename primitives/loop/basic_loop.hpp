@@ -47,7 +47,8 @@ class basic_loop {
     using node = post_node<World>;
     static constexpr bool native = std::is_same_v<World, native_world>;
     struct no_io {
-        void poll() {}
+        template <class Run>
+        void poll(Run&&) {}
         bool empty() const { return true; }
         bool has_carry() const { return false; }
     };
@@ -130,7 +131,7 @@ public:
         for (;;) {
             if (hook_.fn != nullptr) hook_();
             local_.run_timers();
-            if constexpr (Policy::io_every_turn) io_.poll();
+            if constexpr (Policy::io_every_turn) poll_io();
             take_posted();
             local_.take_arrived();
             local_.run_fifo([this] {
@@ -140,7 +141,7 @@ public:
             local_.run_immediates();
             take_posted();  // posted during the turn: no sleep
             if constexpr (!Policy::io_every_turn) {
-                if (local_.idle()) io_.poll();
+                if (local_.idle()) poll_io();
             }
             if (!local_.idle() || io_.has_carry()) continue;
             const int budget = local_.sleep_budget_ms();
@@ -165,6 +166,9 @@ public:
     const std::vector<loop_stall>& stalls() const { return local_.stalls(); }
 
 private:
+    void poll_io() {
+        io_.poll([this](task name, auto&& f) { local_.run_callable(name, f); });
+    }
     post_status admit(task t) {
         if (gate_.admit([&] {
                 node* n = post_nodes<World>::take();

@@ -44,6 +44,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "primitives/loop/contract.hpp"
+
 namespace gauntlet {
 
 enum class io_trigger { level, edge };
@@ -101,7 +103,7 @@ public:
         ev.data.u64 = w->id;
         if (epoll_ctl(fd(), EPOLL_CTL_ADD, fd_, &ev) != 0) {
             const int err = errno;
-            r.on_end(r.ctx, err);  // not watchable (a regular file, a closed fd)
+            r.on_end(r.ctx, err);  // not watchable (a regular file, a closed fd): at once, in the caller
             return {};
         }
         const io_id id{w->id};
@@ -117,7 +119,10 @@ public:
 
     // The I/O phase: every fd the kernel reports ready now (no wait), and
     // every edge-triggered fd left with data by the last turn's budget.
-    void poll() {
+    // Callbacks run through run(name, f): the loop's containment, stall
+    // timing and drain (loop_thread_queues.hpp: run_callable).
+    template <class Run>
+    void poll(Run&& run) {
         if (watches_.empty()) return;
         std::vector<std::uint64_t> due;
         due.swap(carry_);
@@ -131,7 +136,7 @@ public:
         for (std::uint64_t id : due) {
             auto it = watches_.find(id);
             if (it == watches_.end()) continue;  // stopped meanwhile, or listed twice and ended
-            service(it);
+            service(it, run);
         }
     }
 
@@ -152,7 +157,8 @@ private:
 
     // Reads per the trigger; a callback may stop any watch (this one too),
     // so the watch is looked up again after each.
-    void service(typename map::iterator it) {
+    template <class Run>
+    void service(typename map::iterator it, Run& run) {
         const std::uint64_t id = it->first;
         watch* w = it->second.get();
         w->carried = false;
@@ -162,7 +168,7 @@ private:
             const ssize_t got = read(w->fd, buf, sizeof buf);
             if (got > 0) {
                 const io_reader r = w->r;
-                r.on_data(r.ctx, buf, static_cast<std::size_t>(got));
+                run(task{nullptr, r.ctx}, [&] { r.on_data(r.ctx, buf, static_cast<std::size_t>(got)); });
                 auto again = watches_.find(id);
                 if (again == watches_.end()) return;
                 w = again->second.get();
@@ -173,7 +179,7 @@ private:
             const io_reader r = w->r;
             const int err = got == 0 ? 0 : errno;
             forget(watches_.find(id));
-            r.on_end(r.ctx, err);
+            run(task{nullptr, r.ctx}, [&] { r.on_end(r.ctx, err); });
             return;
         }
         // the budget ran out with data perhaps left: an edge-triggered fd

@@ -171,6 +171,13 @@ public:
         invoke(t);
         drain();
     }
+    // Runs f (an I/O callback, which is no task) as a callback: contained,
+    // timed under `name`, then the drain.
+    template <class F>
+    void run_callable(task name, F&& f) {
+        invoke_as(name, f);
+        drain();
+    }
 
     // Runs FIFO tasks until the FIFO is empty (tasks they enqueue included),
     // draining next ticks and microtasks after each; `after_posted()` runs
