@@ -30,7 +30,10 @@
 
 #include <uv.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -39,6 +42,7 @@
 #include <unordered_map>
 
 #include "primitives/loop/contract.hpp"
+#include "primitives/loop/io_poller.hpp"
 #include "primitives/loop/loop_gate.hpp"
 #include "primitives/loop/loop_thread_queues.hpp"
 #include "primitives/native_world.hpp"
@@ -54,11 +58,12 @@ public:
     libuv_loop() {
         if (uv_loop_init(&loop_) != 0 || uv_async_init(&loop_, &async_, &on_async) != 0 ||
             uv_check_init(&loop_, &check_) != 0 || uv_idle_init(&loop_, &idle_) != 0 ||
-            uv_check_start(&check_, &on_check) != 0) {
+            uv_prepare_init(&loop_, &prepare_) != 0 || uv_check_start(&check_, &on_check) != 0) {
             std::fprintf(stderr, "libuv_loop: uv_loop_init/uv_async_init/uv_check_init/uv_idle_init failed\n");
             std::abort();
         }
-        async_.data = check_.data = idle_.data = this;
+        async_.data = check_.data = idle_.data = prepare_.data = this;
+        uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));  // the turn hook keeps nothing alive
         uv_unref(reinterpret_cast<uv_handle_t*>(&async_));  // referenced only while the count is not zero
         uv_unref(reinterpret_cast<uv_handle_t*>(&check_));  // runs every iteration, keeps nothing alive
     }
@@ -66,6 +71,8 @@ public:
     libuv_loop& operator=(const libuv_loop&) = delete;
     ~libuv_loop() {
         for (auto& [n, rec] : timers_) uv_close(reinterpret_cast<uv_handle_t*>(&rec->handle), &free_timer);
+        for (auto& [n, w] : polls_) uv_close(reinterpret_cast<uv_handle_t*>(&w->handle), &free_poll);
+        uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
         uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
         uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
         uv_close(reinterpret_cast<uv_handle_t*>(&idle_), nullptr);
@@ -125,6 +132,42 @@ public:
     void set_stall_quota(std::uint64_t ns) { local_.set_stall_quota(ns); }
     std::uint64_t stall_count() const { return local_.stall_count(); }
     const std::vector<loop_stall>& stalls() const { return local_.stalls(); }
+    // The turn hook is a prepare handle: it runs once per libuv iteration,
+    // after libuv's timers, before its poll (basic_loop's runs before its
+    // timers). wake() is uv_async_send, async-signal-safe by libuv's docs.
+    void set_turn_hook(task t) {
+        hook_ = t;
+        if (t.fn != nullptr)
+            uv_prepare_start(&prepare_, &on_prepare);
+        else
+            uv_prepare_stop(&prepare_);
+    }
+    void wake() { uv_async_send(&async_); }
+
+    // Readiness-based I/O on uv_poll. libuv polls level-triggered and has
+    // no edge-triggered mode: both triggers are served level-triggered, one
+    // read of up to 4 KiB per readiness, like basic_loop's level mode.
+    io_id read_stream(int fd, io_trigger, io_reader r) {
+        auto* w = new poll_rec{{}, r, this, ++last_io_, fd};
+        if (uv_poll_init(&loop_, &w->handle, fd) != 0) {
+            delete w;
+            r.on_end(r.ctx, EBADF);
+            return {};
+        }
+        w->handle.data = w;
+        uv_poll_start(&w->handle, UV_READABLE, &on_poll);
+        polls_.emplace(w->n, w);
+        return {w->n};
+    }
+    bool stop_reading(io_id id) {
+        const auto it = polls_.find(id.n);
+        if (it == polls_.end()) return false;
+        uv_poll_stop(&it->second->handle);
+        uv_close(reinterpret_cast<uv_handle_t*>(&it->second->handle), &free_poll);
+        polls_.erase(it);
+        return true;
+    }
+
     void run() {
         keep_alive();
         keep_polling();
@@ -132,6 +175,34 @@ public:
     }
 
 private:
+    struct poll_rec {
+        uv_poll_t handle;
+        io_reader r;
+        libuv_loop* self;
+        std::uint64_t n;
+        int fd;
+    };
+    static void free_poll(uv_handle_t* h) { delete static_cast<poll_rec*>(h->data); }
+    static void on_poll(uv_poll_t* h, int status, int) {
+        auto* w = static_cast<poll_rec*>(h->data);
+        libuv_loop& self = *w->self;
+        const io_reader r = w->r;
+        char buf[4096];
+        ssize_t got = status < 0 ? -1 : read(w->fd, buf, sizeof buf);
+        if (got < 0 && status >= 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+        if (got > 0) {
+            self.local_.run_callable(task{nullptr, r.ctx}, [&] { r.on_data(r.ctx, buf, static_cast<std::size_t>(got)); });
+        } else {
+            const int err = got == 0 ? 0 : status < 0 ? -status : errno;
+            self.stop_reading(io_id{w->n});
+            self.local_.run_callable(task{nullptr, r.ctx}, [&] { r.on_end(r.ctx, err); });
+        }
+        self.keep_polling();
+    }
+    static void on_prepare(uv_prepare_t* h) {
+        auto& self = *static_cast<libuv_loop*>(h->data);
+        if (self.hook_.fn != nullptr) self.hook_();
+    }
     struct timer_rec {
         uv_timer_t handle;
         task t;
@@ -185,6 +256,10 @@ private:
     uv_check_t check_{};
     uv_idle_t idle_{};
     std::unordered_map<std::uint64_t, timer_rec*> timers_;  // pending timers, by id
+    uv_prepare_t prepare_{};
+    task hook_{};
+    std::unordered_map<std::uint64_t, poll_rec*> polls_;  // active reads, by id
+    std::uint64_t last_io_ = 0;
     std::uint64_t last_timer_ = 0;
     std::mutex mutex_;
     std::deque<task> posted_;  // guarded by mutex_
