@@ -87,10 +87,15 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import pairs  # noqa: E402
+import plan as checkplan  # noqa: E402
 import report  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ALPHA = 0.05
+# below this many rounds no verdict is given (the bootstrap interval of one
+# or two ratios says nothing of the noise): unknown
+MIN_ROUNDS = 3
+CHECK_SUITES = ("property", "model", "litmus", "stress")
 VERDICTS = ("regression", "accepted", "improvement", "same", "cannot gate", "unknown")
 
 
@@ -159,7 +164,9 @@ def decide(rows, threshold, max_rounds, accepted=(), alpha=ALPHA):
         r["projected_half_width"] = r["half_width"] * math.sqrt(r["rounds"] / max(max_rounds, r["rounds"]))
         r["mde"] = math.exp(limit + r["half_width"]) - 1
         r["accepted_reason"] = None
-        if significant and r["ci_low"] > up:
+        if r["rounds"] < MIN_ROUNDS:
+            r["verdict"] = "unknown"
+        elif significant and r["ci_low"] > up:
             if (r["key"], r["figure"]) in accepted:
                 r["verdict"] = "accepted"
                 r["accepted_reason"] = accepted[(r["key"], r["figure"])]
@@ -337,12 +344,19 @@ def run_process(exe, entries, min_time, cpus, folder, log):
     return read_folder(folder, exe.name)
 
 
-def run_rounds(plan, first, count, min_time, cpus, work, progress, t0):
+def run_rounds(plan, first, count, min_time, cpus, work, progress, t0, deadline=None):
     """Rounds first..first+count-1 of plan {exe: (base exe, head exe,
-    [entries])}; odd rounds base first, even rounds head first.
-    -> [(runs base, runs head)]."""
+    [entries])}; odd rounds base first, even rounds head first. With a
+    deadline (time.monotonic() value), a round that would end after it (as
+    long as the previous one took) is not started.
+    -> [(runs base, runs head)] (fewer than count at the deadline)."""
     out = []
+    last = 0.0
     for i in range(first, first + count):
+        if deadline is not None and time.monotonic() + last > deadline:
+            progress(f"[{time.monotonic() - t0:5.0f} s] time limit: round {i} not started")
+            break
+        started = time.monotonic()
         base_all, head_all = {}, {}
         for name, (exe_base, exe_head, entries) in sorted(plan.items()):
             order = [("base", exe_base), ("head", exe_head)]
@@ -355,6 +369,7 @@ def run_rounds(plan, first, count, min_time, cpus, work, progress, t0):
                                   work / "runs.log")
                 (base_all if side == "base" else head_all).update(got)
         out.append((base_all, head_all))
+        last = time.monotonic() - started
     return out
 
 
@@ -484,6 +499,12 @@ def summary_lines(result):
     if unknown:
         lines.append(f"still unknown at the cap of {result['max_rounds']} rounds ({len(unknown)}): listed, "
                      "skipped in JUnit, does not fail the gate")
+    v = result.get("verdicts")
+    if v is not None:
+        lines.append("")
+        lines += verdict_lines(v)
+    else:
+        lines.append("verdicts: not compared (--checks none)")
     for note in result.get("notes", []):
         lines.append("note: " + note)
     return lines
@@ -527,7 +548,9 @@ def write_html(result, path):
                     f"<td>{r['rounds']}</td><td>{pct(r['ratio'])}</td>"
                     f"<td>[{pct(r['ci_low'])}, {pct(r['ci_high'])}]</td>"
                     f"<td>{r['p']:.4f}</td><td>{r['p_holm']:.4f}</td><td>{r['mde'] * 100:.1f}%</td></tr>")
-    body.append("</table><h2>Environment</h2><pre>" + html.escape("\n".join(environment_lines(result["environment"])))
+    body.append("</table><h2>Verdicts</h2><pre>" + html.escape("\n".join(verdict_lines(result.get("verdicts"))
+                                                                      or ["not compared (--checks none)"]))
+                + "</pre><h2>Environment</h2><pre>" + html.escape("\n".join(environment_lines(result["environment"])))
                 + "</pre>")
     path.write_text("<!doctype html><meta charset='utf-8'><title>gauntlet gate</title>"
                     "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;border-bottom:1px solid #ddd;"
@@ -550,7 +573,32 @@ def write_junit(result, path):
         elif r["verdict"] in ("unknown", "cannot gate"):
             out.append(f'<skipped message={quoteattr(r["verdict"])}/>')
         out.append(f"<system-out>{text}</system-out></testcase>")
-    out.append("</testsuite></testsuites>")
+    out.append("</testsuite>")
+    v = result.get("verdicts")
+    if v is not None:
+        cases = [(c, "changed") for c in v["changed"]] + [(m, "missing") for m in v["missing"]] + \
+                [(d, "declared") for d in v["declared"]]
+        bad = sum(1 for _, k in cases if k != "declared") + len(v["errors"])
+        out.append(f'<testsuite name="gauntlet.gate.verdicts" tests="{len(cases) + len(v["errors"]) + 1}" '
+                   f'failures="{bad}">')
+        for c, kind in cases:
+            name = quoteattr(f"{c['entry']} {c['check']}")
+            out.append(f'<testcase classname="gate.verdicts.{xml_escape(c["component"])}" name={name}>')
+            if kind == "changed":
+                msg = f"verdict changed: head {c['verdict']}, head expects {c['expected']}"
+                out.append(f"<failure message={quoteattr(msg)}>{xml_escape(c['detail'])}</failure>")
+            elif kind == "missing":
+                out.append('<failure message="no record written by head\'s run"/>')
+            else:
+                out.append(f"<system-out>declared change: expectation {c['base']} -&gt; {c['head']}</system-out>")
+            out.append("</testcase>")
+        for e in v["errors"]:
+            out.append(f'<testcase classname="gate.verdicts" name="records"><failure message={quoteattr(e)}/>'
+                       "</testcase>")
+        out.append(f'<testcase classname="gate.verdicts" name="held"><system-out>{v["held"]} verdicts held'
+                   "</system-out></testcase>")
+        out.append("</testsuite>")
+    out.append("</testsuites>")
     path.write_text("\n".join(out) + "\n")
 
 
@@ -564,6 +612,152 @@ def write_outputs(result, out):
     (out / "summary.md").write_text("\n".join(md) + "\n")
     write_html(result, out / "index.html")
     write_junit(result, out / "junit.xml")
+
+
+# --------------------------------------------------------------------------
+# verdict changes (the catalogue's expectations, base against head)
+
+
+def check_tests(build, suites):
+    """The check executables registered in build under `suites`: meson's
+    tests whose program offers --manifest (plan.introspect and
+    plan.is_check_executable, as scripts/plan.py finds them)."""
+    try:
+        tests = checkplan.introspect(build)
+    except checkplan.PlanError as err:
+        raise GateError(str(err), 1) from None
+    return [t for t in tests if t["suite"] in suites and checkplan.is_check_executable(t)]
+
+
+def expectations_of(tests, label):
+    """{(check, component, implementation): expected} from every test's
+    --manifest (the catalogue's expectations as the check programs list
+    them)."""
+    out = {}
+    for t in tests:
+        try:
+            lines = checkplan.manifest(t, [])
+        except checkplan.PlanError as err:
+            raise GateError(f"{label}: {err}", 1) from None
+        for doc in lines:
+            out[(doc["check"], doc["component"], doc["implementation"])] = doc["expected"]
+    return out
+
+
+def build_checks(src, build, suites, label, log, jobs, manifest_only):
+    """Configure (once) with -Dsuites=<suites> and compile only the check
+    programs of those suites. A build read only for its manifests
+    (manifest_only: the base side) is compiled at -O0: --manifest runs no
+    check. -> build."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        if not (build / "build.ninja").exists():
+            if build.exists():
+                shutil.rmtree(build)
+            cmd = ["meson", "setup", str(build), str(src), "-Dsuites=" + ",".join(sorted(suites))]
+            if manifest_only:
+                cmd += ["-Doptimization=0", "-Ddebug=false"]
+            p = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
+            if p.returncode != 0:
+                raise GateError(f"{label}: {' '.join(cmd[3:])} failed; see {log}", 1)
+        p = subprocess.run(["meson", "introspect", "--tests", str(build)], capture_output=True, text=True)
+        targets = []
+        if p.returncode == 0:
+            for t in json.loads(p.stdout):
+                suite = [s.split(":", 1)[-1] for s in t.get("suite", [])]
+                exe = pathlib.Path(t["cmd"][0])
+                if suite and suite[0] in suites and exe.is_relative_to(build):
+                    targets.append(str(exe.relative_to(build)))
+        if not targets:
+            raise GateError(f"{label}: no check program of the suites {', '.join(sorted(suites))} at this "
+                            f"revision (meson knows no test of them in {build})")
+        p = subprocess.run(["nice", "-n", "19", "ninja", f"-j{jobs}", "-C", str(build), *sorted(set(targets))],
+                           stdout=out, stderr=subprocess.STDOUT)
+        if p.returncode != 0:
+            raise GateError(f"{label}: compiling the check programs failed; see {log}", 1)
+    return build
+
+
+def run_checks(tests, folder, log, progress=print):
+    """Runs every check program (its meson test command, environment and
+    arguments) with its records written into folder; a program's exit status
+    1 (a mismatch) is read from the records, a status of 2 or above is a
+    failed run. -> (records, errors) as report.load_records."""
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for t in tests:
+        env = dict(os.environ, **t["env"])
+        env["GAUNTLET_RESULTS_DIR"] = str(folder)
+        progress(f"  check {t['name']} ...")
+        with open(log, "ab") as out:
+            out.write(("$ " + " ".join(t["cmd"]) + "\n").encode())
+            out.flush()
+            p = subprocess.run(["nice", "-n", "10", *t["cmd"]], env=env, stdout=out, stderr=subprocess.STDOUT)
+        if p.returncode not in (0, 1):
+            raise GateError(f"check program {t['name']} ({' '.join(t['cmd'])}) exited with status {p.returncode} "
+                            f"(output: {log})", 1)
+    return report.load_records([folder])
+
+
+def verdict_changes(base_exp, head_exp, head_records, errors=()):
+    """Diff of the expectations and head's verdicts against head's.
+
+    -> {"declared": [...], "added": [...], "removed": [...], "changed": [...],
+        "missing": [...], "errors": [...], "held": n}
+    declared: an expectation that differs between base and head (a declared
+    change, listed, passes); changed: a head record whose verdict breaks
+    head's expectation (report.status_of: mismatch; fails the gate);
+    missing: a record head's manifest lists that head's run did not write
+    (fails); added/removed: expectations of entries or checks only one side
+    has (listed)."""
+    def item(k):
+        return {"check": k[0], "component": k[1], "entry": k[2]}
+
+    declared = [dict(item(k), base=base_exp[k], head=head_exp[k])
+                for k in sorted(set(base_exp) & set(head_exp)) if base_exp[k] != head_exp[k]]
+    added = [dict(item(k), head=head_exp[k]) for k in sorted(set(head_exp) - set(base_exp))]
+    removed = [dict(item(k), base=base_exp[k]) for k in sorted(set(base_exp) - set(head_exp))]
+    kept, missing, rec_errors, _ = report.reconcile(head_records, head_exp)
+    changed = []
+    for rec in sorted(kept, key=report.key):
+        if report.status_of(rec) == "mismatch":
+            changed.append(dict(item(report.key(rec)), verdict=rec["verdict"], expected=rec["expected"],
+                                detail=rec.get("detail", ""), base=base_exp.get(report.key(rec))))
+    return {"declared": declared, "added": added, "removed": removed, "changed": changed,
+            "missing": [item(k) for k in missing], "errors": list(errors) + rec_errors,
+            "held": sum(1 for r in kept if report.status_of(r) in ("ok", "finding"))}
+
+
+def verdict_lines(v):
+    """Console / summary lines of a verdict diff."""
+    if v is None:
+        return []
+    lines = [f"verdicts ({', '.join(v['suites'])} checks of head, against head's expectations; base's expectations "
+             f"from base's check programs' --manifest): {v['held']} held, {len(v['changed'])} changed, "
+             f"{len(v['declared'])} declared changes, {len(v['missing'])} missing"]
+    for c in v["changed"]:
+        lines.append(f"VERDICT CHANGED: entry {c['entry']}, check {c['check']} ({c['component']}): head's verdict "
+                     f"{c['verdict']}, head's expectation {c['expected']}"
+                     + (f" (base's expectation {c['base']})" if c.get("base") else "")
+                     + (f": {c['detail']}" if c["detail"] else ""))
+    for m in v["missing"]:
+        lines.append(f"NO VERDICT: entry {m['entry']}, check {m['check']} ({m['component']}): head's manifest lists "
+                     "it, head's run wrote no record")
+    for e in v["errors"]:
+        lines.append(f"RECORD ERROR: {e}")
+    for d in v["declared"]:
+        lines.append(f"declared change: entry {d['entry']}, check {d['check']} ({d['component']}): expectation "
+                     f"{d['base']} -> {d['head']}")
+    for a in v["added"]:
+        lines.append(f"new expectation: entry {a['entry']}, check {a['check']} ({a['component']}): {a['head']}")
+    for r in v["removed"]:
+        lines.append(f"expectation removed: entry {r['entry']}, check {r['check']} ({r['component']}): "
+                     f"was {r['base']}")
+    return lines
+
+
+def verdicts_fail(v):
+    return v is not None and bool(v["changed"] or v["missing"] or v["errors"])
 
 
 # --------------------------------------------------------------------------
@@ -586,20 +780,23 @@ def load_accepted(path_or_text, where):
     return items
 
 
-def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print):
-    """The sequential loop; rounds_data_fn(plan, first, count) -> rounds.
-    Returns the result dict."""
+def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print, verdicts=None, out_of_time=lambda: False):
+    """The sequential loop; rounds_data_fn(plan, first, count) -> rounds
+    (fewer than count when the time limit stops them). verdicts: the verdict
+    diff (verdict_changes) or None. Returns the result dict."""
     select = re.compile(args.bench) if args.bench else None
     data = rounds_data_fn(plan, 1, args.rounds)
-    done = args.rounds
+    done = len(data)
     notes = []
+    capped = done < args.rounds
     while True:
         rows = decide(cost_rows(data, select), args.threshold, args.max_rounds, accepted)
         if not rows:
             raise GateError("nothing to compare: no benchmark ran with the same labels and figure on both sides"
                             + (f" matching --bench '{args.bench}'" if args.bench else ""))
         open_rows = [r for r in rows if r["verdict"] == "unknown"]
-        if not open_rows or done >= args.max_rounds:
+        if not open_rows or done >= args.max_rounds or capped or out_of_time():
+            capped = capped or (bool(open_rows) and done < args.max_rounds)
             break
         more = min(max(2, args.rounds), args.max_rounds - done)
         again = {}
@@ -612,12 +809,18 @@ def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print):
         extra = rounds_data_fn(again, done + 1, more)
         # the new rounds carry only the re-run entries; others keep their rounds
         data = data + extra
-        done += more
+        done += len(extra)
+        capped = len(extra) < more
     env["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     notes.append("rounds are added only for benchmarks still unknown; the final decision uses all rounds of "
                  "each benchmark and one Holm correction across all benchmarks of this run")
+    if capped:
+        notes.append(f"time limit of {args.time_limit:g} s reached after {done} rounds: benchmarks still unknown "
+                     "are listed and do not fail the gate")
     regressions = [r for r in rows if r["verdict"] == "regression"]
-    return {"status": "fail" if regressions else "pass", "base": sides["base"], "head": sides["head"],
+    failed = bool(regressions) or verdicts_fail(verdicts)
+    return {"status": "fail" if failed else "pass", "base": sides["base"], "head": sides["head"],
+            "verdicts": verdicts, "time_limit": args.time_limit, "time_limit_reached": capped,
             "threshold": args.threshold, "rounds": args.rounds, "max_rounds": args.max_rounds, "rounds_run": done,
             "min_time": args.min_time, "cpus": args.cpus, "bench": args.bench, "alpha": ALPHA,
             "correction": "holm", "test": "wilcoxon signed-rank on per-round log ratios",
@@ -625,6 +828,63 @@ def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print):
             "environment": env, "accepted": accepted, "notes": notes,
             "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "benchmarks": [{k: v for k, v in r.items()} for r in rows]}
+
+
+def source_of(root, rev, cache):
+    """(source folder, cache folder of its builds) of a revision (None: the
+    working tree itself)."""
+    if rev is None:
+        return root, cache / "worktree"
+    sha = resolve(root, rev)
+    src = cache / sha / "src"
+    export_tree(root, sha, src)
+    return src, cache / sha
+
+
+def side_verdicts(root, args, cache, log, sides, progress, t0):
+    """The verdict diff of the run (verdict_changes with 'suites' and
+    'seconds'), or None with --checks none."""
+    if not args.checks:
+        return None
+    started = time.monotonic()
+    suites = args.checks
+    tag = "checks-" + "-".join(suites)
+
+    def say(s):
+        progress(f"[{time.monotonic() - t0:5.0f} s] verdicts: {s}")
+
+    if args.base_checks:
+        base_build = pathlib.Path(args.base_checks)
+    else:
+        src, folder = source_of(root, args.base, cache)
+        say(f"build base's {', '.join(suites)} check programs at -O0 (read for their --manifest only)")
+        base_build = build_checks(src, folder / (tag + "-O0"), suites, f"base {args.base}", log, args.jobs, True)
+    base_exp = expectations_of(check_tests(base_build, suites), f"base {sides['base']['label']}")
+    if args.head_checks:
+        head_build = pathlib.Path(args.head_checks)
+    else:
+        src, folder = source_of(root, args.head, cache)
+        say(f"build head's {', '.join(suites)} check programs")
+        head_build = build_checks(src, folder / tag, suites, f"head {args.head or 'working tree'}", log, args.jobs,
+                                  False)
+    head_tests = check_tests(head_build, suites)
+    if not head_tests:
+        raise GateError(f"head: no check program of the suites {', '.join(suites)} in {head_build}")
+    head_exp = expectations_of(head_tests, f"head {sides['head']['label']}")
+    if args.head_results:
+        say(f"head's verdicts read from {args.head_results} (records of a run of the same build)")
+        records, errors = report.load_records([args.head_results])
+    else:
+        say(f"run head's {len(head_tests)} check programs ({', '.join(t['name'] for t in head_tests)})")
+        with tempfile.TemporaryDirectory(prefix="gauntlet-gate-checks-") as d:
+            cache.mkdir(parents=True, exist_ok=True)
+            records, errors = run_checks(head_tests, pathlib.Path(d) / "results", cache / "checks.log", say)
+    v = verdict_changes(base_exp, head_exp, records, errors)
+    v["suites"] = list(suites)
+    v["seconds"] = round(time.monotonic() - started, 1)
+    v["base_build"], v["head_build"] = str(base_build), str(head_build)
+    say(f"{v['held']} held, {len(v['changed'])} changed, {len(v['declared'])} declared ({v['seconds']:.0f} s)")
+    return v
 
 
 def prepare(root, rev, cache, label, log, jobs):
@@ -693,7 +953,19 @@ def parse_args(argv):
     ap.add_argument("--cache", help=argparse.SUPPRESS)
     ap.add_argument("--accepted", help="accepted regressions file (default: gate/accepted.json of the head tree)")
     ap.add_argument("--base-build", help=argparse.SUPPRESS)  # tests: prebuilt folders
-    ap.add_argument("--head-build", help=argparse.SUPPRESS)
+    ap.add_argument("--head-build", help="an existing build folder of head whose bench executables are used as they "
+                                         "are (e.g. build/ after scripts/gauntlet test)")
+    ap.add_argument("--checks", default="property,model",
+                    help="meson suites whose check programs give the verdicts (default property,model; 'none': "
+                         "no verdict diff)")
+    ap.add_argument("--base-checks", help=argparse.SUPPRESS)  # tests: a prebuilt base checks folder
+    ap.add_argument("--head-checks", help="an existing build folder of head with the --checks programs (not "
+                                          "rebuilt; run unless --head-results)")
+    ap.add_argument("--head-results", help="records of a run of --head-checks' programs (e.g. build/results after "
+                                           "scripts/gauntlet test): head's verdicts are read, not run again")
+    ap.add_argument("--time-limit", type=_range(float, 0.0, 86400.0, "--time-limit"), default=0.0,
+                    help="seconds from the start after which no round is started (0: none); benchmarks still "
+                         "unknown then are listed and pass")
     ap.add_argument("--jobs", type=_range(int, 1, 256, "--jobs"), default=1, help="ninja -j (niced; default 1)")
     args = ap.parse_args(argv)
     if args.max_rounds < args.rounds:
@@ -708,6 +980,15 @@ def parse_args(argv):
     out = pathlib.Path(args.out)
     if out.exists() and not out.is_dir():
         ap.error(f"--out {out} exists and is not a folder")
+    if args.head_results and not args.head_checks:
+        ap.error("--head-results needs --head-checks (the build whose programs wrote them)")
+    if args.checks.strip() in ("", "none"):
+        args.checks = []
+    else:
+        args.checks = sorted(set(s.strip() for s in args.checks.split(",") if s.strip()))
+        bad = [s for s in args.checks if s not in CHECK_SUITES]
+        if bad:
+            ap.error(f"--checks: unknown suite '{bad[0]}' (one of: {', '.join(CHECK_SUITES)}, or none)")
     args.threshold /= 100
     return args
 
@@ -768,13 +1049,18 @@ def main(argv=None):
             print("  " + line)
         progress(f"gate: base {sides['base']['label']}, head {sides['head']['label']}; "
                  + "; ".join(f"{k}: {', '.join(v[2])}" for k, v in sorted(plan.items())))
+        verdicts = side_verdicts(root, args, cache, log, sides, progress, t0)
+        for line in verdict_lines(verdicts):
+            print("  " + line)
+        deadline = t0 + args.time_limit if args.time_limit else None
         with tempfile.TemporaryDirectory(prefix="gauntlet-gate-") as d:
             work = pathlib.Path(d)
 
             def rounds_fn(p, first, count):
-                return run_rounds(p, first, count, args.min_time, args.cpus, work, progress, t0)
+                return run_rounds(p, first, count, args.min_time, args.cpus, work, progress, t0, deadline)
 
-            result = gate(rounds_fn, plan, args, sides, env, accepted, progress)
+            result = gate(rounds_fn, plan, args, sides, env, accepted, progress, verdicts,
+                          lambda: deadline is not None and time.monotonic() > deadline)
         result["notes"] = notes + result["notes"]
     except GateError as err:
         print(f"gate: {err}", file=sys.stderr)

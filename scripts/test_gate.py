@@ -15,6 +15,7 @@ import sys
 import tempfile
 import textwrap
 import unittest
+from unittest import mock
 
 import numpy as np
 
@@ -171,7 +172,7 @@ class GateRunTest(unittest.TestCase):
         return quiet(gate.main, ["--base", "HEAD", "--base-build", base_build, "--head-build", head_build,
                                  "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--cpus", "",
                                  "--out", str(self.out), "--accepted", str(self.accepted),
-                                 "--cache", str(self.d / "cache"), *extra])
+                                 "--cache", str(self.d / "cache"), "--checks", "none", *extra])
 
     def test_regression_fails_and_outputs_are_written(self):
         status, out, err = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25))
@@ -239,6 +240,160 @@ class GateRunTest(unittest.TestCase):
     def test_bad_options_exit_2(self):
         for argv in (["--base", "HEAD", "--rounds", "9", "--max-rounds", "5"], ["--base", "HEAD", "--bench", "("],
                      ["--base", "HEAD", "--cpus", "x"], ["--head", "HEAD"]):
+            with self.assertRaises(SystemExit) as cm:
+                quiet(gate.main, argv)
+            self.assertEqual(cm.exception.code, 2, argv)
+
+
+CHECK = textwrap.dedent('''\
+    #!/usr/bin/python3
+    # A check program: --help offers --manifest; one record per entry.
+    import json, os, sys
+    CHECK = {check!r}
+    EXPECTED = {expected!r}   # entry -> expectation
+    VERDICTS = {verdicts!r}   # entry -> verdict this build gives
+    args = sys.argv[1:]
+    if "--help" in args:
+        print("usage: fake [--manifest] [--entry GLOB]")
+        sys.exit(0)
+    if "--manifest" in args:
+        for e, x in EXPECTED.items():
+            print(json.dumps({{"check": CHECK, "component": "c", "implementation": e, "expected": x}}))
+        sys.exit(0)
+    d = os.environ["GAUNTLET_RESULTS_DIR"]
+    mismatch = False
+    for e, x in EXPECTED.items():
+        if e not in VERDICTS:
+            continue
+        v = "skip" if x == "skip" else VERDICTS[e]
+        bad = x in ("pass", "fail") and v != x
+        mismatch |= bad
+        status = {{"skip": "skipped", "flaky": "flaky"}}.get(x, "mismatch" if bad else
+                                                           "finding" if v == "fail" else "ok")
+        rec = {{"component": "c", "implementation": e, "origin": "in-house", "check": CHECK, "verdict": v,
+               "expected": x, "reason": "why" if x in ("skip", "flaky") else "", "status": status,
+               "detail": "detail of " + e, "trace": "replay: x", "seed": "1", "seconds": 0.1, "metrics": {{}}}}
+        open(os.path.join(d, CHECK + ".c." + e + ".json"), "w").write(json.dumps(rec))
+    sys.exit(1 if mismatch else 0)
+''')
+
+
+def check_build(folder, expected, verdicts, check="model"):
+    """A folder with one fake check program; -> (folder, its test dicts)."""
+    exe = pathlib.Path(folder) / f"fake_{check}"
+    exe.parent.mkdir(parents=True, exist_ok=True)
+    exe.write_text(CHECK.format(check=check, expected=expected, verdicts=verdicts))
+    exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+    return str(folder), [{"name": f"fake-{check}", "suite": check, "cmd": [str(exe)], "env": {}}]
+
+
+class VerdictDiffTest(unittest.TestCase):
+    """Item 3: expectations diffed between base and head, head's verdicts
+    held against head's expectations."""
+
+    def test_diff_rules(self):
+        base = {("model", "c", "a"): "pass", ("model", "c", "b"): "pass", ("model", "c", "gone"): "fail"}
+        head = {("model", "c", "a"): "pass", ("model", "c", "b"): "fail", ("model", "c", "new"): "pass"}
+
+        def rec(e, v, x):
+            return {"check": "model", "component": "c", "implementation": e, "verdict": v, "expected": x,
+                    "detail": "d", "origin": "in-house"}
+        v = gate.verdict_changes(base, head, [rec("a", "fail", "pass"), rec("b", "fail", "fail")])
+        self.assertEqual([(c["entry"], c["check"], c["verdict"], c["expected"]) for c in v["changed"]],
+                         [("a", "model", "fail", "pass")])
+        self.assertEqual([(d["entry"], d["base"], d["head"]) for d in v["declared"]], [("b", "pass", "fail")])
+        self.assertEqual([a["entry"] for a in v["added"]], ["new"])
+        self.assertEqual([r["entry"] for r in v["removed"]], ["gone"])
+        self.assertEqual([m["entry"] for m in v["missing"]], ["new"])  # head lists it, no record
+        self.assertEqual(v["held"], 1)
+        self.assertTrue(gate.verdicts_fail(v))
+        held = gate.verdict_changes(base, base, [rec("a", "pass", "pass"), rec("b", "pass", "pass"),
+                                                 rec("gone", "fail", "fail")])
+        self.assertFalse(gate.verdicts_fail(held))
+        self.assertEqual(held["held"], 3)
+        # flaky is recorded, not held: either verdict passes
+        flaky = {("model", "c", "a"): "flaky"}
+        self.assertFalse(gate.verdicts_fail(gate.verdict_changes(flaky, flaky, [rec("a", "fail", "flaky")])))
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.d = pathlib.Path(self.tmp.name)
+        self.out = self.d / "out"
+        self.accepted = self.d / "accepted.json"
+        self.accepted.write_text('{"accepted": []}')
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_gate(self, base_checks, head_checks, *extra):
+        (bdir, btests), (hdir, htests) = base_checks, head_checks
+        tests = {bdir: btests, hdir: htests}
+        with mock.patch.object(gate, "check_tests", lambda build, suites: tests[str(build)]):
+            return quiet(gate.main, ["--base", "HEAD", "--base-build", fake_build(self.d / "bb", 1.0),
+                                     "--head-build", fake_build(self.d / "hb", 1.0), "--rounds", "6",
+                                     "--max-rounds", "6", "--min-time", "0.001", "--cpus", "", "--out",
+                                     str(self.out), "--accepted", str(self.accepted), "--cache",
+                                     str(self.d / "cache"), "--checks", "model", "--base-checks", bdir,
+                                     "--head-checks", hdir, *extra])
+
+    def test_flipped_verdict_fails_naming_entry_and_check(self):
+        base = check_build(self.d / "b", {"ring": "pass", "ring.mutant": "fail"}, {"ring": "pass",
+                                                                                   "ring.mutant": "fail"})
+        # head: a code change makes the mutant pass the model check, expectation unchanged
+        head = check_build(self.d / "h", {"ring": "pass", "ring.mutant": "fail"}, {"ring": "pass",
+                                                                                   "ring.mutant": "pass"})
+        status, out, err = self.run_gate(base, head)
+        self.assertEqual(status, 1, out + err)
+        self.assertIn("gate: FAIL", out)
+        self.assertIn("VERDICT CHANGED: entry ring.mutant, check model (c): head's verdict pass, head's "
+                      "expectation fail", out)
+        doc = json.loads((self.out / "gate.json").read_text())
+        self.assertEqual(doc["status"], "fail")
+        self.assertEqual([(c["entry"], c["check"]) for c in doc["verdicts"]["changed"]], [("ring.mutant", "model")])
+        junit = (self.out / "junit.xml").read_text()
+        self.assertIn('name="ring.mutant model"', junit)
+        self.assertIn("verdict changed: head pass, head expects fail", junit)
+        self.assertIn("VERDICT CHANGED", (self.out / "summary.md").read_text())
+
+    def test_declared_change_passes_and_is_listed(self):
+        base = check_build(self.d / "b", {"ring": "pass", "ring.mutant": "fail"}, {"ring": "pass",
+                                                                                   "ring.mutant": "fail"})
+        # the same change with its expectation updated in head's catalogue
+        head = check_build(self.d / "h", {"ring": "pass", "ring.mutant": "pass"}, {"ring": "pass",
+                                                                                   "ring.mutant": "pass"})
+        status, out, err = self.run_gate(base, head)
+        self.assertEqual(status, 0, out + err)
+        self.assertIn("declared change: entry ring.mutant, check model (c): expectation fail -> pass", out)
+        self.assertNotIn("VERDICT CHANGED", out)
+        doc = json.loads((self.out / "gate.json").read_text())
+        self.assertEqual(doc["verdicts"]["declared"], [{"check": "model", "component": "c", "entry": "ring.mutant",
+                                                        "base": "fail", "head": "pass"}])
+        self.assertEqual(doc["verdicts"]["held"], 2)
+
+    def test_a_program_that_writes_no_record_fails(self):
+        base = check_build(self.d / "b", {"ring": "pass"}, {"ring": "pass"})
+        head = check_build(self.d / "h", {"ring": "pass", "other": "pass"}, {"ring": "pass"})
+        status, out, _ = self.run_gate(base, head)
+        self.assertEqual(status, 1)
+        self.assertIn("NO VERDICT: entry other, check model", out)
+        self.assertIn("new expectation: entry other, check model (c): pass", out)
+
+    def test_head_results_are_read_not_rerun(self):
+        base = check_build(self.d / "b", {"ring": "pass"}, {"ring": "pass"})
+        head = check_build(self.d / "h", {"ring": "pass"}, {"ring": "pass"})
+        results = self.d / "results"
+        results.mkdir()
+        (results / "model.c.ring.json").write_text(json.dumps({
+            "component": "c", "implementation": "ring", "origin": "in-house", "check": "model", "verdict": "fail",
+            "expected": "pass", "reason": "", "status": "mismatch", "detail": "race", "trace": "replay: x",
+            "seed": "1", "seconds": 0.1, "metrics": {}}))
+        status, out, _ = self.run_gate(base, head, "--head-results", str(results))
+        self.assertEqual(status, 1)
+        self.assertIn("VERDICT CHANGED: entry ring, check model (c): head's verdict fail, head's expectation pass"
+                      " (base's expectation pass): race", out)
+
+    def test_checks_option_is_checked(self):
+        for argv in (["--base", "HEAD", "--checks", "bench"], ["--base", "HEAD", "--head-results", "x"]):
             with self.assertRaises(SystemExit) as cm:
                 quiet(gate.main, argv)
             self.assertEqual(cm.exception.code, 2, argv)
