@@ -499,12 +499,19 @@ def summary_lines(result):
     if unknown:
         lines.append(f"still unknown at the cap of {result['max_rounds']} rounds ({len(unknown)}): listed, "
                      "skipped in JUnit, does not fail the gate")
+    if result.get("baseline"):
+        b = result["baseline"]
+        lines.append(f"baseline: head is also compared with the baseline tag {b['tag']} ({b['commit'][:10]}); "
+                     f"that comparison: {b['out']}")
+    if not rows:
+        lines.append("no benchmark compared: the time limit came before the first round")
     v = result.get("verdicts")
     if v is not None:
         lines.append("")
         lines += verdict_lines(v)
     else:
-        lines.append("verdicts: not compared (--checks none)")
+        lines.append("verdicts: not compared here" + (" (--checks none)" if result.get("comparison") == "base"
+                                                     else " (gated against --base)"))
     for note in result.get("notes", []):
         lines.append("note: " + note)
     return lines
@@ -791,6 +798,8 @@ def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print, verdi
     capped = done < args.rounds
     while True:
         rows = decide(cost_rows(data, select), args.threshold, args.max_rounds, accepted)
+        if not rows and not data and capped:
+            break
         if not rows:
             raise GateError("nothing to compare: no benchmark ran with the same labels and figure on both sides"
                             + (f" matching --bench '{args.bench}'" if args.bench else ""))
@@ -963,6 +972,11 @@ def parse_args(argv):
                                           "rebuilt; run unless --head-results)")
     ap.add_argument("--head-results", help="records of a run of --head-checks' programs (e.g. build/results after "
                                            "scripts/gauntlet test): head's verdicts are read, not run again")
+    ap.add_argument("--baseline-pattern", default="gauntlet-baseline-*",
+                    help="tags marking baselines (default gauntlet-baseline-*): head is also compared with the "
+                         "most recent one on its history, so small slowdowns cannot pass one by one")
+    ap.add_argument("--baseline-build", help=argparse.SUPPRESS)  # tests: a prebuilt baseline folder
+    ap.add_argument("--no-baseline", action="store_true", help="no baseline comparison")
     ap.add_argument("--time-limit", type=_range(float, 0.0, 86400.0, "--time-limit"), default=0.0,
                     help="seconds from the start after which no round is started (0: none); benchmarks still "
                          "unknown then are listed and pass")
@@ -993,6 +1007,79 @@ def parse_args(argv):
     return args
 
 
+def find_baseline(root, head_rev, pattern):
+    """(tag, commit) of the most recent baseline tag reachable from head
+    (git describe --tags --match PATTERN --abbrev=0: the nearest tagged
+    ancestor), or None when there is none."""
+    p = git(root, "describe", "--tags", "--match", pattern, "--abbrev=0", head_rev or "HEAD")
+    if p.returncode != 0 or not p.stdout.strip():
+        return None
+    tag = p.stdout.strip()
+    return tag, resolve(root, tag)
+
+
+def load_accepted_of(root, args):
+    if args.accepted:
+        try:
+            text = pathlib.Path(args.accepted).read_text()
+        except OSError as err:
+            raise GateError(f"--accepted {args.accepted}: {err.strerror}") from None
+        return load_accepted(text, args.accepted)
+    if args.head is None:
+        f = root / "gate" / "accepted.json"
+        return load_accepted(f.read_text(), str(f)) if f.exists() else []
+    p = git(root, "show", f"{resolve(root, args.head)}:gate/accepted.json")
+    return load_accepted(p.stdout, f"{args.head}:gate/accepted.json") if p.returncode == 0 else []
+
+
+def side_build(root, args, cache, log, side, rev, given, progress, t0):
+    """(side description, bench build folder) of one side."""
+    if given:
+        return ({"label": f"{rev or 'working tree'} (prebuilt {given})", "rev": rev, "commit": None, "source": None},
+                pathlib.Path(given))
+    progress(f"[{time.monotonic() - t0:5.0f} s] build {side}: {rev or 'working tree'} (bench suite only; log {log})")
+    return prepare(root, rev, cache, f"{side} {rev or 'working tree'}", log, args.jobs)
+
+
+def compare(args, sides, builds, accepted, verdicts, progress, t0, deadline, kind):
+    """One comparison of head against a base side (the bench part of the
+    gate) -> result dict."""
+    exes = {side: find_exes(b) for side, b in builds.items()}
+    for side in ("base", "head"):
+        if not exes[side]:
+            raise GateError(f"missing bench executables: none named bench_* under {builds[side] / 'bench'} "
+                            f"({side} {sides[side]['label']})")
+    select = re.compile(args.bench) if args.bench else None
+    plan, notes = make_plan(exes["base"], exes["head"], select)
+    if not plan:
+        raise GateError("nothing to compare: no bench executable and entry on both sides")
+    env = environment(builds, args.cpus)
+    print("environment:")
+    for line in environment_lines(env):
+        print("  " + line)
+    progress(f"gate ({kind}): base {sides['base']['label']}, head {sides['head']['label']}; "
+             + "; ".join(f"{k}: {', '.join(v[2])}" for k, v in sorted(plan.items())))
+    with tempfile.TemporaryDirectory(prefix="gauntlet-gate-") as d:
+        work = pathlib.Path(d)
+
+        def rounds_fn(p, first, count):
+            return run_rounds(p, first, count, args.min_time, args.cpus, work, progress, t0, deadline)
+
+        result = gate(rounds_fn, plan, args, sides, env, accepted, progress, verdicts,
+                      lambda: deadline is not None and time.monotonic() > deadline)
+    result["notes"] = notes + result["notes"]
+    result["comparison"] = kind
+    return result
+
+
+def finish(result, out, t0):
+    write_outputs(result, out)
+    print()
+    for line in summary_lines(result):
+        print(line)
+    print(f"written: {out}/gate.json, summary.md, index.html, junit.xml ({time.monotonic() - t0:.0f} s)")
+
+
 def main(argv=None):
     args = parse_args(argv)
     if argv is None:
@@ -1000,81 +1087,63 @@ def main(argv=None):
     root = pathlib.Path(args.root).resolve()
     cache = pathlib.Path(args.cache) if args.cache else root / "build-gate"
     t0 = time.monotonic()
+    deadline = t0 + args.time_limit if args.time_limit else None
 
     def progress(s):
         print(s, flush=True)
 
+    status = 0
     try:
         if git(root, "rev-parse", "--git-dir").returncode != 0:
             raise GateError(f"{root} is not a git checkout")
         # every revision is resolved before anything is built
-        resolve(root, args.base)
-        if args.head is not None:
-            resolve(root, args.head)
+        base_sha = resolve(root, args.base)
+        head_sha = resolve(root, args.head) if args.head is not None else None
+        baseline = None if args.no_baseline else find_baseline(root, args.head, args.baseline_pattern)
+        if baseline is not None and baseline[1] in (base_sha, head_sha):
+            progress(f"baseline tag {baseline[0]} is the {'base' if baseline[1] == base_sha else 'head'} "
+                     "itself: one comparison")
+            baseline = None
         log = cache / "build.log"
-        builds, sides = {}, {}
-        for side, rev, given in (("base", args.base, args.base_build), ("head", args.head, args.head_build)):
-            if given:
-                sides[side] = {"label": f"{rev or 'working tree'} (prebuilt {given})", "rev": rev, "commit": None,
-                               "source": None}
-                builds[side] = pathlib.Path(given)
-            else:
-                progress(f"[{time.monotonic() - t0:5.0f} s] build {side}: {rev or 'working tree'} "
-                         f"(bench suite only; log {log})")
-                sides[side], builds[side] = prepare(root, rev, cache, f"{side} {rev or 'working tree'}", log, args.jobs)
-        exes = {side: find_exes(b) for side, b in builds.items()}
-        for side in ("base", "head"):
-            if not exes[side]:
-                raise GateError(f"missing bench executables: none named bench_* under {builds[side] / 'bench'} "
-                                f"({side} {sides[side]['label']})")
-        select = re.compile(args.bench) if args.bench else None
-        plan, notes = make_plan(exes["base"], exes["head"], select)
-        if not plan:
-            raise GateError("nothing to compare: no bench executable and entry on both sides")
-        if args.accepted:
-            try:
-                text = pathlib.Path(args.accepted).read_text()
-            except OSError as err:
-                raise GateError(f"--accepted {args.accepted}: {err.strerror}") from None
-            accepted = load_accepted(text, args.accepted)
-        elif args.head is None:
-            f = root / "gate" / "accepted.json"
-            accepted = load_accepted(f.read_text(), str(f)) if f.exists() else []
-        else:
-            p = git(root, "show", f"{resolve(root, args.head)}:gate/accepted.json")
-            accepted = load_accepted(p.stdout, f"{args.head}:gate/accepted.json") if p.returncode == 0 else []
-        env = environment(builds, args.cpus)
-        print("environment:")
-        for line in environment_lines(env):
-            print("  " + line)
-        progress(f"gate: base {sides['base']['label']}, head {sides['head']['label']}; "
-                 + "; ".join(f"{k}: {', '.join(v[2])}" for k, v in sorted(plan.items())))
+        accepted = load_accepted_of(root, args)
+        sides, builds = {}, {}
+        sides["head"], builds["head"] = side_build(root, args, cache, log, "head", args.head, args.head_build,
+                                                   progress, t0)
+        sides["base"], builds["base"] = side_build(root, args, cache, log, "base", args.base, args.base_build,
+                                                   progress, t0)
         verdicts = side_verdicts(root, args, cache, log, sides, progress, t0)
         for line in verdict_lines(verdicts):
             print("  " + line)
-        deadline = t0 + args.time_limit if args.time_limit else None
-        with tempfile.TemporaryDirectory(prefix="gauntlet-gate-") as d:
-            work = pathlib.Path(d)
-
-            def rounds_fn(p, first, count):
-                return run_rounds(p, first, count, args.min_time, args.cpus, work, progress, t0, deadline)
-
-            result = gate(rounds_fn, plan, args, sides, env, accepted, progress, verdicts,
-                          lambda: deadline is not None and time.monotonic() > deadline)
-        result["notes"] = notes + result["notes"]
+        result = compare(args, sides, builds, accepted, verdicts, progress, t0, deadline, "base")
+        if baseline is not None:
+            result["baseline"] = {"tag": baseline[0], "commit": baseline[1], "out": str(pathlib.Path(args.out) /
+                                                                                      "baseline")}
+        else:
+            result["notes"].append(f"no baseline: no tag matching '{args.baseline_pattern}' on an ancestor of head"
+                                   if not args.no_baseline else "no baseline comparison (--no-baseline)")
+        finish(result, args.out, t0)
+        status = 1 if result["status"] == "fail" else 0
+        if baseline is not None:
+            tag, sha = baseline
+            print()
+            progress(f"[{time.monotonic() - t0:5.0f} s] creeping regressions: head against the baseline tag "
+                     f"{tag} ({sha[:10]}), the most recent baseline on head's history")
+            bsides, bbuilds = dict(sides), dict(builds)
+            bsides["base"], bbuilds["base"] = side_build(root, args, cache, log, "baseline", tag, args.baseline_build,
+                                                            progress, t0)
+            bsides["base"]["label"] = f"baseline tag {bsides['base']['label']}"
+            bresult = compare(args, bsides, bbuilds, accepted, None, progress, t0, deadline, "baseline")
+            bresult["notes"].append("verdict changes are gated against --base only")
+            finish(bresult, pathlib.Path(args.out) / "baseline", t0)
+            if bresult["status"] == "fail":
+                status = 1
     except GateError as err:
         print(f"gate: {err}", file=sys.stderr)
         return err.status
     except KeyboardInterrupt:
         print("gate: interrupted", file=sys.stderr)
         return 130
-    write_outputs(result, args.out)
-    print()
-    for line in summary_lines(result):
-        print(line)
-    print(f"written: {args.out}/gate.json, summary.md, index.html, junit.xml "
-          f"({time.monotonic() - t0:.0f} s)")
-    return 1 if result["status"] == "fail" else 0
+    return status
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ FAKE = textwrap.dedent('''\
 
 def fake_build(folder, factor, entries=("slow", "steady")):
     exe = pathlib.Path(folder) / "bench" / "fake" / "bench_fake"
-    exe.parent.mkdir(parents=True)
+    exe.parent.mkdir(parents=True, exist_ok=True)
     exe.write_text(FAKE.format(factor=factor, entries=list(entries)))
     exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
     return str(folder)
@@ -172,7 +172,7 @@ class GateRunTest(unittest.TestCase):
         return quiet(gate.main, ["--base", "HEAD", "--base-build", base_build, "--head-build", head_build,
                                  "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--cpus", "",
                                  "--out", str(self.out), "--accepted", str(self.accepted),
-                                 "--cache", str(self.d / "cache"), "--checks", "none", *extra])
+                                 "--cache", str(self.d / "cache"), "--checks", "none", "--no-baseline", *extra])
 
     def test_regression_fails_and_outputs_are_written(self):
         status, out, err = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25))
@@ -334,7 +334,7 @@ class VerdictDiffTest(unittest.TestCase):
                                      "--max-rounds", "6", "--min-time", "0.001", "--cpus", "", "--out",
                                      str(self.out), "--accepted", str(self.accepted), "--cache",
                                      str(self.d / "cache"), "--checks", "model", "--base-checks", bdir,
-                                     "--head-checks", hdir, *extra])
+                                     "--head-checks", hdir, "--no-baseline", *extra])
 
     def test_flipped_verdict_fails_naming_entry_and_check(self):
         base = check_build(self.d / "b", {"ring": "pass", "ring.mutant": "fail"}, {"ring": "pass",
@@ -397,6 +397,91 @@ class VerdictDiffTest(unittest.TestCase):
             with self.assertRaises(SystemExit) as cm:
                 quiet(gate.main, argv)
             self.assertEqual(cm.exception.code, 2, argv)
+
+
+def git_repo(folder):
+    """A repository: c1 (tagged gauntlet-baseline-1), c2 (tagged
+    gauntlet-baseline-2), c3, c4 on main, and a side branch from c1 with
+    the newer tag gauntlet-baseline-side. -> {name: sha}."""
+    import subprocess
+
+    def g(*a):
+        return subprocess.run(["git", "-C", str(folder), *a], check=True, capture_output=True,
+                              text=True).stdout.strip()
+    folder.mkdir()
+    g("init", "-q", "-b", "main")
+    g("config", "user.email", "t@t")
+    g("config", "user.name", "t")
+    shas = {}
+    for i in range(1, 5):
+        (folder / "f").write_text(str(i))
+        g("add", "f")
+        g("commit", "-qm", f"c{i}")
+        shas[f"c{i}"] = g("rev-parse", "HEAD")
+        if i <= 2:
+            g("tag", f"gauntlet-baseline-{i}")
+    g("checkout", "-qb", "side", shas["c1"])
+    (folder / "g").write_text("x")
+    g("add", "g")
+    g("commit", "-qm", "side")
+    g("tag", "gauntlet-baseline-side")
+    g("checkout", "-q", "main")
+    return shas
+
+
+class BaselineTest(unittest.TestCase):
+    """Item 6: head is also compared with the most recent baseline tag."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.d = pathlib.Path(self.tmp.name)
+        self.repo = self.d / "repo"
+        self.shas = git_repo(self.repo)
+        self.out = self.d / "out"
+        self.accepted = self.d / "accepted.json"
+        self.accepted.write_text('{"accepted": []}')
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_most_recent_tag_on_heads_history(self):
+        self.assertEqual(gate.find_baseline(self.repo, None, "gauntlet-baseline-*"),
+                         ("gauntlet-baseline-2", self.shas["c2"]))
+        self.assertEqual(gate.find_baseline(self.repo, self.shas["c1"], "gauntlet-baseline-*"),
+                         ("gauntlet-baseline-1", self.shas["c1"]))
+        self.assertEqual(gate.find_baseline(self.repo, "side", "gauntlet-baseline-*")[0], "gauntlet-baseline-side")
+        self.assertIsNone(gate.find_baseline(self.repo, None, "no-such-tag-*"))
+
+    def run_gate(self, base, head_factor, baseline_factor, *extra):
+        return quiet(gate.main, ["--root", str(self.repo), "--base", base, "--head", "main",
+                                 "--base-build", fake_build(self.d / "b", 1.0),
+                                 "--head-build", fake_build(self.d / "h", head_factor),
+                                 "--baseline-build", fake_build(self.d / "t", baseline_factor),
+                                 "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--cpus", "",
+                                 "--out", str(self.out), "--accepted", str(self.accepted),
+                                 "--cache", str(self.d / "cache"), "--checks", "none", *extra])
+
+    def test_creeping_regression_fails_against_the_baseline(self):
+        # head is as fast as its parent but 25% slower than the tagged baseline
+        status, out, err = self.run_gate("main~1", 1.0, 1.25)
+        self.assertEqual(status, 1, out + err)
+        self.assertIn("head against the baseline tag gauntlet-baseline-2", out)
+        doc = json.loads((self.out / "gate.json").read_text())
+        self.assertEqual(doc["status"], "pass")
+        self.assertEqual(doc["baseline"]["tag"], "gauntlet-baseline-2")
+        base_doc = json.loads((self.out / "baseline" / "gate.json").read_text())
+        self.assertEqual(base_doc["status"], "fail")
+        self.assertEqual(base_doc["comparison"], "baseline")
+        self.assertIn("regression", [b["verdict"] for b in base_doc["benchmarks"]])
+
+    def test_no_baseline_when_the_base_is_the_tag_or_when_asked(self):
+        status, out, _ = self.run_gate("gauntlet-baseline-2", 1.0, 1.25)
+        self.assertEqual(status, 0)
+        self.assertIn("baseline tag gauntlet-baseline-2 is the base itself", out)
+        self.assertFalse((self.out / "baseline").exists())
+        status, out, _ = self.run_gate("main~1", 1.0, 1.25, "--no-baseline")
+        self.assertEqual(status, 0)
+        self.assertIn("no baseline comparison (--no-baseline)", out)
 
 
 if __name__ == "__main__":
