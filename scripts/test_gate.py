@@ -484,5 +484,98 @@ class BaselineTest(unittest.TestCase):
         self.assertIn("no baseline comparison (--no-baseline)", out)
 
 
+FAKE_GAUNTLET = textwrap.dedent('''\
+    #!/usr/bin/env bash
+    # stands in for scripts/gauntlet: logs its command line, exits as told
+    echo "$*" >> "$CI_FAKE_LOG"
+    case "$1" in
+      test) exit "${FAKE_TEST_STATUS:-0}" ;;
+      gate) exit "${FAKE_GATE_STATUS:-0}" ;;
+    esac
+    exit 99
+''')
+
+
+class CiRunTest(unittest.TestCase):
+    """Item 9: .ci/run runs the test command, then the gate of HEAD
+    against its parent under a time cap (the real .ci/run, in a repository
+    whose scripts/gauntlet is a stand-in)."""
+
+    def setUp(self):
+        import subprocess
+        self.tmp = tempfile.TemporaryDirectory()
+        self.repo = pathlib.Path(self.tmp.name) / "repo"
+        (self.repo / ".ci").mkdir(parents=True)
+        (self.repo / "scripts").mkdir()
+        (self.repo / ".ci" / "run").write_text((ROOT / ".ci" / "run").read_text())
+        (self.repo / "scripts" / "gauntlet").write_text(FAKE_GAUNTLET)
+        for f in (".ci/run", "scripts/gauntlet"):
+            (self.repo / f).chmod(0o755)
+        self.log = pathlib.Path(self.tmp.name) / "calls.log"
+        self.git = lambda *a: subprocess.run(["git", "-C", str(self.repo), *a], check=True, capture_output=True)
+        self.git("init", "-q")
+        self.git("config", "user.email", "t@t")
+        self.git("config", "user.name", "t")
+        self.git("add", ".")
+        self.git("commit", "-qm", "first")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def ci(self, **env):
+        import os
+        import subprocess
+        p = subprocess.run([str(self.repo / ".ci" / "run")], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, CI_FAKE_LOG=str(self.log), **env))
+        calls = self.log.read_text().splitlines() if self.log.exists() else []
+        return p.returncode, p.stdout + p.stderr, calls
+
+    def second_commit(self):
+        (self.repo / "x").write_text("x")
+        self.git("add", "x")
+        self.git("commit", "-qm", "second")
+
+    def test_no_parent_skips_the_gate(self):
+        status, out, calls = self.ci()
+        self.assertEqual(status, 0, out)
+        self.assertIn("has no parent: regression gate skipped", out)
+        self.assertEqual(calls, ["test"])
+
+    def test_failing_tests_fail_before_the_gate(self):
+        self.second_commit()
+        status, _, calls = self.ci(FAKE_TEST_STATUS="1")
+        self.assertEqual(status, 1)
+        self.assertEqual(calls, ["test"])
+
+    def test_gate_of_head_against_its_parent_under_the_cap(self):
+        self.second_commit()
+        status, out, calls = self.ci()
+        self.assertEqual(status, 0, out)
+        self.assertEqual(calls[0], "test")
+        gate_call = calls[1].split()
+        self.assertEqual(gate_call[:5], ["gate", "--base", "HEAD^", "--head", "HEAD"])
+        for flag, value in (("--head-build", "build"), ("--head-checks", "build"),
+                            ("--head-results", "build/results"), ("--checks", "property,model")):
+            self.assertEqual(gate_call[gate_call.index(flag) + 1], value)
+        self.assertLessEqual(int(gate_call[gate_call.index("--time-limit") + 1]), 600)
+        # the cap shrinks to what the budget leaves
+        self.log.unlink()
+        _, _, calls = self.ci(CI_BUDGET="400", CI_MARGIN="100")
+        self.assertLessEqual(int(calls[1].split()[calls[1].split().index("--time-limit") + 1]), 300)
+
+    def test_regression_or_verdict_change_fails_ci(self):
+        self.second_commit()
+        status, out, _ = self.ci(FAKE_GATE_STATUS="1")
+        self.assertEqual(status, 1, out)
+        self.assertIn("regression gate exit status 1", out)
+
+    def test_no_time_left_fails_loudly(self):
+        self.second_commit()
+        status, out, calls = self.ci(CI_BUDGET="100", CI_MARGIN="60")
+        self.assertEqual(status, 1)
+        self.assertIn("regression gate NOT run", out)
+        self.assertEqual(calls, ["test"])
+
+
 if __name__ == "__main__":
     unittest.main()
