@@ -249,19 +249,20 @@ def bench_targets(build):
     return out
 
 
-def build_side(src, build, label, log, jobs=1):
-    """Configure (once) and compile only the bench targets. -> build."""
+def build_side(src, build, label, log, jobs=1, options=(), only=None):
+    """Configure (once, with extra meson `options`) and compile only the
+    bench targets (only those named in `only`, when given). -> build."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         if not (build / "build.ninja").exists():
             if build.exists():
                 shutil.rmtree(build)
-            p = subprocess.run(["meson", "setup", str(build), str(src), "-Dsuites=bench"],
+            p = subprocess.run(["meson", "setup", str(build), str(src), "-Dsuites=bench", *options],
                                stdout=out, stderr=subprocess.STDOUT)
             if p.returncode != 0:
                 raise GateError(f"{label}: meson setup -Dsuites=bench failed (no bench suite at this revision?); "
                                 f"see {log}")
-        targets = bench_targets(build)
+        targets = [t for t in bench_targets(build) if only is None or t[0] in only]
         if not targets:
             raise GateError(f"{label}: missing bench executables (meson knows no bench_* target under "
                             f"{build / 'bench'})")
@@ -864,7 +865,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_args(argv):
     ap = _Parser(prog="gate.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--base", required=True, help="base revision")
+    ap.add_argument("--base", help="base revision (required, except with --calibrate)")
     ap.add_argument("--head", help="head revision (default: the working tree)")
     ap.add_argument("--rounds", type=_range(int, 2, 1000, "--rounds"), default=10, help="first rounds (default 10)")
     ap.add_argument("--max-rounds", type=_range(int, 2, 1000, "--max-rounds"), default=30,
@@ -898,7 +899,17 @@ def parse_args(argv):
                     help="seconds from the start after which no round is started (0: none); benchmarks still "
                          "unknown then are listed and pass")
     ap.add_argument("--jobs", type=_range(int, 1, 256, "--jobs"), default=1, help="ninja -j (niced; default 1)")
+    import calibrate
+    calibrate.add_arguments(ap)
     args = ap.parse_args(argv)
+    if not args.base and not args.calibrate:
+        ap.error("--base REV is required (or --calibrate)")
+    try:
+        args.slowdowns = [float(x) for x in args.slowdowns.split(",") if x.strip()]
+    except ValueError:
+        ap.error(f"--slowdowns takes percentages such as 5,10,20, not '{args.slowdowns}'")
+    if not args.slowdowns or any(not 0 < x <= 100 for x in args.slowdowns):
+        ap.error(f"--slowdowns: each in (0, 100], not '{args.slowdowns}'")
     if args.max_rounds < args.rounds:
         ap.error(f"--max-rounds {args.max_rounds} is below --rounds {args.rounds}")
     if args.cpus and not re.fullmatch(r"[0-9]+([,-][0-9]+)*", args.cpus):
@@ -1013,6 +1024,11 @@ def main(argv=None):
     try:
         if git(root, "rev-parse", "--git-dir").returncode != 0:
             raise GateError(f"{root} is not a git checkout")
+        if args.calibrate:
+            import calibrate
+            if args.head is not None:
+                resolve(root, args.head)
+            return calibrate.main(args, root, cache, progress)
         # every revision is resolved before anything is built
         base_sha = resolve(root, args.base)
         head_sha = resolve(root, args.head) if args.head is not None else None

@@ -577,5 +577,101 @@ class CiRunTest(unittest.TestCase):
         self.assertEqual(calls, ["test"])
 
 
+DELAY_FAKE = textwrap.dedent('''\
+    #!/usr/bin/python3
+    # A -Dgate_delay=true bench executable: GAUNTLET_GATE_DELAY=ENTRY=NS slows
+    # ENTRY's operations by NS ns each.
+    import json, os, random, sys
+    ENTRY, FIGURE, LABELS, NS = {entry!r}, {figure!r}, {labels!r}, {ns!r}
+    args = sys.argv[1:]
+    if "--manifest" in args:
+        print(json.dumps({{"check": "bench", "component": "c", "implementation": ENTRY, "expected": "pass"}}))
+        sys.exit(0)
+    delay = 0.0
+    spec = os.environ.get("GAUNTLET_GATE_DELAY", "")
+    if spec.rsplit("=", 1)[0] == ENTRY:
+        delay = float(spec.rsplit("=", 1)[1])
+    rate = 1e9 / (NS + delay) * (1 + 0.002 * random.random())
+    run = dict(LABELS, benchmark="b", aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
+    run[FIGURE] = rate
+    rec = {{"component": "c", "implementation": ENTRY, "origin": "in-house", "check": "bench", "verdict": "pass",
+           "expected": "pass", "reason": "", "status": "ok", "detail": "", "trace": "replay: x", "seed": "1",
+           "seconds": 0.1, "metrics": {{"runs": [run]}}}}
+    open(os.path.join(os.environ["GAUNTLET_RESULTS_DIR"], "bench.c." + ENTRY + ".json"), "w").write(json.dumps(rec))
+''')
+
+
+def delay_build(folder):
+    import calibrate
+    for sh in calibrate.SHAPES:
+        exe = pathlib.Path(folder) / "bench" / sh["exe"]
+        exe.parent.mkdir(parents=True, exist_ok=True)
+        exe.write_text(DELAY_FAKE.format(entry=sh["entry"], figure=sh["cost_figure"],
+                                         labels=dict(sh["cost_labels"], threads=1), ns=100.0))
+        exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+    return str(folder)
+
+
+class CalibrationTest(unittest.TestCase):
+    """Item 8: A/A and injected-slowdown rounds, rates from replays of the
+    gate's decision on the recorded rounds."""
+
+    def test_wilson(self):
+        import calibrate
+        lo, hi = calibrate.wilson(19, 20)
+        self.assertLess(lo, 0.95)
+        self.assertGreater(hi, 0.95)
+        self.assertEqual(calibrate.wilson(0, 0), (0.0, 1.0))
+
+    def test_replay_keeps_pairs_intact(self):
+        # rounds drift by up to +-30% in level; within a round B is 10% slower
+        # than A1 and A2 equals A1: only intact pairs see a clean 10%
+        import calibrate
+        shapes = [dict(calibrate.SHAPES[0])]
+        rng = np.random.default_rng(5)
+        recorded = []
+        labels = (("benchmark", "b"), ("threads", 1))
+        for i in range(30):
+            level = 1e8 * float(np.exp(rng.uniform(-0.3, 0.3)))
+            runs = {s: {("bench_lifecycle", "packed_lifecycle", labels): {"benchmark": "b", "threads": 1,
+                                                                         "items_per_second": level / f}}
+                    for s, f in (("A1", 1.0), ("A2", 1.0), ("B10", 1.10))}
+            recorded.append({"recording": 1 + i // 10, "round": i % 10 + 1, "sides": {"packed_lifecycle": runs}})
+        r = calibrate.rates(recorded, shapes, [10.0], 10, 20, 0.05, 20, progress=lambda s: None)
+        self.assertEqual(r["aa"]["false_alarms"], 0)
+        [d] = r["detection"]
+        self.assertEqual((d["detected"], d["replays"]), (20, 20))
+        self.assertAlmostEqual(d["measured_slowdown"], 1.10)
+
+    def test_calibrate_smoke_on_fake_delay_build(self):
+        with tempfile.TemporaryDirectory() as t:
+            d = pathlib.Path(t)
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", delay_build(d / "delay"),
+                                                 "--recordings", "2", "--recording-rounds", "5", "--rounds", "6",
+                                                 "--max-rounds", "8", "--replays", "10", "--min-time", "0.001",
+                                                 "--cpus", "", "--out", str(d / "out"), "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            self.assertIn("resampled subsets of the real recorded rounds", out)
+            self.assertIn("A/A false alarms per gate run: 0 of 10", out)
+            cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
+            self.assertEqual(cal["rates"]["recorded_rounds"], 10)
+            by = {(x["entry"], x["slowdown"]): x for x in cal["rates"]["detection"]}
+            self.assertEqual(len(by), 9)
+            for entry in ("packed_lifecycle", "spsc_ring", "coalescing_loop"):
+                self.assertEqual(by[(entry, 20.0)]["detected"], 10, by[(entry, 20.0)])
+                self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
+                self.assertAlmostEqual(cal["delays"][entry]["10"], 10.0, delta=0.1)  # 10% of 100 ns
+            self.assertTrue((d / "out" / "calibration" / "rounds.json").exists())
+            self.assertIn("minimum detectable effect per benchmark", (d / "out" / "calibration" / "summary.md")
+                          .read_text())
+            # the rounds replay again without recording
+            status, out, err = quiet(gate.main, ["--calibrate", "--replay-rounds",
+                                                 str(d / "out" / "calibration" / "rounds.json"), "--rounds", "6",
+                                                 "--max-rounds", "8", "--replays", "5", "--out", str(d / "out2"),
+                                                 "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            self.assertIn("A/A false alarms per gate run: 0 of 5", out)
+
+
 if __name__ == "__main__":
     unittest.main()

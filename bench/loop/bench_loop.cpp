@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "bench/bench_session.hpp"
+#include "bench/gate_delay.hpp"
 #include "bench/pin.hpp"
 #include "primitives/harness/check_program.hpp"
 #include "primitives/loop/catalogue.hpp"
@@ -83,7 +84,8 @@ double percentile(std::vector<double>& xs, double q) {
 }
 
 template <class L>
-void ping_pong(benchmark::State& state) {
+void ping_pong(benchmark::State& state, gate_delay::delay delay) {
+    std::uint64_t ops = 0;
     pin_current_thread(1);
     running_loop<L> r;
     counter_task c;
@@ -95,6 +97,7 @@ void ping_pong(benchmark::State& state) {
         r.loop.post(c.as_task());
         ++sent;
         while (c.ran.load(std::memory_order_acquire) < sent) native_world::spin_hint();
+        gate_delay::spin(delay, ops);
         const double ns = std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
         if (trips.size() < trips.capacity()) trips.push_back(ns);
         state.SetIterationTime(ns * 1e-9);
@@ -330,7 +333,9 @@ int main(int argc, char** argv) {
         const std::string n(E::name);
         json labels;
         labels["benchmark"] = "ping_pong";
-        s.add("loop_ping_pong/" + n, labels, ping_pong<L>)->UseManualTime();
+        const gate_delay::delay delay = gate_delay::delay_for(E::name);
+        s.add("loop_ping_pong/" + n, labels, [delay](benchmark::State& st) { ping_pong<L>(st, delay); })
+            ->UseManualTime();
         labels["benchmark"] = "post_flood";
         for (unsigned producers : {1u, 2u}) {
             labels["producers"] = producers;
