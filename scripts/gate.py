@@ -814,18 +814,19 @@ def side_verdicts(root, args, cache, log, sides, progress, t0):
     return v
 
 
-def prepare(root, rev, cache, label, log, jobs):
-    """(side description, build folder) for a revision (None: the working tree)."""
+def prepare(root, rev, cache, label, log, jobs, only=None):
+    """(side description, build folder) for a revision (None: the working
+    tree); only: the bench executables to compile (None: all)."""
     if rev is None:
         head = git(root, "rev-parse", "--short", "HEAD").stdout.strip()
         dirty = bool(git(root, "status", "--porcelain", "--untracked-files=no").stdout.strip())
-        build = build_side(root, cache / "worktree" / "build", label, log, jobs)
+        build = build_side(root, cache / "worktree" / "build", label, log, jobs, only=only)
         return {"label": f"working tree (HEAD {head}{', modified' if dirty else ''})", "rev": None,
                 "commit": None, "source": str(root)}, build
     sha = resolve(root, rev)
     src = cache / sha / "src"
     export_tree(root, sha, src)
-    build = build_side(src, cache / sha / "build", label, log, jobs)
+    build = build_side(src, cache / sha / "build", label, log, jobs, only=only)
     return {"label": f"{rev} ({sha[:10]})", "rev": rev, "commit": sha, "source": str(src)}, build
 
 
@@ -882,6 +883,7 @@ def parse_args(argv):
     ap.add_argument("--base-build", help=argparse.SUPPRESS)  # tests: prebuilt folders
     ap.add_argument("--head-build", help="an existing build folder of head whose bench executables are used as they "
                                          "are (e.g. build/ after scripts/gauntlet test)")
+    ap.add_argument("--exes", help="only these bench executables, comma-separated (built and run; default: all)")
     ap.add_argument("--checks", default="property,model",
                     help="meson suites whose check programs give the verdicts (default property,model; 'none': "
                          "no verdict diff)")
@@ -922,6 +924,10 @@ def parse_args(argv):
     out = pathlib.Path(args.out)
     if out.exists() and not out.is_dir():
         ap.error(f"--out {out} exists and is not a folder")
+    if args.exes is not None:
+        args.exes = {x.strip() for x in args.exes.split(",") if x.strip()}
+        if not args.exes or any(not re.fullmatch(r"bench_[A-Za-z0-9_]+", x) for x in args.exes):
+            ap.error("--exes takes bench executable names such as bench_lifecycle,bench_queues")
     if args.head_results and not args.head_checks:
         ap.error("--head-results needs --head-checks (the build whose programs wrote them)")
     if args.checks.strip() in ("", "none"):
@@ -966,13 +972,14 @@ def side_build(root, args, cache, log, side, rev, given, progress, t0):
         return ({"label": f"{rev or 'working tree'} (prebuilt {given})", "rev": rev, "commit": None, "source": None},
                 pathlib.Path(given))
     progress(f"[{time.monotonic() - t0:5.0f} s] build {side}: {rev or 'working tree'} (bench suite only; log {log})")
-    return prepare(root, rev, cache, f"{side} {rev or 'working tree'}", log, args.jobs)
+    return prepare(root, rev, cache, f"{side} {rev or 'working tree'}", log, args.jobs, args.exes)
 
 
 def compare(args, sides, builds, accepted, verdicts, progress, t0, deadline, kind):
     """One comparison of head against a base side (the bench part of the
     gate) -> result dict."""
-    exes = {side: find_exes(b) for side, b in builds.items()}
+    exes = {side: {k: v for k, v in find_exes(b).items() if args.exes is None or k in args.exes}
+            for side, b in builds.items()}
     for side in ("base", "head"):
         if not exes[side]:
             raise GateError(f"missing bench executables: none named bench_* under {builds[side] / 'bench'} "

@@ -206,6 +206,17 @@ class GateRunTest(unittest.TestCase):
         self.assertEqual(status, 0, err)
         self.assertIn("2 same", out)
 
+    def test_exes_selects_executables(self):
+        other = pathlib.Path(fake_build(self.d / "b", 1.0)) / "bench" / "fake" / "bench_other"
+        other.write_text("#!/bin/sh\nexit 3\n")
+        other.chmod(0o755)
+        status, out, err = self.gate(str(self.d / "b"), str(self.d / "b"), "--exes", "bench_fake")
+        self.assertEqual(status, 0, out + err)
+        self.assertNotIn("bench_other", out)
+        status, _, err = self.gate(str(self.d / "b"), str(self.d / "b"))
+        self.assertEqual(status, 1)  # bench_other fails when it runs
+        self.assertIn("bench_other", err)
+
     def test_bench_selects_entries(self):
         status, out, _ = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25),
                                    "--bench", "steady")
