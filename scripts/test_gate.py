@@ -569,6 +569,12 @@ class CiRunTest(unittest.TestCase):
                             ("--head-results", "build/results"), ("--checks", "property,model")):
             self.assertEqual(gate_call[gate_call.index(flag) + 1], value)
         self.assertLessEqual(int(gate_call[gate_call.index("--time-limit") + 1]), 600)
+        self.assertEqual(gate_call[gate_call.index("--exes") + 1], "bench_lifecycle,bench_queues,bench_loop")
+        import re
+        bench = re.compile(gate_call[gate_call.index("--bench") + 1])
+        self.assertTrue(bench.search("bench_queues/queue.spsc.bounded/spsc_ring"))
+        self.assertFalse(bench.search("bench_queues/queue.spsc.bounded/spsc_ring.relaxed_tail_store"))
+        self.assertFalse(bench.search("bench_queues/queue.mpmc.unbounded/tbb_concurrent_queue"))
         # the cap shrinks to what the budget leaves
         self.log.unlink()
         _, _, calls = self.ci(CI_BUDGET="400", CI_MARGIN="100")
