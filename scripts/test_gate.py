@@ -223,6 +223,42 @@ class GateRunTest(unittest.TestCase):
         self.assertEqual(status, 0)
         self.assertNotIn("bench_fake/slow", out)
 
+    def test_time_limit_before_any_round_passes_and_says_so(self):
+        status, out, err = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25),
+                                     "--time-limit", "0.001")
+        self.assertEqual(status, 0, out + err)
+        self.assertIn("no benchmark compared: the time limit came before the first round", out)
+        self.assertIn("time limit of 0.001 s reached after 0 rounds", out)
+
+    def test_rounds_cut_by_the_time_limit_leave_unknowns_listed(self):
+        # the rounds function returns fewer rounds than asked (the deadline):
+        # noisy benchmarks stay unknown, are listed and JUnit-skipped, exit 0
+        noise = noisy(1.0, 0.04, 40, seed=9)
+
+        def rounds_fn(plan, first, count):
+            got = []
+            for i in range(first, min(first + count, 5)):
+                base = {("bench_x", "e", (("benchmark", "t"),)): {"benchmark": "t", "items_per_second": 100.0}}
+                head = {("bench_x", "e", (("benchmark", "t"),)): {"benchmark": "t",
+                                                                  "items_per_second": 100.0 / noise[i]}}
+                got.append((base, head))
+            return got
+
+        args = gate.parse_args(["--base", "HEAD", "--rounds", "6", "--max-rounds", "30", "--time-limit", "60",
+                                "--checks", "none"])
+        plan = {"bench_x": (None, None, ["e"])}
+        res = gate.gate(rounds_fn, plan, args, {"base": {"label": "b"}, "head": {"label": "h"}}, {}, [],
+                        progress=lambda s: None)
+        self.assertEqual(res["rounds_run"], 4)
+        self.assertTrue(res["time_limit_reached"])
+        self.assertEqual([b["verdict"] for b in res["benchmarks"]], ["unknown"])
+        self.assertEqual(res["status"], "pass")
+        res["environment"] = {"cpu_model": "x", "cores_online": 2, "cpus_usable": 2, "smt": "off", "governor": "-",
+                              "load_average": [0, 0, 0], "kernel": "k", "pinned_cpus": "-", "builds": {}}
+        gate.write_outputs(res, self.out)
+        self.assertIn('skipped="1"', (self.out / "junit.xml").read_text())
+        self.assertIn("time limit of 60 s reached after 4 rounds", (self.out / "summary.md").read_text())
+
     def test_unknown_revision_is_bad_input(self):
         status, _, err = quiet(gate.main, ["--base", "no-such-revision-xyz", "--out", str(self.out)])
         self.assertEqual(status, 2)
