@@ -338,7 +338,10 @@ def write(cal, recorded, out):
 
 
 def load_rounds(path):
-    doc = json.loads(pathlib.Path(path).read_text())
+    try:
+        doc = json.loads(pathlib.Path(path).read_text())
+    except (OSError, ValueError) as err:
+        raise gate.GateError(f"--replay-rounds {path}: {err}") from None
     return [{"recording": r["recording"], "round": r["round"],
              "sides": {e: {s: decode_runs(v) for s, v in sides.items()} for e, sides in r["sides"].items()}}
             for r in doc]
@@ -351,7 +354,10 @@ def main(args, root, cache, progress=print):
     out = pathlib.Path(args.out) / "calibration"
     if args.replay_rounds:
         recorded = load_rounds(args.replay_rounds)
-        prev = json.loads((pathlib.Path(args.replay_rounds).parent / "calibration.json").read_text())
+        try:
+            prev = json.loads((pathlib.Path(args.replay_rounds).parent / "calibration.json").read_text())
+        except (OSError, ValueError) as err:
+            raise gate.GateError(f"--replay-rounds: its calibration.json beside it: {err}") from None
         costs, delays, env = prev["costs"], prev["delays"], prev["environment"]
         recordings, per = prev["recordings"], prev["recording_rounds"]
     else:

@@ -1087,4 +1087,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the module `gate`, the one scripts/calibrate.py imports, so that
+    # a GateError raised there is the one caught here.
+    import gate
+
+    sys.exit(gate.main())

@@ -43,6 +43,7 @@
 namespace {
 
 using gauntlet::pin_current_thread;
+namespace gate_delay = gauntlet::gate_delay;
 using item = std::uint64_t;
 using clock_type = std::chrono::steady_clock;
 
