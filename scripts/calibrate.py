@@ -17,10 +17,10 @@ NS nanoseconds to each operation of one entry. The three shapes (SHAPES):
   loop ping-pong            bench_loop coalescing_loop, loop_ping_pong
 
 NS for a slowdown of s is s times the operation's cost measured first
-without a delay (one run per entry: ns per item or per round trip); the
-slowdown the rounds then show is reported beside the nominal one (a delay
-on a two-thread queue's producer, or a loop's poster, need not slow the
-whole by as much).
+without a delay (one run per entry: ns per item, or the median round trip);
+the slowdown the rounds then show is reported beside the nominal one (a
+delay on a two-thread queue's producer, or a loop's poster, need not slow
+the whole by as much).
 
 Recording: --recordings separate recordings (default 3, so drift between
 them is in the data), each of --recording-rounds rounds; a round runs, for
@@ -66,15 +66,17 @@ import numpy as np
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import gate  # noqa: E402
 
-# shape, executable, entry, --benchmark_filter, headline figure whose value
-# gives the cost of one operation (ns = 1e9 / figure), label the figure's run has
+# shape, executable, entry, --benchmark_filter, the figure that gives the cost
+# of one operation (a rate: ns = 1e9 / figure; a figure in ns: itself; the
+# ping-pong's median round trip, as its rate counter also holds the loop's
+# sleeps), labels the figure's run has
 SHAPES = [
     {"shape": "single-thread operation", "exe": "bench_lifecycle", "entry": "packed_lifecycle",
      "filter": "lifecycle_enter_exit", "cost_figure": "items_per_second", "cost_labels": {"threads": 1}},
     {"shape": "two-thread queue", "exe": "bench_queues", "entry": "spsc_ring",
      "filter": "queue_throughput", "cost_figure": "items_per_second", "cost_labels": {"producers": 1}},
     {"shape": "loop ping-pong", "exe": "bench_loop", "entry": "coalescing_loop",
-     "filter": "loop_ping_pong", "cost_figure": "round_trips_per_second", "cost_labels": {}},
+     "filter": "loop_ping_pong", "cost_figure": "p50_ns", "cost_labels": {}},
 ]
 SEED = 20261128
 
@@ -123,7 +125,7 @@ def op_cost_ns(runs, shape):
         if all(d.get(k) == v for k, v in shape["cost_labels"].items()):
             v = run.get(shape["cost_figure"])
             if isinstance(v, (int, float)) and v > 0:
-                return 1e9 / v
+                return float(v) if shape["cost_figure"].endswith("_ns") else 1e9 / v
     raise gate.GateError(f"{shape['exe']} {shape['entry']}: no {shape['cost_figure']} in a run with labels "
                          f"{shape['cost_labels']} (cannot size the delay)", 1)
 

@@ -646,7 +646,7 @@ DELAY_FAKE = textwrap.dedent('''\
         delay = float(spec.rsplit("=", 1)[1])
     rate = 1e9 / (NS + delay) * (1 + 0.002 * random.random())
     run = dict(LABELS, benchmark="b", aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
-    run[FIGURE] = rate
+    run[FIGURE] = 1e9 / rate if FIGURE.endswith("_ns") else rate
     rec = {{"component": "c", "implementation": ENTRY, "origin": "in-house", "check": "bench", "verdict": "pass",
            "expected": "pass", "reason": "", "status": "ok", "detail": "", "trace": "replay: x", "seed": "1",
            "seconds": 0.1, "metrics": {{"runs": [run]}}}}
