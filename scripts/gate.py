@@ -709,7 +709,9 @@ def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print, verdi
     """The sequential loop; rounds_data_fn(plan, first, count) -> rounds
     (fewer than count when the time limit stops them). verdicts: the verdict
     diff (verdict_changes) or None. Returns the result dict."""
-    select = re.compile(args.bench) if args.bench else None
+    # --bench filters the benchmarks' keys only when it selected no entry
+    # (make_plan notes it in args.bench_selected_entries)
+    select = re.compile(args.bench) if args.bench and not getattr(args, "bench_selected_entries", False) else None
     data = rounds_data_fn(plan, 1, args.rounds)
     done = len(data)
     notes = []
@@ -851,6 +853,7 @@ def make_plan(exes_base, exes_head, select):
         narrowed = {k: (a, b, [e for c, e in es if select.search(f"{k}/{c}/{e}")]) for k, (a, b, es) in plan.items()}
         narrowed = {k: v for k, v in narrowed.items() if v[2]}
         if narrowed:
+            notes.append("--bench selected entries (exe/component/entry): every benchmark of them is compared")
             return narrowed, notes
     return {k: (a, b, [e for _, e in es]) for k, (a, b, es) in plan.items()}, notes
 
@@ -986,6 +989,7 @@ def compare(args, sides, builds, accepted, verdicts, progress, t0, deadline, kin
                             f"({side} {sides[side]['label']})")
     select = re.compile(args.bench) if args.bench else None
     plan, notes = make_plan(exes["base"], exes["head"], select)
+    args.bench_selected_entries = any(n.startswith("--bench selected entries") for n in notes)
     if not plan:
         raise GateError("nothing to compare: no bench executable and entry on both sides")
     env = environment(builds, args.cpus)

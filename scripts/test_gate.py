@@ -217,6 +217,15 @@ class GateRunTest(unittest.TestCase):
         self.assertEqual(status, 1)  # bench_other fails when it runs
         self.assertIn("bench_other", err)
 
+    def test_bench_selecting_entries_keeps_their_benchmarks(self):
+        # '/slow$' finds the entry path bench_fake/c/slow but no benchmark key
+        # (bench_fake/slow/throughput, threads 1): the entry's benchmarks run
+        status, out, err = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25),
+                                     "--bench", "/slow$")
+        self.assertEqual(status, 1, out + err)
+        self.assertIn("bench_fake/slow/throughput", out)
+        self.assertNotIn("bench_fake/steady", out)
+
     def test_bench_selects_entries(self):
         status, out, _ = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25),
                                    "--bench", "steady")
