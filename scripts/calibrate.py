@@ -27,6 +27,9 @@ them is in the data), each of --recording-rounds rounds; a round runs, for
 each entry, five fresh pinned processes back to back: A1, A2 (no delay) and
 B5, B10, B20 (the delays), in an order rotated from round to round. Pairs:
 (A1, A2) is an A/A pair, (A1, Bs) an s% pair, always from the same round.
+The recordings of one run follow each other; --append FILE adds recordings
+made later (another run, keeping the earlier delays) to a previous
+calibration's rounds.json, so that hours of drift can be in the data.
 
 Rates: never from an assumed distribution. A replay is one gate run decided
 by the gate's own code (gate.gate: its first --rounds rounds, more rounds for
@@ -139,12 +142,15 @@ def decode_runs(items):
     return {(i["exe"], i["entry"], tuple(tuple(x) for x in i["labels"])): i["run"] for i in items}
 
 
-def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, progress, t0, run=run_one):
+def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, progress, t0, run=run_one,
+           fixed=None, first=1):
     """-> (costs {entry: ns}, delays {entry: {s: ns}}, recorded rounds
-    [{recording, round, sides: {entry: {side: runs}}}])."""
+    [{recording, round, sides: {entry: {side: runs}}}]). fixed: (costs,
+    delays) of earlier recordings, kept (--append); first: the number of the
+    first recording."""
     log = work / "runs.log"
-    costs, delays = {}, {}
-    for sh in shapes:
+    costs, delays = fixed if fixed else ({}, {})
+    for sh in shapes if not fixed else []:
         runs = run(exes[sh["exe"]], sh, None, min_time, cpus, work / "cost" / sh["entry"], log)
         costs[sh["entry"]] = op_cost_ns(runs, sh)
         delays[sh["entry"]] = {s: costs[sh["entry"]] * s / 100 for s in slowdowns}
@@ -153,8 +159,9 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
                  + ", ".join(f"{s:g}%: {ns:.2f} ns" for s, ns in delays[sh['entry']].items()))
     sides = ["A1", "A2"] + [f"B{s:g}" for s in slowdowns]
     out = []
-    for r in range(1, recordings + 1):
-        progress(f"[{time.monotonic() - t0:5.0f} s] recording {r} of {recordings}: {rounds} rounds")
+    for r in range(first, first + recordings):
+        progress(f"[{time.monotonic() - t0:5.0f} s] recording {r} ({r - first + 1} of {recordings} now): "
+                 f"{rounds} rounds")
         for i in range(1, rounds + 1):
             k = (i - 1) % len(sides)
             order = sides[k:] + sides[:k]
@@ -286,8 +293,8 @@ def measured_slowdown(recorded, shape, side):
 def summary_lines(cal):
     r = cal["rates"]
     aa = r["aa"]
-    lines = [f"gate calibration: {cal['recordings']} recordings x {cal['recording_rounds']} rounds = "
-             f"{r['recorded_rounds']} recorded rounds of {', '.join(s['shape'] + ' (' + s['entry'] + ')' for s in cal['shapes'])}",
+    lines = [f"gate calibration: {cal['recordings']} recordings ({cal['recording_rounds']} rounds each in the "
+             f"last run), {r['recorded_rounds']} recorded rounds of {', '.join(s['shape'] + ' (' + s['entry'] + ')' for s in cal['shapes'])}",
              f"rates estimated by replaying the gate's decision (its rounds {r['rounds']}, cap {r['max_rounds']}, "
              f"threshold {r['threshold'] * 100:g}%, Holm across every benchmark of the run) on {r['replays']} "
              "resampled subsets of the real recorded rounds per figure, pairs kept intact (rounds drawn without "
@@ -383,9 +390,26 @@ def main(args, root, cache, progress=print):
         for line in gate.environment_lines(env):
             print("  " + line)
         recordings, per = args.recordings, args.recording_rounds
+        earlier, fixed, first = [], None, 1
+        if args.append:
+            # more recordings at another time, with the delays of the earlier ones
+            earlier = load_rounds(args.append)
+            try:
+                prev = json.loads((pathlib.Path(args.append).parent / "calibration.json").read_text())
+            except (OSError, ValueError) as err:
+                raise gate.GateError(f"--append: its calibration.json beside it: {err}") from None
+            if [float(x) for x in prev["slowdowns"]] != slowdowns:
+                raise gate.GateError(f"--append: the earlier recordings injected {prev['slowdowns']}, not {slowdowns}")
+            fixed = (prev["costs"], {e: {float(k): ns for k, ns in v.items()} for e, v in prev["delays"].items()})
+            first = max(r["recording"] for r in earlier) + 1
+            env["earlier_environments"] = prev.get("environments", [prev["environment"]])
+            progress(f"appending to {len(earlier)} recorded rounds of recordings 1..{first - 1} "
+                     f"({args.append}); their delays are kept")
         with tempfile.TemporaryDirectory(prefix="gauntlet-calibrate-") as d:
             costs, delays, recorded = record(exes, SHAPES, slowdowns, recordings, per, args.min_time, args.cpus,
-                                             pathlib.Path(d), progress, t0)
+                                             pathlib.Path(d), progress, t0, fixed=fixed, first=first)
+        recorded = earlier + recorded
+        recordings = first - 1 + recordings
         env["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         delays = {e: {f"{s:g}": ns for s, ns in v.items()} for e, v in delays.items()}
     progress(f"[{time.monotonic() - t0:5.0f} s] replaying the gate's decision: {args.replays} replays per figure")
@@ -414,4 +438,6 @@ def add_arguments(ap):
     ap.add_argument("--replays", type=gate._range(int, 1, 100000, "--replays"), default=200,
                     help="calibration: replayed gate runs per figure (default 200)")
     ap.add_argument("--delay-build", help=argparse.SUPPRESS)  # tests: a prebuilt -Dgate_delay=true folder
+    ap.add_argument("--append", help="calibration: add recordings to a previous calibration's rounds.json (its "
+                                     "delays kept), so recordings made at different times are replayed together")
     ap.add_argument("--replay-rounds", help="calibration: replay a previous calibration's rounds.json (no recording)")

@@ -1093,6 +1093,6 @@ def main(argv=None):
 if __name__ == "__main__":
     # Run as the module `gate`, the one scripts/calibrate.py imports, so that
     # a GateError raised there is the one caught here.
-    import gate
+    import gate as gate_module
 
-    sys.exit(gate.main())
+    sys.exit(gate_module.main())

@@ -726,6 +726,18 @@ class CalibrationTest(unittest.TestCase):
             self.assertTrue((d / "out" / "calibration" / "rounds.json").exists())
             self.assertIn("minimum detectable effect per benchmark", (d / "out" / "calibration" / "summary.md")
                           .read_text())
+            # more recordings appended later keep the earlier delays
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", str(d / "delay"), "--append",
+                                                 str(d / "out" / "calibration" / "rounds.json"), "--recordings", "1",
+                                                 "--recording-rounds", "3", "--rounds", "6", "--max-rounds", "8",
+                                                 "--replays", "5", "--min-time", "0.001", "--cpus", "", "--out",
+                                                 str(d / "out3"), "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            more = json.loads((d / "out3" / "calibration" / "calibration.json").read_text())
+            self.assertEqual((more["recordings"], more["rates"]["recorded_rounds"]), (3, 13))
+            self.assertEqual(more["delays"], cal["delays"])
+            self.assertEqual(sorted({r["recording"] for r in json.loads(
+                (d / "out3" / "calibration" / "rounds.json").read_text())}), [1, 2, 3])
             # the rounds replay again without recording
             status, out, err = quiet(gate.main, ["--calibrate", "--replay-rounds",
                                                  str(d / "out" / "calibration" / "rounds.json"), "--rounds", "6",
