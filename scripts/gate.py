@@ -591,7 +591,9 @@ def build_checks(src, build, suites, label, log, jobs, manifest_only):
             for t in json.loads(p.stdout):
                 suite = [s.split(":", 1)[-1] for s in t.get("suite", [])]
                 exe = pathlib.Path(t["cmd"][0])
-                if suite and suite[0] in suites and exe.is_relative_to(build):
+                if suite and suite[0] in suites and exe.is_relative_to(build) and \
+                        not (manifest_only and t["name"].endswith("-unit")):
+                    # (unit tests, named *-unit, have no manifest)
                     targets.append(str(exe.relative_to(build)))
         if not targets:
             raise GateError(f"{label}: no check program of the suites {', '.join(sorted(suites))} at this "
@@ -658,7 +660,7 @@ def verdict_lines(v):
     if v is None:
         return []
     lines = [f"verdicts ({', '.join(v['suites'])} checks of head, against head's expectations; base's expectations "
-             f"from base's check programs' --manifest): {v['held']} held, {len(v['changed'])} changed, "
+             f"from {v.get('base_expectations', 'base check programs')}): {v['held']} held, {len(v['changed'])} changed, "
              f"{len(v['declared'])} declared changes, {len(v['missing'])} missing"]
     for c in v["changed"]:
         lines.append(f"VERDICT CHANGED: entry {c['entry']}, check {c['check']} ({c['component']}): head's verdict "
@@ -770,6 +772,47 @@ def source_of(root, rev, cache):
     return src, cache / sha
 
 
+def check_inputs(build, tests, src):
+    """The repository files the check programs of `tests` are compiled
+    from, relative to src: every source and header ninja recorded for their
+    objects (ninja -t deps), plus every meson.build and meson_options.txt.
+    None when ninja has no dependency record of one of them (not built by
+    ninja here, or built before its log)."""
+    p = subprocess.run(["ninja", "-C", str(build), "-t", "deps"], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    build, src = pathlib.Path(build).resolve(), pathlib.Path(src).resolve()
+    prefixes = {str(pathlib.Path(t["cmd"][0]).resolve().relative_to(build)) + ".p/" for t in tests
+                if pathlib.Path(t["cmd"][0]).resolve().is_relative_to(build)}
+    if len(prefixes) != len(tests):
+        return None
+    seen, files, current = set(), set(), None
+    for line in p.stdout.splitlines():
+        if line and not line[0].isspace():
+            obj = line.split(":", 1)[0]
+            current = next((x for x in prefixes if obj.startswith(x)), None)
+            if current is not None:
+                seen.add(current)
+        elif current is not None and line.strip():
+            f = (build / line.strip()).resolve()
+            if f.is_relative_to(src):
+                files.add(str(f.relative_to(src)))
+    if seen != prefixes:
+        return None
+    return files
+
+
+def changed_files(root, base_sha, head_rev):
+    """Files that differ between base and head (head None: the working
+    tree, untracked files included)."""
+    if head_rev is None:
+        out = git(root, "diff", "--name-only", base_sha).stdout.split("\n")
+        out += git(root, "ls-files", "--others", "--exclude-standard").stdout.split("\n")
+    else:
+        out = git(root, "diff", "--name-only", base_sha, resolve(root, head_rev)).stdout.split("\n")
+    return {f for f in out if f}
+
+
 def side_verdicts(root, args, cache, log, sides, progress, t0):
     """The verdict diff of the run (verdict_changes with 'suites' and
     'seconds'), or None with --checks none."""
@@ -782,13 +825,6 @@ def side_verdicts(root, args, cache, log, sides, progress, t0):
     def say(s):
         progress(f"[{time.monotonic() - t0:5.0f} s] verdicts: {s}")
 
-    if args.base_checks:
-        base_build = pathlib.Path(args.base_checks)
-    else:
-        src, folder = source_of(root, args.base, cache)
-        say(f"build base's {', '.join(suites)} check programs at -O0 (read for their --manifest only)")
-        base_build = build_checks(src, folder / (tag + "-O0"), suites, f"base {args.base}", log, args.jobs, True)
-    base_exp = expectations_of(check_tests(base_build, suites), f"base {sides['base']['label']}")
     if args.head_checks:
         head_build = pathlib.Path(args.head_checks)
     else:
@@ -800,6 +836,35 @@ def side_verdicts(root, args, cache, log, sides, progress, t0):
     if not head_tests:
         raise GateError(f"head: no check program of the suites {', '.join(suites)} in {head_build}")
     head_exp = expectations_of(head_tests, f"head {sides['head']['label']}")
+    # base's expectations: when no file head's check programs are compiled
+    # from (nor any build file) differs between base and head, base's check
+    # programs are head's, and so are their expectations; otherwise base's
+    # programs are built at -O0 and asked
+    same_inputs = False
+    if not args.base_checks:
+        head_src = root if args.head is None or args.head_checks else source_of(root, args.head, cache)[0]
+        inputs = check_inputs(head_build, head_tests, head_src)
+        if inputs is not None:
+            changed = changed_files(root, resolve(root, args.base), args.head)
+            touched = sorted(f for f in changed if f in inputs or pathlib.PurePath(f).name in
+                             ("meson.build", "meson_options.txt", "meson.options"))
+            same_inputs = not touched
+            if touched:
+                say(f"{len(touched)} file(s) the check programs are built from differ from base "
+                    f"(e.g. {', '.join(touched[:3])})")
+    if args.base_checks:
+        base_build = pathlib.Path(args.base_checks)
+        base_exp = expectations_of(check_tests(base_build, suites), f"base {sides['base']['label']}")
+    elif same_inputs:
+        base_build = None
+        base_exp = dict(head_exp)
+        say("no file head's check programs are built from (sources, headers, meson files) differs from base: "
+            "base's expectations are head's (base's check programs not built)")
+    else:
+        src, folder = source_of(root, args.base, cache)
+        say(f"build base's {', '.join(suites)} check programs at -O0 (read for their --manifest only)")
+        base_build = build_checks(src, folder / (tag + "-O0"), suites, f"base {args.base}", log, args.jobs, True)
+        base_exp = expectations_of(check_tests(base_build, suites), f"base {sides['base']['label']}")
     if args.head_results:
         say(f"head's verdicts read from {args.head_results} (records of a run of the same build)")
         records, errors = report.load_records([args.head_results])
@@ -811,7 +876,9 @@ def side_verdicts(root, args, cache, log, sides, progress, t0):
     v = verdict_changes(base_exp, head_exp, records, errors)
     v["suites"] = list(suites)
     v["seconds"] = round(time.monotonic() - started, 1)
-    v["base_build"], v["head_build"] = str(base_build), str(head_build)
+    v["base_build"], v["head_build"] = (str(base_build) if base_build else None), str(head_build)
+    v["base_expectations"] = ("base's check programs' --manifest" if base_build else
+                              "head's (no input of the check programs differs from base)")
     say(f"{v['held']} held, {len(v['changed'])} changed, {len(v['declared'])} declared ({v['seconds']:.0f} s)")
     return v
 

@@ -448,6 +448,37 @@ class VerdictDiffTest(unittest.TestCase):
         self.assertIn("VERDICT CHANGED: entry ring, check model (c): head's verdict fail, head's expectation pass"
                       " (base's expectation pass): race", out)
 
+    def test_check_inputs_from_ninja_deps(self):
+        import subprocess
+        build, src = self.d / "src" / "build", self.d / "src"
+        build.mkdir(parents=True)
+        deps = textwrap.dedent("""\
+            properties/x/x_property.p/x_property.cpp.o: #deps 3, deps mtime 1 (VALID)
+                ../properties/x/x_property.cpp
+                ../primitives/x/catalogue.hpp
+                /usr/include/stdio.h
+
+            bench/b.p/b.cpp.o: #deps 1, deps mtime 1 (VALID)
+                ../bench/b.cpp
+            """)
+        tests = [{"name": "x-property", "suite": "property", "cmd": [str(build / "properties/x/x_property")],
+                  "env": {}}]
+        done = subprocess.CompletedProcess([], 0, deps, "")
+        with mock.patch.object(gate.subprocess, "run", lambda *a, **k: done):
+            self.assertEqual(gate.check_inputs(build, tests, src),
+                             {"properties/x/x_property.cpp", "primitives/x/catalogue.hpp"})
+            # a program ninja has no record of: unknown inputs
+            other = tests + [dict(tests[0], cmd=[str(build / "models/y/y_model")])]
+            self.assertIsNone(gate.check_inputs(build, other, src))
+
+    def test_changed_files_between_revisions(self):
+        repo = self.d / "repo"
+        shas = git_repo(repo)
+        self.assertEqual(gate.changed_files(repo, shas["c1"], "main"), {"f"})
+        self.assertEqual(gate.changed_files(repo, shas["c4"], "main"), set())
+        (repo / "new.hpp").write_text("x")
+        self.assertEqual(gate.changed_files(repo, shas["c4"], None), {"new.hpp"})
+
     def test_checks_option_is_checked(self):
         for argv in (["--base", "HEAD", "--checks", "bench"], ["--base", "HEAD", "--head-results", "x"]):
             with self.assertRaises(SystemExit) as cm:
