@@ -57,11 +57,36 @@ FILE) lists {"benchmark": KEY, "figure": NAME, "reason": TEXT}; a
 regression whose key and figure are listed passes and is shown as
 accepted. KEY is "<executable>/<entry>/<labels>", as printed.
 
+Verdict changes (--checks SUITES, default property,model; none: off): the
+base passed its own checks, so its held verdicts are its catalogue
+expectations. Head's expectations come from its check programs' --manifest
+(built under build-gate/, or --head-checks DIR), base's from base's
+programs built at -O0 (build-gate/<commit>/checks-*-O0) -- or are head's
+when no file head's check programs are built from (ninja -t deps of their
+objects, and every meson file) differs between base and head. An
+expectation that differs is a declared change: listed, it passes. Head's
+check programs run (or --head-results DIR is read: the records of a run of
+the same build) and a record whose verdict breaks head's expectation
+(report.status_of: mismatch), or a record head's manifest lists and nobody
+wrote, fails the gate with a line naming the entry and the check.
+
+Creeping regressions: head is also compared with the most recent tag that
+matches --baseline-pattern (default gauntlet-baseline-*) on its history
+(git describe), unless it is the base or head itself or --no-baseline;
+that comparison goes to <out>/baseline/ and its regressions fail the gate.
+
+Time limit (--time-limit S): no round starts after S seconds from the start
+(builds and checks included); benchmarks unknown then are listed, JUnit
+skipped, and pass.
+
+Calibration (--calibrate): scripts/calibrate.py.
+
 Outputs (--out, default reports/gate): gate.json, summary.md, index.html
 (forest plot of the ratios with intervals, embedded PNG), junit.xml (a
 regression is a failure; unknown and cannot-gate are skipped).
 
-Exit status: 0 pass, 1 a regression (not accepted) or a failed run, 2 bad
+Exit status: 0 pass, 1 a regression (not accepted), a verdict change or a
+failed run, 2 bad
 input (unknown revision, nothing to compare, missing bench executables,
 bad options), 130 interrupted.
 """
