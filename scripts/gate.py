@@ -86,9 +86,8 @@ Outputs (--out, default reports/gate): gate.json, summary.md, index.html
 regression is a failure; unknown and cannot-gate are skipped).
 
 Exit status: 0 pass, 1 a regression (not accepted), a verdict change or a
-failed run, 2 bad
-input (unknown revision, nothing to compare, missing bench executables,
-bad options), 130 interrupted.
+failed run, 2 bad input (unknown revision, nothing to compare, missing bench
+executables, bad options), 130 interrupted.
 """
 
 import argparse
