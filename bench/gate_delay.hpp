@@ -15,7 +15,8 @@
 // The spin is calibrated once per process: the nanoseconds one iteration of
 // an empty loop takes, the least of three timed runs of 2^20 iterations. The
 // benchmark hooks: lifecycle enter_exit (one try_enter/exit pair), queue
-// throughput (one push), loop ping_pong (one round trip).
+// throughput (one push, by the producer), loop ping_pong (one task, run by
+// the loop thread).
 #pragma once
 
 #include <chrono>

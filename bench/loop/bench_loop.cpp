@@ -33,6 +33,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "bench/bench_session.hpp"
@@ -57,6 +58,24 @@ struct counter_task {
     static void run(void* p) { static_cast<counter_task*>(p)->ran.fetch_add(1, std::memory_order_release); }
     task as_task() { return {&run, this}; }
 };
+
+// The ping-pong's task with the calibration delay (bench/gate_delay.hpp),
+// spun on the loop thread while the poster spins waiting for it: an added
+// cost per round trip. (Spun by the poster between trips, the same delay
+// lets the loop thread fall asleep and a trip costs a wake-up instead.)
+struct delayed_counter_task {
+    std::atomic<std::uint64_t> ran{0};
+    gate_delay::delay delay;
+    std::uint64_t ops = 0;  // the loop thread's
+    static void run(void* p) {
+        auto* self = static_cast<delayed_counter_task*>(p);
+        gate_delay::spin(self->delay, self->ops);
+        self->ran.fetch_add(1, std::memory_order_release);
+    }
+    task as_task() { return {&run, this}; }
+};
+inline void set_delay(delayed_counter_task& t, gate_delay::delay d) { t.delay = d; }
+inline void set_delay(counter_task&, gate_delay::delay) {}
 
 // The loop thread, pinned, running until the keep-alive is dropped.
 template <class L>
@@ -85,10 +104,11 @@ double percentile(std::vector<double>& xs, double q) {
 
 template <class L>
 void ping_pong(benchmark::State& state, gate_delay::delay delay) {
-    std::uint64_t ops = 0;
     pin_current_thread(1);
     running_loop<L> r;
-    counter_task c;
+    // a normal build (no -Dgate_delay) runs the plain task
+    std::conditional_t<gate_delay::compiled_in, delayed_counter_task, counter_task> c;
+    set_delay(c, delay);
     std::vector<double> trips;
     trips.reserve(1 << 20);
     std::uint64_t sent = 0;
@@ -97,7 +117,6 @@ void ping_pong(benchmark::State& state, gate_delay::delay delay) {
         r.loop.post(c.as_task());
         ++sent;
         while (c.ran.load(std::memory_order_acquire) < sent) native_world::spin_hint();
-        gate_delay::spin(delay, ops);
         const double ns = std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
         if (trips.size() < trips.capacity()) trips.push_back(ns);
         state.SetIterationTime(ns * 1e-9);
