@@ -13,12 +13,15 @@
 // A delay below 50 ns cannot be spun accurately per operation: it is added as
 // one spin of NS x k every k-th operation (k = ceil(50 / NS)), the same mean.
 // The spin is calibrated once per process: the nanoseconds one iteration of
-// an empty loop takes, the least of three timed runs of 2^20 iterations. The
+// an empty loop takes, the least of 64 timed runs of 2^14 iterations (short
+// runs, so that on a shared machine some run is not preempted: a run slowed
+// by another process would undersize every delay of the process). The
 // benchmark hooks: lifecycle enter_exit (one try_enter/exit pair), queue
 // throughput (one push, by the producer), loop ping_pong (one task, run by
 // the loop thread).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -44,12 +47,13 @@ inline void spin_iterations(std::uint64_t n) {
 
 inline double ns_per_iteration() {
     static const double ns = [] {
+        constexpr std::uint64_t n = std::uint64_t{1} << 14;
         double best = 1e9;
-        for (int k = 0; k < 3; ++k) {
+        for (int k = 0; k < 64; ++k) {
             const auto t0 = std::chrono::steady_clock::now();
-            spin_iterations(std::uint64_t{1} << 20);
+            spin_iterations(n);
             const double took = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
-            best = std::min(best, took / static_cast<double>(std::uint64_t{1} << 20));
+            best = std::min(best, took / static_cast<double>(n));
         }
         return best > 0 ? best : 1.0;
     }();
