@@ -17,7 +17,7 @@ NS nanoseconds to each operation of one entry. The three shapes (SHAPES):
   loop ping-pong            bench_loop coalescing_loop, loop_ping_pong
 
 NS for a slowdown of s is s times the operation's cost measured first
-without a delay (the median of three runs per entry: ns per item, or the
+without a delay (the fastest of three runs per entry: ns per item, or the
 median round trip);
 the slowdown the rounds then show is reported beside the nominal one (a
 delay on a two-thread queue's producer, or a loop's poster, need not slow
@@ -152,8 +152,9 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
     log = work / "runs.log"
     costs, delays = fixed if fixed else ({}, {})
     for sh in shapes if not fixed else []:
-        # the median of three runs without a delay
-        costs[sh["entry"]] = float(np.median([op_cost_ns(run(exes[sh["exe"]], sh, None, min_time, cpus,
+        # the fastest of three runs without a delay (interference only adds:
+        # on a loaded machine a loop's ping-pong may sleep between trips)
+        costs[sh["entry"]] = float(np.min([op_cost_ns(run(exes[sh["exe"]], sh, None, min_time, cpus,
                                                              work / "cost" / f"{sh['entry']}.{k}", log), sh)
                                               for k in range(3)]))
         delays[sh["entry"]] = {s: costs[sh["entry"]] * s / 100 for s in slowdowns}
