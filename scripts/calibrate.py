@@ -144,7 +144,7 @@ def decode_runs(items):
 
 
 def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, progress, t0, run=run_one,
-           fixed=None, first=1):
+           fixed=None, first=1, given=None):
     """-> (costs {entry: ns}, delays {entry: {s: ns}}, recorded rounds
     [{recording, round, sides: {entry: {side: runs}}}]). fixed: (costs,
     delays) of earlier recordings, kept (--append); first: the number of the
@@ -152,6 +152,12 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
     log = work / "runs.log"
     costs, delays = fixed if fixed else ({}, {})
     for sh in shapes if not fixed else []:
+        if given and sh["entry"] in given:
+            costs[sh["entry"]] = given[sh["entry"]]
+            delays[sh["entry"]] = {s: costs[sh["entry"]] * s / 100 for s in slowdowns}
+            progress(f"[{time.monotonic() - t0:5.0f} s] {sh['shape']}: {sh['exe']} {sh['entry']}: "
+                     f"{costs[sh['entry']]:.1f} ns per operation (--op-cost)")
+            continue
         # the fastest of three runs without a delay (interference only adds:
         # on a loaded machine a loop's ping-pong may sleep between trips)
         costs[sh["entry"]] = float(np.min([op_cost_ns(run(exes[sh["exe"]], sh, None, min_time, cpus,
@@ -411,7 +417,8 @@ def main(args, root, cache, progress=print):
                      f"({args.append}); their delays are kept")
         with tempfile.TemporaryDirectory(prefix="gauntlet-calibrate-") as d:
             costs, delays, recorded = record(exes, SHAPES, slowdowns, recordings, per, args.min_time, args.cpus,
-                                             pathlib.Path(d), progress, t0, fixed=fixed, first=first)
+                                             pathlib.Path(d), progress, t0, fixed=fixed, first=first,
+                                             given=args.op_cost)
         recorded = earlier + recorded
         recordings = first - 1 + recordings
         env["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -442,6 +449,9 @@ def add_arguments(ap):
     ap.add_argument("--replays", type=gate._range(int, 1, 100000, "--replays"), default=200,
                     help="calibration: replayed gate runs per figure (default 200)")
     ap.add_argument("--delay-build", help=argparse.SUPPRESS)  # tests: a prebuilt -Dgate_delay=true folder
+    ap.add_argument("--op-cost", action="append", default=[], metavar="ENTRY=NS",
+                    help="calibration: size ENTRY's delays from NS ns per operation instead of measuring it "
+                         "(repeatable; e.g. when a loaded machine keeps a loop asleep between trips)")
     ap.add_argument("--append", help="calibration: add recordings to a previous calibration's rounds.json (its "
                                      "delays kept), so recordings made at different times are replayed together")
     ap.add_argument("--replay-rounds", help="calibration: replay a previous calibration's rounds.json (no recording)")

@@ -1006,6 +1006,16 @@ def parse_args(argv):
         ap.error(f"--slowdowns takes percentages such as 5,10,20, not '{args.slowdowns}'")
     if not args.slowdowns or any(not 0 < x <= 100 for x in args.slowdowns):
         ap.error(f"--slowdowns: each in (0, 100], not '{args.slowdowns}'")
+    costs = {}
+    for item in args.op_cost:
+        entry, _, ns = item.partition("=")
+        try:
+            costs[entry] = float(ns)
+        except ValueError:
+            ap.error(f"--op-cost takes ENTRY=NS, not '{item}'")
+        if not entry or not costs[entry] > 0:
+            ap.error(f"--op-cost takes ENTRY=NS with NS > 0, not '{item}'")
+    args.op_cost = costs
     if args.max_rounds < args.rounds:
         ap.error(f"--max-rounds {args.max_rounds} is below --rounds {args.rounds}")
     if args.cpus and not re.fullmatch(r"[0-9]+([,-][0-9]+)*", args.cpus):

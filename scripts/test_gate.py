@@ -754,6 +754,16 @@ class CalibrationTest(unittest.TestCase):
                 self.assertEqual(by[(entry, 20.0)]["detected"], 10, by[(entry, 20.0)])
                 self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
                 self.assertAlmostEqual(cal["delays"][entry]["10"], 10.0, delta=0.1)  # 10% of 100 ns
+            # an operation cost given instead of measured sizes the delays
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", str(d / "delay"), "--op-cost",
+                                                 "spsc_ring=200", "--recordings", "1", "--recording-rounds", "3",
+                                                 "--rounds", "3", "--max-rounds", "3", "--replays", "2",
+                                                 "--min-time", "0.001", "--cpus", "", "--out", str(d / "out4"),
+                                                 "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            given = json.loads((d / "out4" / "calibration" / "calibration.json").read_text())
+            self.assertAlmostEqual(given["delays"]["spsc_ring"]["10"], 20.0)
+            self.assertAlmostEqual(given["delays"]["packed_lifecycle"]["10"], 10.0, delta=0.1)
             self.assertTrue((d / "out" / "calibration" / "rounds.json").exists())
             self.assertIn("minimum detectable effect per benchmark", (d / "out" / "calibration" / "summary.md")
                           .read_text())
