@@ -57,13 +57,37 @@ FILE) lists {"benchmark": KEY, "figure": NAME, "reason": TEXT}; a
 regression whose key and figure are listed passes and is shown as
 accepted. KEY is "<executable>/<entry>/<labels>", as printed.
 
+Verdict changes (--checks SUITES, default property,model; none: off): the
+base passed its own checks, so its held verdicts are its catalogue
+expectations. Head's expectations come from its check programs' --manifest
+(built under build-gate/, or --head-checks DIR), base's from base's
+programs built at -O0 (build-gate/<commit>/checks-*-O0) -- or are head's
+when no file head's check programs are built from (ninja -t deps of their
+objects, and every meson file) differs between base and head. An
+expectation that differs is a declared change: listed, it passes. Head's
+check programs run (or --head-results DIR is read: the records of a run of
+the same build) and a record whose verdict breaks head's expectation
+(report.status_of: mismatch), or a record head's manifest lists and nobody
+wrote, fails the gate with a line naming the entry and the check.
+
+Creeping regressions: head is also compared with the most recent tag that
+matches --baseline-pattern (default gauntlet-baseline-*) on its history
+(git describe), unless it is the base or head itself or --no-baseline;
+that comparison goes to <out>/baseline/ and its regressions fail the gate.
+
+Time limit (--time-limit S): no round starts after S seconds from the start
+(builds and checks included); benchmarks unknown then are listed, JUnit
+skipped, and pass.
+
+Calibration (--calibrate): scripts/calibrate.py.
+
 Outputs (--out, default reports/gate): gate.json, summary.md, index.html
 (forest plot of the ratios with intervals, embedded PNG), junit.xml (a
 regression is a failure; unknown and cannot-gate are skipped).
 
-Exit status: 0 pass, 1 a regression (not accepted) or a failed run, 2 bad
-input (unknown revision, nothing to compare, missing bench executables,
-bad options), 130 interrupted.
+Exit status: 0 pass, 1 a regression (not accepted), a verdict change or a
+failed run, 2 bad input (unknown revision, nothing to compare, missing bench
+executables, bad options), 130 interrupted.
 """
 
 import argparse
@@ -73,7 +97,6 @@ import json
 import math
 import os
 import pathlib
-import platform
 import re
 import shutil
 import signal
@@ -87,10 +110,16 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import pairs  # noqa: E402
+from audit import environment, environment_lines  # noqa: E402
+import plan as checkplan  # noqa: E402
 import report  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ALPHA = 0.05
+# below this many rounds no verdict is given (the bootstrap interval of one
+# or two ratios says nothing of the noise): unknown
+MIN_ROUNDS = 3
+CHECK_SUITES = ("property", "model", "litmus", "stress")
 VERDICTS = ("regression", "accepted", "improvement", "same", "cannot gate", "unknown")
 
 
@@ -159,7 +188,9 @@ def decide(rows, threshold, max_rounds, accepted=(), alpha=ALPHA):
         r["projected_half_width"] = r["half_width"] * math.sqrt(r["rounds"] / max(max_rounds, r["rounds"]))
         r["mde"] = math.exp(limit + r["half_width"]) - 1
         r["accepted_reason"] = None
-        if significant and r["ci_low"] > up:
+        if r["rounds"] < MIN_ROUNDS:
+            r["verdict"] = "unknown"
+        elif significant and r["ci_low"] > up:
             if (r["key"], r["figure"]) in accepted:
                 r["verdict"] = "accepted"
                 r["accepted_reason"] = accepted[(r["key"], r["figure"])]
@@ -242,19 +273,20 @@ def bench_targets(build):
     return out
 
 
-def build_side(src, build, label, log, jobs=1):
-    """Configure (once) and compile only the bench targets. -> build."""
+def build_side(src, build, label, log, jobs=1, options=(), only=None):
+    """Configure (once, with extra meson `options`) and compile only the
+    bench targets (only those named in `only`, when given). -> build."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         if not (build / "build.ninja").exists():
             if build.exists():
                 shutil.rmtree(build)
-            p = subprocess.run(["meson", "setup", str(build), str(src), "-Dsuites=bench"],
+            p = subprocess.run(["meson", "setup", str(build), str(src), "-Dsuites=bench", *options],
                                stdout=out, stderr=subprocess.STDOUT)
             if p.returncode != 0:
                 raise GateError(f"{label}: meson setup -Dsuites=bench failed (no bench suite at this revision?); "
                                 f"see {log}")
-        targets = bench_targets(build)
+        targets = [t for t in bench_targets(build) if only is None or t[0] in only]
         if not targets:
             raise GateError(f"{label}: missing bench executables (meson knows no bench_* target under "
                             f"{build / 'bench'})")
@@ -337,12 +369,19 @@ def run_process(exe, entries, min_time, cpus, folder, log):
     return read_folder(folder, exe.name)
 
 
-def run_rounds(plan, first, count, min_time, cpus, work, progress, t0):
+def run_rounds(plan, first, count, min_time, cpus, work, progress, t0, deadline=None):
     """Rounds first..first+count-1 of plan {exe: (base exe, head exe,
-    [entries])}; odd rounds base first, even rounds head first.
-    -> [(runs base, runs head)]."""
+    [entries])}; odd rounds base first, even rounds head first. With a
+    deadline (time.monotonic() value), a round that would end after it (as
+    long as the previous one took) is not started.
+    -> [(runs base, runs head)] (fewer than count at the deadline)."""
     out = []
+    last = 0.0
     for i in range(first, first + count):
+        if deadline is not None and time.monotonic() + last > deadline:
+            progress(f"[{time.monotonic() - t0:5.0f} s] time limit: round {i} not started")
+            break
+        started = time.monotonic()
         base_all, head_all = {}, {}
         for name, (exe_base, exe_head, entries) in sorted(plan.items()):
             order = [("base", exe_base), ("head", exe_head)]
@@ -355,90 +394,8 @@ def run_rounds(plan, first, count, min_time, cpus, work, progress, t0):
                                   work / "runs.log")
                 (base_all if side == "base" else head_all).update(got)
         out.append((base_all, head_all))
+        last = time.monotonic() - started
     return out
-
-
-# --------------------------------------------------------------------------
-# environment
-
-
-def read_text(path):
-    try:
-        return pathlib.Path(path).read_text().strip()
-    except OSError:
-        return None
-
-
-def meson_info(build):
-    """(compiler, options) from a build folder's meson-info."""
-    info = pathlib.Path(build) / "meson-info"
-    compiler, options = None, {}
-    try:
-        comp = json.loads((info / "intro-compilers.json").read_text())
-        c = comp.get("host", {}).get("cpp", {})
-        version = c.get("full_version") or c.get("version", "?")
-        compiler = f"{c.get('id', '?')} {version} ({' '.join(c.get('exelist', []))})"
-    except (OSError, ValueError):
-        pass
-    try:
-        wanted = {"buildtype", "optimization", "debug", "b_ndebug", "b_lto", "b_sanitize", "cpp_std", "suites",
-                  "cpp_args", "b_pgo"}
-        for o in json.loads((info / "intro-buildoptions.json").read_text()):
-            if o.get("name") in wanted:
-                options[o["name"]] = o.get("value")
-    except (OSError, ValueError):
-        pass
-    if compiler is None:
-        # meson 1.0 writes no intro-compilers.json: its log names the compiler
-        log = read_text(pathlib.Path(build) / "meson-logs" / "meson-log.txt") or ""
-        m = re.search(r"^C\+\+ compiler for the host machine: (.*)$", log, re.M)
-        compiler = m.group(1) if m else None
-    if compiler is None:
-        p = subprocess.run(["c++", "--version"], capture_output=True, text=True)
-        compiler = p.stdout.splitlines()[0] if p.returncode == 0 and p.stdout else "unknown"
-    return compiler, options
-
-
-def environment(builds, cpus):
-    """The machine and builds the figures come from."""
-    model = None
-    for line in (read_text("/proc/cpuinfo") or "").splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    smt = read_text("/sys/devices/system/cpu/smt/active")
-    siblings = read_text("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list")
-    env = {
-        "cpu_model": model or platform.processor() or "unknown",
-        "cores_online": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "smt": {"1": "on", "0": "off"}.get(smt, f"unknown (cpu0 siblings: {siblings})" if siblings else "unknown"),
-        "governor": read_text("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor") or "not readable",
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-        "kernel": f"{platform.system()} {platform.release()} {platform.version()}",
-        "pinned_cpus": cpus or "not pinned",
-        "builds": {},
-    }
-    for side, build in builds.items():
-        compiler, options = meson_info(build)
-        env["builds"][side] = {"folder": str(build), "compiler": compiler, "options": options}
-    return env
-
-
-def environment_lines(env):
-    lines = [f"cpu: {env['cpu_model']}; {env['cores_online']} cores online ({env['cpus_usable']} usable), "
-             f"SMT {env['smt']}, governor {env['governor']}",
-             f"load average (1, 5, 15 min): {env['load_average']}"
-             + (f" at start, {env['load_average_end']} at end" if "load_average_end" in env else ""),
-             f"kernel: {env['kernel']}", f"pinned to cpus: {env['pinned_cpus']}"]
-    busy = max([env["load_average"][0]] + env.get("load_average_end", [])[:1])
-    if env["cores_online"] and busy > env["cores_online"]:
-        lines.append(f"warning: 1-minute load average {busy} above the {env['cores_online']} cores: the machine "
-                     "is shared, expect wide intervals (more 'unknown' and 'cannot gate')")
-    for side, b in env["builds"].items():
-        opts = ", ".join(f"{k}={v}" for k, v in sorted(b["options"].items()))
-        lines.append(f"{side} build: {b['compiler']}; {opts} ({b['folder']})")
-    return lines
 
 
 # --------------------------------------------------------------------------
@@ -484,6 +441,19 @@ def summary_lines(result):
     if unknown:
         lines.append(f"still unknown at the cap of {result['max_rounds']} rounds ({len(unknown)}): listed, "
                      "skipped in JUnit, does not fail the gate")
+    if result.get("baseline"):
+        b = result["baseline"]
+        lines.append(f"baseline: head is also compared with the baseline tag {b['tag']} ({b['commit'][:10]}); "
+                     f"that comparison: {b['out']}")
+    if not rows:
+        lines.append("no benchmark compared: the time limit came before the first round")
+    v = result.get("verdicts")
+    if v is not None:
+        lines.append("")
+        lines += verdict_lines(v)
+    else:
+        lines.append("verdicts: not compared here" + (" (--checks none)" if result.get("comparison") == "base"
+                                                     else " (gated against --base)"))
     for note in result.get("notes", []):
         lines.append("note: " + note)
     return lines
@@ -527,7 +497,9 @@ def write_html(result, path):
                     f"<td>{r['rounds']}</td><td>{pct(r['ratio'])}</td>"
                     f"<td>[{pct(r['ci_low'])}, {pct(r['ci_high'])}]</td>"
                     f"<td>{r['p']:.4f}</td><td>{r['p_holm']:.4f}</td><td>{r['mde'] * 100:.1f}%</td></tr>")
-    body.append("</table><h2>Environment</h2><pre>" + html.escape("\n".join(environment_lines(result["environment"])))
+    body.append("</table><h2>Verdicts</h2><pre>" + html.escape("\n".join(verdict_lines(result.get("verdicts"))
+                                                                      or ["not compared (--checks none)"]))
+                + "</pre><h2>Environment</h2><pre>" + html.escape("\n".join(environment_lines(result["environment"])))
                 + "</pre>")
     path.write_text("<!doctype html><meta charset='utf-8'><title>gauntlet gate</title>"
                     "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;border-bottom:1px solid #ddd;"
@@ -550,7 +522,32 @@ def write_junit(result, path):
         elif r["verdict"] in ("unknown", "cannot gate"):
             out.append(f'<skipped message={quoteattr(r["verdict"])}/>')
         out.append(f"<system-out>{text}</system-out></testcase>")
-    out.append("</testsuite></testsuites>")
+    out.append("</testsuite>")
+    v = result.get("verdicts")
+    if v is not None:
+        cases = [(c, "changed") for c in v["changed"]] + [(m, "missing") for m in v["missing"]] + \
+                [(d, "declared") for d in v["declared"]]
+        bad = sum(1 for _, k in cases if k != "declared") + len(v["errors"])
+        out.append(f'<testsuite name="gauntlet.gate.verdicts" tests="{len(cases) + len(v["errors"]) + 1}" '
+                   f'failures="{bad}">')
+        for c, kind in cases:
+            name = quoteattr(f"{c['entry']} {c['check']}")
+            out.append(f'<testcase classname="gate.verdicts.{xml_escape(c["component"])}" name={name}>')
+            if kind == "changed":
+                msg = f"verdict changed: head {c['verdict']}, head expects {c['expected']}"
+                out.append(f"<failure message={quoteattr(msg)}>{xml_escape(c['detail'])}</failure>")
+            elif kind == "missing":
+                out.append('<failure message="no record written by head\'s run"/>')
+            else:
+                out.append(f"<system-out>declared change: expectation {c['base']} -&gt; {c['head']}</system-out>")
+            out.append("</testcase>")
+        for e in v["errors"]:
+            out.append(f'<testcase classname="gate.verdicts" name="records"><failure message={quoteattr(e)}/>'
+                       "</testcase>")
+        out.append(f'<testcase classname="gate.verdicts" name="held"><system-out>{v["held"]} verdicts held'
+                   "</system-out></testcase>")
+        out.append("</testsuite>")
+    out.append("</testsuites>")
     path.write_text("\n".join(out) + "\n")
 
 
@@ -564,6 +561,154 @@ def write_outputs(result, out):
     (out / "summary.md").write_text("\n".join(md) + "\n")
     write_html(result, out / "index.html")
     write_junit(result, out / "junit.xml")
+
+
+# --------------------------------------------------------------------------
+# verdict changes (the catalogue's expectations, base against head)
+
+
+def check_tests(build, suites):
+    """The check executables registered in build under `suites`: meson's
+    tests whose program offers --manifest (plan.introspect and
+    plan.is_check_executable, as scripts/plan.py finds them)."""
+    try:
+        tests = checkplan.introspect(build)
+    except checkplan.PlanError as err:
+        raise GateError(str(err), 1) from None
+    return [t for t in tests if t["suite"] in suites and checkplan.is_check_executable(t)]
+
+
+def expectations_of(tests, label):
+    """{(check, component, implementation): expected} from every test's
+    --manifest (the catalogue's expectations as the check programs list
+    them)."""
+    out = {}
+    for t in tests:
+        try:
+            lines = checkplan.manifest(t, [])
+        except checkplan.PlanError as err:
+            raise GateError(f"{label}: {err}", 1) from None
+        for doc in lines:
+            out[(doc["check"], doc["component"], doc["implementation"])] = doc["expected"]
+    return out
+
+
+def build_checks(src, build, suites, label, log, jobs, manifest_only):
+    """Configure (once) with -Dsuites=<suites> and compile only the check
+    programs of those suites. A build read only for its manifests
+    (manifest_only: the base side) is compiled at -O0: --manifest runs no
+    check. -> build."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        if not (build / "build.ninja").exists():
+            if build.exists():
+                shutil.rmtree(build)
+            cmd = ["meson", "setup", str(build), str(src), "-Dsuites=" + ",".join(sorted(suites))]
+            if manifest_only:
+                cmd += ["-Doptimization=0", "-Ddebug=false"]
+            p = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
+            if p.returncode != 0:
+                raise GateError(f"{label}: {' '.join(cmd[3:])} failed; see {log}", 1)
+        p = subprocess.run(["meson", "introspect", "--tests", str(build)], capture_output=True, text=True)
+        targets = []
+        if p.returncode == 0:
+            for t in json.loads(p.stdout):
+                suite = [s.split(":", 1)[-1] for s in t.get("suite", [])]
+                exe = pathlib.Path(t["cmd"][0])
+                if suite and suite[0] in suites and exe.is_relative_to(build) and \
+                        not (manifest_only and t["name"].endswith("-unit")):
+                    # (unit tests, named *-unit, have no manifest)
+                    targets.append(str(exe.relative_to(build)))
+        if not targets:
+            raise GateError(f"{label}: no check program of the suites {', '.join(sorted(suites))} at this "
+                            f"revision (meson knows no test of them in {build})")
+        p = subprocess.run(["nice", "-n", "19", "ninja", f"-j{jobs}", "-C", str(build), *sorted(set(targets))],
+                           stdout=out, stderr=subprocess.STDOUT)
+        if p.returncode != 0:
+            raise GateError(f"{label}: compiling the check programs failed; see {log}", 1)
+    return build
+
+
+def run_checks(tests, folder, log, progress=print):
+    """Runs every check program (its meson test command, environment and
+    arguments) with its records written into folder; a program's exit status
+    1 (a mismatch) is read from the records, a status of 2 or above is a
+    failed run. -> (records, errors) as report.load_records."""
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for t in tests:
+        env = dict(os.environ, **t["env"])
+        env["GAUNTLET_RESULTS_DIR"] = str(folder)
+        progress(f"  check {t['name']} ...")
+        with open(log, "ab") as out:
+            out.write(("$ " + " ".join(t["cmd"]) + "\n").encode())
+            out.flush()
+            p = subprocess.run(["nice", "-n", "10", *t["cmd"]], env=env, stdout=out, stderr=subprocess.STDOUT)
+        if p.returncode not in (0, 1):
+            raise GateError(f"check program {t['name']} ({' '.join(t['cmd'])}) exited with status {p.returncode} "
+                            f"(output: {log})", 1)
+    return report.load_records([folder])
+
+
+def verdict_changes(base_exp, head_exp, head_records, errors=()):
+    """Diff of the expectations and head's verdicts against head's.
+
+    -> {"declared": [...], "added": [...], "removed": [...], "changed": [...],
+        "missing": [...], "errors": [...], "held": n}
+    declared: an expectation that differs between base and head (a declared
+    change, listed, passes); changed: a head record whose verdict breaks
+    head's expectation (report.status_of: mismatch; fails the gate);
+    missing: a record head's manifest lists that head's run did not write
+    (fails); added/removed: expectations of entries or checks only one side
+    has (listed)."""
+    def item(k):
+        return {"check": k[0], "component": k[1], "entry": k[2]}
+
+    declared = [dict(item(k), base=base_exp[k], head=head_exp[k])
+                for k in sorted(set(base_exp) & set(head_exp)) if base_exp[k] != head_exp[k]]
+    added = [dict(item(k), head=head_exp[k]) for k in sorted(set(head_exp) - set(base_exp))]
+    removed = [dict(item(k), base=base_exp[k]) for k in sorted(set(base_exp) - set(head_exp))]
+    kept, missing, rec_errors, _ = report.reconcile(head_records, head_exp)
+    changed = []
+    for rec in sorted(kept, key=report.key):
+        if report.status_of(rec) == "mismatch":
+            changed.append(dict(item(report.key(rec)), verdict=rec["verdict"], expected=rec["expected"],
+                                detail=rec.get("detail", ""), base=base_exp.get(report.key(rec))))
+    return {"declared": declared, "added": added, "removed": removed, "changed": changed,
+            "missing": [item(k) for k in missing], "errors": list(errors) + rec_errors,
+            "held": sum(1 for r in kept if report.status_of(r) in ("ok", "finding"))}
+
+
+def verdict_lines(v):
+    """Console / summary lines of a verdict diff."""
+    if v is None:
+        return []
+    lines = [f"verdicts ({', '.join(v['suites'])} checks of head, against head's expectations; base's expectations "
+             f"from {v.get('base_expectations', 'base check programs')}): {v['held']} held, {len(v['changed'])} changed, "
+             f"{len(v['declared'])} declared changes, {len(v['missing'])} missing"]
+    for c in v["changed"]:
+        lines.append(f"VERDICT CHANGED: entry {c['entry']}, check {c['check']} ({c['component']}): head's verdict "
+                     f"{c['verdict']}, head's expectation {c['expected']}"
+                     + (f" (base's expectation {c['base']})" if c.get("base") else "")
+                     + (f": {c['detail']}" if c["detail"] else ""))
+    for m in v["missing"]:
+        lines.append(f"NO VERDICT: entry {m['entry']}, check {m['check']} ({m['component']}): head's manifest lists "
+                     "it, head's run wrote no record")
+    for e in v["errors"]:
+        lines.append(f"RECORD ERROR: {e}")
+    for d in v["declared"]:
+        lines.append(f"declared change: entry {d['entry']}, check {d['check']} ({d['component']}): expectation "
+                     f"{d['base']} -> {d['head']}")
+    for a in v["added"]:
+        lines.append(f"new expectation: entry {a['entry']}, check {a['check']} ({a['component']}): {a['head']}")
+    for r in v["removed"]:
+        lines.append(f"expectation removed: entry {r['entry']}, check {r['check']} ({r['component']}): "
+                     f"was {r['base']}")
+    return lines
+
+
+def verdicts_fail(v):
+    return v is not None and bool(v["changed"] or v["missing"] or v["errors"])
 
 
 # --------------------------------------------------------------------------
@@ -586,20 +731,27 @@ def load_accepted(path_or_text, where):
     return items
 
 
-def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print):
-    """The sequential loop; rounds_data_fn(plan, first, count) -> rounds.
-    Returns the result dict."""
-    select = re.compile(args.bench) if args.bench else None
+def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print, verdicts=None, out_of_time=lambda: False):
+    """The sequential loop; rounds_data_fn(plan, first, count) -> rounds
+    (fewer than count when the time limit stops them). verdicts: the verdict
+    diff (verdict_changes) or None. Returns the result dict."""
+    # --bench filters the benchmarks' keys only when it selected no entry
+    # (make_plan notes it in args.bench_selected_entries)
+    select = re.compile(args.bench) if args.bench and not getattr(args, "bench_selected_entries", False) else None
     data = rounds_data_fn(plan, 1, args.rounds)
-    done = args.rounds
+    done = len(data)
     notes = []
+    capped = done < args.rounds
     while True:
         rows = decide(cost_rows(data, select), args.threshold, args.max_rounds, accepted)
+        if not rows and not data and capped:
+            break
         if not rows:
             raise GateError("nothing to compare: no benchmark ran with the same labels and figure on both sides"
                             + (f" matching --bench '{args.bench}'" if args.bench else ""))
         open_rows = [r for r in rows if r["verdict"] == "unknown"]
-        if not open_rows or done >= args.max_rounds:
+        if not open_rows or done >= args.max_rounds or capped or out_of_time():
+            capped = capped or (bool(open_rows) and done < args.max_rounds)
             break
         more = min(max(2, args.rounds), args.max_rounds - done)
         again = {}
@@ -612,12 +764,18 @@ def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print):
         extra = rounds_data_fn(again, done + 1, more)
         # the new rounds carry only the re-run entries; others keep their rounds
         data = data + extra
-        done += more
+        done += len(extra)
+        capped = len(extra) < more
     env["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     notes.append("rounds are added only for benchmarks still unknown; the final decision uses all rounds of "
                  "each benchmark and one Holm correction across all benchmarks of this run")
+    if capped:
+        notes.append(f"time limit of {args.time_limit:g} s reached after {done} rounds: benchmarks still unknown "
+                     "are listed and do not fail the gate")
     regressions = [r for r in rows if r["verdict"] == "regression"]
-    return {"status": "fail" if regressions else "pass", "base": sides["base"], "head": sides["head"],
+    failed = bool(regressions) or verdicts_fail(verdicts)
+    return {"status": "fail" if failed else "pass", "base": sides["base"], "head": sides["head"],
+            "verdicts": verdicts, "time_limit": args.time_limit, "time_limit_reached": capped,
             "threshold": args.threshold, "rounds": args.rounds, "max_rounds": args.max_rounds, "rounds_run": done,
             "min_time": args.min_time, "cpus": args.cpus, "bench": args.bench, "alpha": ALPHA,
             "correction": "holm", "test": "wilcoxon signed-rank on per-round log ratios",
@@ -627,18 +785,141 @@ def gate(rounds_data_fn, plan, args, sides, env, accepted, progress=print):
             "benchmarks": [{k: v for k, v in r.items()} for r in rows]}
 
 
-def prepare(root, rev, cache, label, log, jobs):
-    """(side description, build folder) for a revision (None: the working tree)."""
+def source_of(root, rev, cache):
+    """(source folder, cache folder of its builds) of a revision (None: the
+    working tree itself)."""
+    if rev is None:
+        return root, cache / "worktree"
+    sha = resolve(root, rev)
+    src = cache / sha / "src"
+    export_tree(root, sha, src)
+    return src, cache / sha
+
+
+def check_inputs(build, tests, src):
+    """The repository files the check programs of `tests` are compiled
+    from, relative to src: every source and header ninja recorded for their
+    objects (ninja -t deps), plus every meson.build and meson_options.txt.
+    None when ninja has no dependency record of one of them (not built by
+    ninja here, or built before its log)."""
+    p = subprocess.run(["ninja", "-C", str(build), "-t", "deps"], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    build, src = pathlib.Path(build).resolve(), pathlib.Path(src).resolve()
+    prefixes = {str(pathlib.Path(t["cmd"][0]).resolve().relative_to(build)) + ".p/" for t in tests
+                if pathlib.Path(t["cmd"][0]).resolve().is_relative_to(build)}
+    if len(prefixes) != len(tests):
+        return None
+    seen, files, current = set(), set(), None
+    for line in p.stdout.splitlines():
+        if line and not line[0].isspace():
+            obj = line.split(":", 1)[0]
+            current = next((x for x in prefixes if obj.startswith(x)), None)
+            if current is not None:
+                seen.add(current)
+        elif current is not None and line.strip():
+            f = (build / line.strip()).resolve()
+            if f.is_relative_to(src):
+                files.add(str(f.relative_to(src)))
+    if seen != prefixes:
+        return None
+    return files
+
+
+def changed_files(root, base_sha, head_rev):
+    """Files that differ between base and head (head None: the working
+    tree, untracked files included)."""
+    if head_rev is None:
+        out = git(root, "diff", "--name-only", base_sha).stdout.split("\n")
+        out += git(root, "ls-files", "--others", "--exclude-standard").stdout.split("\n")
+    else:
+        out = git(root, "diff", "--name-only", base_sha, resolve(root, head_rev)).stdout.split("\n")
+    return {f for f in out if f}
+
+
+def side_verdicts(root, args, cache, log, sides, progress, t0):
+    """The verdict diff of the run (verdict_changes with 'suites' and
+    'seconds'), or None with --checks none."""
+    if not args.checks:
+        return None
+    started = time.monotonic()
+    suites = args.checks
+    tag = "checks-" + "-".join(suites)
+
+    def say(s):
+        progress(f"[{time.monotonic() - t0:5.0f} s] verdicts: {s}")
+
+    if args.head_checks:
+        head_build = pathlib.Path(args.head_checks)
+    else:
+        src, folder = source_of(root, args.head, cache)
+        say(f"build head's {', '.join(suites)} check programs")
+        head_build = build_checks(src, folder / tag, suites, f"head {args.head or 'working tree'}", log, args.jobs,
+                                  False)
+    head_tests = check_tests(head_build, suites)
+    if not head_tests:
+        raise GateError(f"head: no check program of the suites {', '.join(suites)} in {head_build}")
+    head_exp = expectations_of(head_tests, f"head {sides['head']['label']}")
+    # base's expectations: when no file head's check programs are compiled
+    # from (nor any build file) differs between base and head, base's check
+    # programs are head's, and so are their expectations; otherwise base's
+    # programs are built at -O0 and asked
+    same_inputs = False
+    if not args.base_checks:
+        head_src = root if args.head is None or args.head_checks else source_of(root, args.head, cache)[0]
+        inputs = check_inputs(head_build, head_tests, head_src)
+        if inputs is not None:
+            changed = changed_files(root, resolve(root, args.base), args.head)
+            touched = sorted(f for f in changed if f in inputs or pathlib.PurePath(f).name in
+                             ("meson.build", "meson_options.txt", "meson.options"))
+            same_inputs = not touched
+            if touched:
+                say(f"{len(touched)} file(s) the check programs are built from differ from base "
+                    f"(e.g. {', '.join(touched[:3])})")
+    if args.base_checks:
+        base_build = pathlib.Path(args.base_checks)
+        base_exp = expectations_of(check_tests(base_build, suites), f"base {sides['base']['label']}")
+    elif same_inputs:
+        base_build = None
+        base_exp = dict(head_exp)
+        say("no file head's check programs are built from (sources, headers, meson files) differs from base: "
+            "base's expectations are head's (base's check programs not built)")
+    else:
+        src, folder = source_of(root, args.base, cache)
+        say(f"build base's {', '.join(suites)} check programs at -O0 (read for their --manifest only)")
+        base_build = build_checks(src, folder / (tag + "-O0"), suites, f"base {args.base}", log, args.jobs, True)
+        base_exp = expectations_of(check_tests(base_build, suites), f"base {sides['base']['label']}")
+    if args.head_results:
+        say(f"head's verdicts read from {args.head_results} (records of a run of the same build)")
+        records, errors = report.load_records([args.head_results])
+    else:
+        say(f"run head's {len(head_tests)} check programs ({', '.join(t['name'] for t in head_tests)})")
+        with tempfile.TemporaryDirectory(prefix="gauntlet-gate-checks-") as d:
+            cache.mkdir(parents=True, exist_ok=True)
+            records, errors = run_checks(head_tests, pathlib.Path(d) / "results", cache / "checks.log", say)
+    v = verdict_changes(base_exp, head_exp, records, errors)
+    v["suites"] = list(suites)
+    v["seconds"] = round(time.monotonic() - started, 1)
+    v["base_build"], v["head_build"] = (str(base_build) if base_build else None), str(head_build)
+    v["base_expectations"] = ("base's check programs' --manifest" if base_build else
+                              "head's (no input of the check programs differs from base)")
+    say(f"{v['held']} held, {len(v['changed'])} changed, {len(v['declared'])} declared ({v['seconds']:.0f} s)")
+    return v
+
+
+def prepare(root, rev, cache, label, log, jobs, only=None):
+    """(side description, build folder) for a revision (None: the working
+    tree); only: the bench executables to compile (None: all)."""
     if rev is None:
         head = git(root, "rev-parse", "--short", "HEAD").stdout.strip()
         dirty = bool(git(root, "status", "--porcelain", "--untracked-files=no").stdout.strip())
-        build = build_side(root, cache / "worktree" / "build", label, log, jobs)
+        build = build_side(root, cache / "worktree" / "build", label, log, jobs, only=only)
         return {"label": f"working tree (HEAD {head}{', modified' if dirty else ''})", "rev": None,
                 "commit": None, "source": str(root)}, build
     sha = resolve(root, rev)
     src = cache / sha / "src"
     export_tree(root, sha, src)
-    build = build_side(src, cache / sha / "build", label, log, jobs)
+    build = build_side(src, cache / sha / "build", label, log, jobs, only=only)
     return {"label": f"{rev} ({sha[:10]})", "rev": rev, "commit": sha, "source": str(src)}, build
 
 
@@ -663,6 +944,7 @@ def make_plan(exes_base, exes_head, select):
         narrowed = {k: (a, b, [e for c, e in es if select.search(f"{k}/{c}/{e}")]) for k, (a, b, es) in plan.items()}
         narrowed = {k: v for k, v in narrowed.items() if v[2]}
         if narrowed:
+            notes.append("--bench selected entries (exe/component/entry): every benchmark of them is compared")
             return narrowed, notes
     return {k: (a, b, [e for _, e in es]) for k, (a, b, es) in plan.items()}, notes
 
@@ -678,7 +960,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_args(argv):
     ap = _Parser(prog="gate.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--base", required=True, help="base revision")
+    ap.add_argument("--base", help="base revision (required, except with --calibrate)")
     ap.add_argument("--head", help="head revision (default: the working tree)")
     ap.add_argument("--rounds", type=_range(int, 2, 1000, "--rounds"), default=10, help="first rounds (default 10)")
     ap.add_argument("--max-rounds", type=_range(int, 2, 1000, "--max-rounds"), default=30,
@@ -693,9 +975,47 @@ def parse_args(argv):
     ap.add_argument("--cache", help=argparse.SUPPRESS)
     ap.add_argument("--accepted", help="accepted regressions file (default: gate/accepted.json of the head tree)")
     ap.add_argument("--base-build", help=argparse.SUPPRESS)  # tests: prebuilt folders
-    ap.add_argument("--head-build", help=argparse.SUPPRESS)
+    ap.add_argument("--head-build", help="an existing build folder of head whose bench executables are used as they "
+                                         "are (e.g. build/ after scripts/gauntlet test)")
+    ap.add_argument("--exes", help="only these bench executables, comma-separated (built and run; default: all)")
+    ap.add_argument("--checks", default="property,model",
+                    help="meson suites whose check programs give the verdicts (default property,model; 'none': "
+                         "no verdict diff)")
+    ap.add_argument("--base-checks", help=argparse.SUPPRESS)  # tests: a prebuilt base checks folder
+    ap.add_argument("--head-checks", help="an existing build folder of head with the --checks programs (not "
+                                          "rebuilt; run unless --head-results)")
+    ap.add_argument("--head-results", help="records of a run of --head-checks' programs (e.g. build/results after "
+                                           "scripts/gauntlet test): head's verdicts are read, not run again")
+    ap.add_argument("--baseline-pattern", default="gauntlet-baseline-*",
+                    help="tags marking baselines (default gauntlet-baseline-*): head is also compared with the "
+                         "most recent one on its history, so small slowdowns cannot pass one by one")
+    ap.add_argument("--baseline-build", help=argparse.SUPPRESS)  # tests: a prebuilt baseline folder
+    ap.add_argument("--no-baseline", action="store_true", help="no baseline comparison")
+    ap.add_argument("--time-limit", type=_range(float, 0.0, 86400.0, "--time-limit"), default=0.0,
+                    help="seconds from the start after which no round is started (0: none); benchmarks still "
+                         "unknown then are listed and pass")
     ap.add_argument("--jobs", type=_range(int, 1, 256, "--jobs"), default=1, help="ninja -j (niced; default 1)")
+    import calibrate
+    calibrate.add_arguments(ap)
     args = ap.parse_args(argv)
+    if not args.base and not args.calibrate:
+        ap.error("--base REV is required (or --calibrate)")
+    try:
+        args.slowdowns = [float(x) for x in args.slowdowns.split(",") if x.strip()]
+    except ValueError:
+        ap.error(f"--slowdowns takes percentages such as 5,10,20, not '{args.slowdowns}'")
+    if not args.slowdowns or any(not 0 < x <= 100 for x in args.slowdowns):
+        ap.error(f"--slowdowns: each in (0, 100], not '{args.slowdowns}'")
+    costs = {}
+    for item in args.op_cost:
+        entry, _, ns = item.partition("=")
+        try:
+            costs[entry] = float(ns)
+        except ValueError:
+            ap.error(f"--op-cost takes ENTRY=NS, not '{item}'")
+        if not entry or not costs[entry] > 0:
+            ap.error(f"--op-cost takes ENTRY=NS with NS > 0, not '{item}'")
+    args.op_cost = costs
     if args.max_rounds < args.rounds:
         ap.error(f"--max-rounds {args.max_rounds} is below --rounds {args.rounds}")
     if args.cpus and not re.fullmatch(r"[0-9]+([,-][0-9]+)*", args.cpus):
@@ -708,8 +1028,96 @@ def parse_args(argv):
     out = pathlib.Path(args.out)
     if out.exists() and not out.is_dir():
         ap.error(f"--out {out} exists and is not a folder")
+    if args.exes is not None:
+        args.exes = {x.strip() for x in args.exes.split(",") if x.strip()}
+        if not args.exes or any(not re.fullmatch(r"bench_[A-Za-z0-9_]+", x) for x in args.exes):
+            ap.error("--exes takes bench executable names such as bench_lifecycle,bench_queues")
+    if args.head_results and not args.head_checks:
+        ap.error("--head-results needs --head-checks (the build whose programs wrote them)")
+    if args.checks.strip() in ("", "none"):
+        args.checks = []
+    else:
+        args.checks = sorted(set(s.strip() for s in args.checks.split(",") if s.strip()))
+        bad = [s for s in args.checks if s not in CHECK_SUITES]
+        if bad:
+            ap.error(f"--checks: unknown suite '{bad[0]}' (one of: {', '.join(CHECK_SUITES)}, or none)")
     args.threshold /= 100
     return args
+
+
+def find_baseline(root, head_rev, pattern):
+    """(tag, commit) of the most recent baseline tag reachable from head
+    (git describe --tags --match PATTERN --abbrev=0: the nearest tagged
+    ancestor), or None when there is none."""
+    p = git(root, "describe", "--tags", "--match", pattern, "--abbrev=0", head_rev or "HEAD")
+    if p.returncode != 0 or not p.stdout.strip():
+        return None
+    tag = p.stdout.strip()
+    return tag, resolve(root, tag)
+
+
+def load_accepted_of(root, args):
+    if args.accepted:
+        try:
+            text = pathlib.Path(args.accepted).read_text()
+        except OSError as err:
+            raise GateError(f"--accepted {args.accepted}: {err.strerror}") from None
+        return load_accepted(text, args.accepted)
+    if args.head is None:
+        f = root / "gate" / "accepted.json"
+        return load_accepted(f.read_text(), str(f)) if f.exists() else []
+    p = git(root, "show", f"{resolve(root, args.head)}:gate/accepted.json")
+    return load_accepted(p.stdout, f"{args.head}:gate/accepted.json") if p.returncode == 0 else []
+
+
+def side_build(root, args, cache, log, side, rev, given, progress, t0):
+    """(side description, bench build folder) of one side."""
+    if given:
+        return ({"label": f"{rev or 'working tree'} (prebuilt {given})", "rev": rev, "commit": None, "source": None},
+                pathlib.Path(given))
+    progress(f"[{time.monotonic() - t0:5.0f} s] build {side}: {rev or 'working tree'} (bench suite only; log {log})")
+    return prepare(root, rev, cache, f"{side} {rev or 'working tree'}", log, args.jobs, args.exes)
+
+
+def compare(args, sides, builds, accepted, verdicts, progress, t0, deadline, kind):
+    """One comparison of head against a base side (the bench part of the
+    gate) -> result dict."""
+    exes = {side: {k: v for k, v in find_exes(b).items() if args.exes is None or k in args.exes}
+            for side, b in builds.items()}
+    for side in ("base", "head"):
+        if not exes[side]:
+            raise GateError(f"missing bench executables: none named bench_* under {builds[side] / 'bench'} "
+                            f"({side} {sides[side]['label']})")
+    select = re.compile(args.bench) if args.bench else None
+    plan, notes = make_plan(exes["base"], exes["head"], select)
+    args.bench_selected_entries = any(n.startswith("--bench selected entries") for n in notes)
+    if not plan:
+        raise GateError("nothing to compare: no bench executable and entry on both sides")
+    env = environment(builds, args.cpus)
+    print("environment:")
+    for line in environment_lines(env):
+        print("  " + line)
+    progress(f"gate ({kind}): base {sides['base']['label']}, head {sides['head']['label']}; "
+             + "; ".join(f"{k}: {', '.join(v[2])}" for k, v in sorted(plan.items())))
+    with tempfile.TemporaryDirectory(prefix="gauntlet-gate-") as d:
+        work = pathlib.Path(d)
+
+        def rounds_fn(p, first, count):
+            return run_rounds(p, first, count, args.min_time, args.cpus, work, progress, t0, deadline)
+
+        result = gate(rounds_fn, plan, args, sides, env, accepted, progress, verdicts,
+                      lambda: deadline is not None and time.monotonic() > deadline)
+    result["notes"] = notes + result["notes"]
+    result["comparison"] = kind
+    return result
+
+
+def finish(result, out, t0):
+    write_outputs(result, out)
+    print()
+    for line in summary_lines(result):
+        print(line)
+    print(f"written: {out}/gate.json, summary.md, index.html, junit.xml ({time.monotonic() - t0:.0f} s)")
 
 
 def main(argv=None):
@@ -719,77 +1127,73 @@ def main(argv=None):
     root = pathlib.Path(args.root).resolve()
     cache = pathlib.Path(args.cache) if args.cache else root / "build-gate"
     t0 = time.monotonic()
+    deadline = t0 + args.time_limit if args.time_limit else None
 
     def progress(s):
         print(s, flush=True)
 
+    status = 0
     try:
         if git(root, "rev-parse", "--git-dir").returncode != 0:
             raise GateError(f"{root} is not a git checkout")
+        if args.calibrate:
+            import calibrate
+            if args.head is not None:
+                resolve(root, args.head)
+            return calibrate.main(args, root, cache, progress)
         # every revision is resolved before anything is built
-        resolve(root, args.base)
-        if args.head is not None:
-            resolve(root, args.head)
+        base_sha = resolve(root, args.base)
+        head_sha = resolve(root, args.head) if args.head is not None else None
+        baseline = None if args.no_baseline else find_baseline(root, args.head, args.baseline_pattern)
+        if baseline is not None and baseline[1] in (base_sha, head_sha):
+            progress(f"baseline tag {baseline[0]} is the {'base' if baseline[1] == base_sha else 'head'} "
+                     "itself: one comparison")
+            baseline = None
         log = cache / "build.log"
-        builds, sides = {}, {}
-        for side, rev, given in (("base", args.base, args.base_build), ("head", args.head, args.head_build)):
-            if given:
-                sides[side] = {"label": f"{rev or 'working tree'} (prebuilt {given})", "rev": rev, "commit": None,
-                               "source": None}
-                builds[side] = pathlib.Path(given)
-            else:
-                progress(f"[{time.monotonic() - t0:5.0f} s] build {side}: {rev or 'working tree'} "
-                         f"(bench suite only; log {log})")
-                sides[side], builds[side] = prepare(root, rev, cache, f"{side} {rev or 'working tree'}", log, args.jobs)
-        exes = {side: find_exes(b) for side, b in builds.items()}
-        for side in ("base", "head"):
-            if not exes[side]:
-                raise GateError(f"missing bench executables: none named bench_* under {builds[side] / 'bench'} "
-                                f"({side} {sides[side]['label']})")
-        select = re.compile(args.bench) if args.bench else None
-        plan, notes = make_plan(exes["base"], exes["head"], select)
-        if not plan:
-            raise GateError("nothing to compare: no bench executable and entry on both sides")
-        if args.accepted:
-            try:
-                text = pathlib.Path(args.accepted).read_text()
-            except OSError as err:
-                raise GateError(f"--accepted {args.accepted}: {err.strerror}") from None
-            accepted = load_accepted(text, args.accepted)
-        elif args.head is None:
-            f = root / "gate" / "accepted.json"
-            accepted = load_accepted(f.read_text(), str(f)) if f.exists() else []
-        else:
-            p = git(root, "show", f"{resolve(root, args.head)}:gate/accepted.json")
-            accepted = load_accepted(p.stdout, f"{args.head}:gate/accepted.json") if p.returncode == 0 else []
-        env = environment(builds, args.cpus)
-        print("environment:")
-        for line in environment_lines(env):
+        accepted = load_accepted_of(root, args)
+        sides, builds = {}, {}
+        sides["head"], builds["head"] = side_build(root, args, cache, log, "head", args.head, args.head_build,
+                                                   progress, t0)
+        sides["base"], builds["base"] = side_build(root, args, cache, log, "base", args.base, args.base_build,
+                                                   progress, t0)
+        verdicts = side_verdicts(root, args, cache, log, sides, progress, t0)
+        for line in verdict_lines(verdicts):
             print("  " + line)
-        progress(f"gate: base {sides['base']['label']}, head {sides['head']['label']}; "
-                 + "; ".join(f"{k}: {', '.join(v[2])}" for k, v in sorted(plan.items())))
-        with tempfile.TemporaryDirectory(prefix="gauntlet-gate-") as d:
-            work = pathlib.Path(d)
-
-            def rounds_fn(p, first, count):
-                return run_rounds(p, first, count, args.min_time, args.cpus, work, progress, t0)
-
-            result = gate(rounds_fn, plan, args, sides, env, accepted, progress)
-        result["notes"] = notes + result["notes"]
+        result = compare(args, sides, builds, accepted, verdicts, progress, t0, deadline, "base")
+        if baseline is not None:
+            result["baseline"] = {"tag": baseline[0], "commit": baseline[1], "out": str(pathlib.Path(args.out) /
+                                                                                      "baseline")}
+        else:
+            result["notes"].append(f"no baseline: no tag matching '{args.baseline_pattern}' on an ancestor of head"
+                                   if not args.no_baseline else "no baseline comparison (--no-baseline)")
+        finish(result, args.out, t0)
+        status = 1 if result["status"] == "fail" else 0
+        if baseline is not None:
+            tag, sha = baseline
+            print()
+            progress(f"[{time.monotonic() - t0:5.0f} s] creeping regressions: head against the baseline tag "
+                     f"{tag} ({sha[:10]}), the most recent baseline on head's history")
+            bsides, bbuilds = dict(sides), dict(builds)
+            bsides["base"], bbuilds["base"] = side_build(root, args, cache, log, "baseline", tag, args.baseline_build,
+                                                            progress, t0)
+            bsides["base"]["label"] = f"baseline tag {bsides['base']['label']}"
+            bresult = compare(args, bsides, bbuilds, accepted, None, progress, t0, deadline, "baseline")
+            bresult["notes"].append("verdict changes are gated against --base only")
+            finish(bresult, pathlib.Path(args.out) / "baseline", t0)
+            if bresult["status"] == "fail":
+                status = 1
     except GateError as err:
         print(f"gate: {err}", file=sys.stderr)
         return err.status
     except KeyboardInterrupt:
         print("gate: interrupted", file=sys.stderr)
         return 130
-    write_outputs(result, args.out)
-    print()
-    for line in summary_lines(result):
-        print(line)
-    print(f"written: {args.out}/gate.json, summary.md, index.html, junit.xml "
-          f"({time.monotonic() - t0:.0f} s)")
-    return 1 if result["status"] == "fail" else 0
+    return status
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the module `gate`, the one scripts/calibrate.py imports, so that
+    # a GateError raised there is the one caught here.
+    import gate as gate_module
+
+    sys.exit(gate_module.main())

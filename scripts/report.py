@@ -15,6 +15,10 @@ The report folder (default reports/latest) gets:
   summary.md    the same in Markdown for CI logs
   results.json  every record read
   junit.xml     one test case per entry x check
+  environment.json  the environment audit (scripts/audit.py: CPU, cores,
+                SMT, governor, load, kernel, each results folder's build
+                compiler and options), also printed and at the end of
+                summary.md and index.html
 The report is written to a temporary folder next to it and moved into place
 only when complete; the previous report stays as it was until then.
 
@@ -42,6 +46,9 @@ import shutil
 import signal
 import sys
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from audit import environment, environment_lines  # noqa: E402
 
 CHECK_ORDER = ["property", "linearizability", "model", "stress", "tsan", "asan", "progress", "bench", "litmus"]
 ORIGINS = ("in-house", "seed", "published", "peer", "mutant")
@@ -699,7 +706,7 @@ def headline(n_records, missing, errors, mismatched):
     return f"complete: {n_records} records, {len(mismatched)} mismatch(es)"
 
 
-def render(records, out, missing=(), errors=(), warnings=()):
+def render(records, out, missing=(), errors=(), warnings=(), env=None):
     """Write index.html, summary.md, results.json and junit.xml into the
     folder `out` (which must exist). Section and input errors found while
     rendering are added to `errors`. Returns (headline, mismatches, errors)."""
@@ -779,6 +786,8 @@ show the search mode and executions.</p>
 <h2>Findings, flaky failures and mismatches</h2>
 {''.join(traces) or '<p>none</p>'}
 {warn_html}
+<h2>Environment</h2>
+<pre>{html.escape(chr(10).join(environment_lines(env)) if env else 'not recorded')}</pre>
 </body></html>
 """
     md = [first, "", "# gauntlet summary", "", counts + ".", ""]
@@ -795,7 +804,11 @@ show the search mode and executions.</p>
                f"{r['detail']} ({r['_file']})" for r in mismatched]
     if warnings:
         md += ["", "## Warnings", ""] + [f"- {w}" for w in warnings]
+    if env:
+        md += ["", "## Environment", "", "```", *environment_lines(env), "```"]
     out = pathlib.Path(out)
+    if env:
+        (out / "environment.json").write_text(json.dumps(env, indent=1) + "\n")
     (out / "index.html").write_text(page)
     (out / "summary.md").write_text("\n".join(md) + "\n")
     public = [{k: v for k, v in r.items() if k != "_file"} for r in records]
@@ -833,7 +846,7 @@ def publish(tmp, out):
     shutil.rmtree(old)
 
 
-def build(records, out, missing=(), errors=(), warnings=()):
+def build(records, out, missing=(), errors=(), warnings=(), env=None):
     """Render into a temporary folder beside `out` and move it into place.
     Returns (headline, mismatches, errors)."""
     out = pathlib.Path(out)
@@ -843,7 +856,7 @@ def build(records, out, missing=(), errors=(), warnings=()):
         shutil.rmtree(tmp)
     tmp.mkdir()
     try:
-        result = render(records, tmp, missing, errors, warnings)
+        result = render(records, tmp, missing, errors, warnings, env)
         publish(tmp, out)
     finally:
         if tmp.exists():
@@ -874,6 +887,17 @@ def main(argv=None):
         except ReportError as err:
             print(f"report: {err}", file=sys.stderr)
             return 2
+    # the environment audit: the machine, and each results folder's build
+    # (its parent, when it is a meson build folder)
+    builds = {}
+    for folder in args.results:
+        parent = pathlib.Path(folder).resolve().parent
+        if (parent / "meson-info").is_dir():
+            builds[parent.name] = parent
+    env = environment(builds, os.environ.get("GAUNTLET_PINNED_CPUS", ""))
+    print("report: environment:")
+    for line in environment_lines(env):
+        print("report:   " + line)
     records, errors = load_records(args.results)
     missing, warnings = [], []
     if manifest is not None:
@@ -882,7 +906,7 @@ def main(argv=None):
     elif not records and not errors:
         errors.append("no record found in " + ", ".join(args.results))
     try:
-        first, bad, errors = build(records, out, missing, errors, warnings)
+        first, bad, errors = build(records, out, missing, errors, warnings, env)
     except OSError as err:
         print(f"report: cannot write {out}: {err}", file=sys.stderr)
         return 1
@@ -895,7 +919,7 @@ def main(argv=None):
     for w in warnings:
         print(f"report: warning: {w}", file=sys.stderr)
     print(f"report: {first}")
-    for name in ("index.html", "summary.md", "results.json", "junit.xml"):
+    for name in ("index.html", "summary.md", "results.json", "junit.xml", "environment.json"):
         print(f"report: {(out / name).resolve()}")
     return 0 if not bad and not errors and not missing else 1
 

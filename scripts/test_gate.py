@@ -15,6 +15,7 @@ import sys
 import tempfile
 import textwrap
 import unittest
+from unittest import mock
 
 import numpy as np
 
@@ -150,7 +151,7 @@ FAKE = textwrap.dedent('''\
 
 def fake_build(folder, factor, entries=("slow", "steady")):
     exe = pathlib.Path(folder) / "bench" / "fake" / "bench_fake"
-    exe.parent.mkdir(parents=True)
+    exe.parent.mkdir(parents=True, exist_ok=True)
     exe.write_text(FAKE.format(factor=factor, entries=list(entries)))
     exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
     return str(folder)
@@ -171,7 +172,7 @@ class GateRunTest(unittest.TestCase):
         return quiet(gate.main, ["--base", "HEAD", "--base-build", base_build, "--head-build", head_build,
                                  "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--cpus", "",
                                  "--out", str(self.out), "--accepted", str(self.accepted),
-                                 "--cache", str(self.d / "cache"), *extra])
+                                 "--cache", str(self.d / "cache"), "--checks", "none", "--no-baseline", *extra])
 
     def test_regression_fails_and_outputs_are_written(self):
         status, out, err = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25))
@@ -205,11 +206,67 @@ class GateRunTest(unittest.TestCase):
         self.assertEqual(status, 0, err)
         self.assertIn("2 same", out)
 
+    def test_exes_selects_executables(self):
+        other = pathlib.Path(fake_build(self.d / "b", 1.0)) / "bench" / "fake" / "bench_other"
+        other.write_text("#!/bin/sh\nexit 3\n")
+        other.chmod(0o755)
+        status, out, err = self.gate(str(self.d / "b"), str(self.d / "b"), "--exes", "bench_fake")
+        self.assertEqual(status, 0, out + err)
+        self.assertNotIn("bench_other", out)
+        status, _, err = self.gate(str(self.d / "b"), str(self.d / "b"))
+        self.assertEqual(status, 1)  # bench_other fails when it runs
+        self.assertIn("bench_other", err)
+
+    def test_bench_selecting_entries_keeps_their_benchmarks(self):
+        # '/slow$' finds the entry path bench_fake/c/slow but no benchmark key
+        # (bench_fake/slow/throughput, threads 1): the entry's benchmarks run
+        status, out, err = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25),
+                                     "--bench", "/slow$")
+        self.assertEqual(status, 1, out + err)
+        self.assertIn("bench_fake/slow/throughput", out)
+        self.assertNotIn("bench_fake/steady", out)
+
     def test_bench_selects_entries(self):
         status, out, _ = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25),
                                    "--bench", "steady")
         self.assertEqual(status, 0)
         self.assertNotIn("bench_fake/slow", out)
+
+    def test_time_limit_before_any_round_passes_and_says_so(self):
+        status, out, err = self.gate(fake_build(self.d / "b", 1.0), fake_build(self.d / "h", 1 / 1.25),
+                                     "--time-limit", "0.001")
+        self.assertEqual(status, 0, out + err)
+        self.assertIn("no benchmark compared: the time limit came before the first round", out)
+        self.assertIn("time limit of 0.001 s reached after 0 rounds", out)
+
+    def test_rounds_cut_by_the_time_limit_leave_unknowns_listed(self):
+        # the rounds function returns fewer rounds than asked (the deadline):
+        # noisy benchmarks stay unknown, are listed and JUnit-skipped, exit 0
+        noise = noisy(1.0, 0.04, 40, seed=9)
+
+        def rounds_fn(plan, first, count):
+            got = []
+            for i in range(first, min(first + count, 5)):
+                base = {("bench_x", "e", (("benchmark", "t"),)): {"benchmark": "t", "items_per_second": 100.0}}
+                head = {("bench_x", "e", (("benchmark", "t"),)): {"benchmark": "t",
+                                                                  "items_per_second": 100.0 / noise[i]}}
+                got.append((base, head))
+            return got
+
+        args = gate.parse_args(["--base", "HEAD", "--rounds", "6", "--max-rounds", "30", "--time-limit", "60",
+                                "--checks", "none"])
+        plan = {"bench_x": (None, None, ["e"])}
+        res = gate.gate(rounds_fn, plan, args, {"base": {"label": "b"}, "head": {"label": "h"}}, {}, [],
+                        progress=lambda s: None)
+        self.assertEqual(res["rounds_run"], 4)
+        self.assertTrue(res["time_limit_reached"])
+        self.assertEqual([b["verdict"] for b in res["benchmarks"]], ["unknown"])
+        self.assertEqual(res["status"], "pass")
+        res["environment"] = {"cpu_model": "x", "cores_online": 2, "cpus_usable": 2, "smt": "off", "governor": "-",
+                              "load_average": [0, 0, 0], "kernel": "k", "pinned_cpus": "-", "builds": {}}
+        gate.write_outputs(res, self.out)
+        self.assertIn('skipped="1"', (self.out / "junit.xml").read_text())
+        self.assertIn("time limit of 60 s reached after 4 rounds", (self.out / "summary.md").read_text())
 
     def test_unknown_revision_is_bad_input(self):
         status, _, err = quiet(gate.main, ["--base", "no-such-revision-xyz", "--out", str(self.out)])
@@ -242,6 +299,493 @@ class GateRunTest(unittest.TestCase):
             with self.assertRaises(SystemExit) as cm:
                 quiet(gate.main, argv)
             self.assertEqual(cm.exception.code, 2, argv)
+
+
+CHECK = textwrap.dedent('''\
+    #!/usr/bin/python3
+    # A check program: --help offers --manifest; one record per entry.
+    import json, os, sys
+    CHECK = {check!r}
+    EXPECTED = {expected!r}   # entry -> expectation
+    VERDICTS = {verdicts!r}   # entry -> verdict this build gives
+    args = sys.argv[1:]
+    if "--help" in args:
+        print("usage: fake [--manifest] [--entry GLOB]")
+        sys.exit(0)
+    if "--manifest" in args:
+        for e, x in EXPECTED.items():
+            print(json.dumps({{"check": CHECK, "component": "c", "implementation": e, "expected": x}}))
+        sys.exit(0)
+    d = os.environ["GAUNTLET_RESULTS_DIR"]
+    mismatch = False
+    for e, x in EXPECTED.items():
+        if e not in VERDICTS:
+            continue
+        v = "skip" if x == "skip" else VERDICTS[e]
+        bad = x in ("pass", "fail") and v != x
+        mismatch |= bad
+        status = {{"skip": "skipped", "flaky": "flaky"}}.get(x, "mismatch" if bad else
+                                                           "finding" if v == "fail" else "ok")
+        rec = {{"component": "c", "implementation": e, "origin": "in-house", "check": CHECK, "verdict": v,
+               "expected": x, "reason": "why" if x in ("skip", "flaky") else "", "status": status,
+               "detail": "detail of " + e, "trace": "replay: x", "seed": "1", "seconds": 0.1, "metrics": {{}}}}
+        open(os.path.join(d, CHECK + ".c." + e + ".json"), "w").write(json.dumps(rec))
+    sys.exit(1 if mismatch else 0)
+''')
+
+
+def check_build(folder, expected, verdicts, check="model"):
+    """A folder with one fake check program; -> (folder, its test dicts)."""
+    exe = pathlib.Path(folder) / f"fake_{check}"
+    exe.parent.mkdir(parents=True, exist_ok=True)
+    exe.write_text(CHECK.format(check=check, expected=expected, verdicts=verdicts))
+    exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+    return str(folder), [{"name": f"fake-{check}", "suite": check, "cmd": [str(exe)], "env": {}}]
+
+
+class VerdictDiffTest(unittest.TestCase):
+    """Item 3: expectations diffed between base and head, head's verdicts
+    held against head's expectations."""
+
+    def test_diff_rules(self):
+        base = {("model", "c", "a"): "pass", ("model", "c", "b"): "pass", ("model", "c", "gone"): "fail"}
+        head = {("model", "c", "a"): "pass", ("model", "c", "b"): "fail", ("model", "c", "new"): "pass"}
+
+        def rec(e, v, x):
+            return {"check": "model", "component": "c", "implementation": e, "verdict": v, "expected": x,
+                    "detail": "d", "origin": "in-house"}
+        v = gate.verdict_changes(base, head, [rec("a", "fail", "pass"), rec("b", "fail", "fail")])
+        self.assertEqual([(c["entry"], c["check"], c["verdict"], c["expected"]) for c in v["changed"]],
+                         [("a", "model", "fail", "pass")])
+        self.assertEqual([(d["entry"], d["base"], d["head"]) for d in v["declared"]], [("b", "pass", "fail")])
+        self.assertEqual([a["entry"] for a in v["added"]], ["new"])
+        self.assertEqual([r["entry"] for r in v["removed"]], ["gone"])
+        self.assertEqual([m["entry"] for m in v["missing"]], ["new"])  # head lists it, no record
+        self.assertEqual(v["held"], 1)
+        self.assertTrue(gate.verdicts_fail(v))
+        held = gate.verdict_changes(base, base, [rec("a", "pass", "pass"), rec("b", "pass", "pass"),
+                                                 rec("gone", "fail", "fail")])
+        self.assertFalse(gate.verdicts_fail(held))
+        self.assertEqual(held["held"], 3)
+        # flaky is recorded, not held: either verdict passes
+        flaky = {("model", "c", "a"): "flaky"}
+        self.assertFalse(gate.verdicts_fail(gate.verdict_changes(flaky, flaky, [rec("a", "fail", "flaky")])))
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.d = pathlib.Path(self.tmp.name)
+        self.out = self.d / "out"
+        self.accepted = self.d / "accepted.json"
+        self.accepted.write_text('{"accepted": []}')
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_gate(self, base_checks, head_checks, *extra):
+        (bdir, btests), (hdir, htests) = base_checks, head_checks
+        tests = {bdir: btests, hdir: htests}
+        with mock.patch.object(gate, "check_tests", lambda build, suites: tests[str(build)]):
+            return quiet(gate.main, ["--base", "HEAD", "--base-build", fake_build(self.d / "bb", 1.0),
+                                     "--head-build", fake_build(self.d / "hb", 1.0), "--rounds", "6",
+                                     "--max-rounds", "6", "--min-time", "0.001", "--cpus", "", "--out",
+                                     str(self.out), "--accepted", str(self.accepted), "--cache",
+                                     str(self.d / "cache"), "--checks", "model", "--base-checks", bdir,
+                                     "--head-checks", hdir, "--no-baseline", *extra])
+
+    def test_flipped_verdict_fails_naming_entry_and_check(self):
+        base = check_build(self.d / "b", {"ring": "pass", "ring.mutant": "fail"}, {"ring": "pass",
+                                                                                   "ring.mutant": "fail"})
+        # head: a code change makes the mutant pass the model check, expectation unchanged
+        head = check_build(self.d / "h", {"ring": "pass", "ring.mutant": "fail"}, {"ring": "pass",
+                                                                                   "ring.mutant": "pass"})
+        status, out, err = self.run_gate(base, head)
+        self.assertEqual(status, 1, out + err)
+        self.assertIn("gate: FAIL", out)
+        self.assertIn("VERDICT CHANGED: entry ring.mutant, check model (c): head's verdict pass, head's "
+                      "expectation fail", out)
+        doc = json.loads((self.out / "gate.json").read_text())
+        self.assertEqual(doc["status"], "fail")
+        self.assertEqual([(c["entry"], c["check"]) for c in doc["verdicts"]["changed"]], [("ring.mutant", "model")])
+        junit = (self.out / "junit.xml").read_text()
+        self.assertIn('name="ring.mutant model"', junit)
+        self.assertIn("verdict changed: head pass, head expects fail", junit)
+        self.assertIn("VERDICT CHANGED", (self.out / "summary.md").read_text())
+
+    def test_declared_change_passes_and_is_listed(self):
+        base = check_build(self.d / "b", {"ring": "pass", "ring.mutant": "fail"}, {"ring": "pass",
+                                                                                   "ring.mutant": "fail"})
+        # the same change with its expectation updated in head's catalogue
+        head = check_build(self.d / "h", {"ring": "pass", "ring.mutant": "pass"}, {"ring": "pass",
+                                                                                   "ring.mutant": "pass"})
+        status, out, err = self.run_gate(base, head)
+        self.assertEqual(status, 0, out + err)
+        self.assertIn("declared change: entry ring.mutant, check model (c): expectation fail -> pass", out)
+        self.assertNotIn("VERDICT CHANGED", out)
+        doc = json.loads((self.out / "gate.json").read_text())
+        self.assertEqual(doc["verdicts"]["declared"], [{"check": "model", "component": "c", "entry": "ring.mutant",
+                                                        "base": "fail", "head": "pass"}])
+        self.assertEqual(doc["verdicts"]["held"], 2)
+
+    def test_a_program_that_writes_no_record_fails(self):
+        base = check_build(self.d / "b", {"ring": "pass"}, {"ring": "pass"})
+        head = check_build(self.d / "h", {"ring": "pass", "other": "pass"}, {"ring": "pass"})
+        status, out, _ = self.run_gate(base, head)
+        self.assertEqual(status, 1)
+        self.assertIn("NO VERDICT: entry other, check model", out)
+        self.assertIn("new expectation: entry other, check model (c): pass", out)
+
+    def test_head_results_are_read_not_rerun(self):
+        base = check_build(self.d / "b", {"ring": "pass"}, {"ring": "pass"})
+        head = check_build(self.d / "h", {"ring": "pass"}, {"ring": "pass"})
+        results = self.d / "results"
+        results.mkdir()
+        (results / "model.c.ring.json").write_text(json.dumps({
+            "component": "c", "implementation": "ring", "origin": "in-house", "check": "model", "verdict": "fail",
+            "expected": "pass", "reason": "", "status": "mismatch", "detail": "race", "trace": "replay: x",
+            "seed": "1", "seconds": 0.1, "metrics": {}}))
+        status, out, _ = self.run_gate(base, head, "--head-results", str(results))
+        self.assertEqual(status, 1)
+        self.assertIn("VERDICT CHANGED: entry ring, check model (c): head's verdict fail, head's expectation pass"
+                      " (base's expectation pass): race", out)
+
+    def test_check_inputs_from_ninja_deps(self):
+        import subprocess
+        build, src = self.d / "src" / "build", self.d / "src"
+        build.mkdir(parents=True)
+        deps = textwrap.dedent("""\
+            properties/x/x_property.p/x_property.cpp.o: #deps 3, deps mtime 1 (VALID)
+                ../properties/x/x_property.cpp
+                ../primitives/x/catalogue.hpp
+                /usr/include/stdio.h
+
+            bench/b.p/b.cpp.o: #deps 1, deps mtime 1 (VALID)
+                ../bench/b.cpp
+            """)
+        tests = [{"name": "x-property", "suite": "property", "cmd": [str(build / "properties/x/x_property")],
+                  "env": {}}]
+        done = subprocess.CompletedProcess([], 0, deps, "")
+        with mock.patch.object(gate.subprocess, "run", lambda *a, **k: done):
+            self.assertEqual(gate.check_inputs(build, tests, src),
+                             {"properties/x/x_property.cpp", "primitives/x/catalogue.hpp"})
+            # a program ninja has no record of: unknown inputs
+            other = tests + [dict(tests[0], cmd=[str(build / "models/y/y_model")])]
+            self.assertIsNone(gate.check_inputs(build, other, src))
+
+    def test_changed_files_between_revisions(self):
+        repo = self.d / "repo"
+        shas = git_repo(repo)
+        self.assertEqual(gate.changed_files(repo, shas["c1"], "main"), {"f"})
+        self.assertEqual(gate.changed_files(repo, shas["c4"], "main"), set())
+        (repo / "new.hpp").write_text("x")
+        self.assertEqual(gate.changed_files(repo, shas["c4"], None), {"new.hpp"})
+
+    def test_checks_option_is_checked(self):
+        for argv in (["--base", "HEAD", "--checks", "bench"], ["--base", "HEAD", "--head-results", "x"]):
+            with self.assertRaises(SystemExit) as cm:
+                quiet(gate.main, argv)
+            self.assertEqual(cm.exception.code, 2, argv)
+
+
+def git_repo(folder):
+    """A repository: c1 (tagged gauntlet-baseline-1), c2 (tagged
+    gauntlet-baseline-2), c3, c4 on main, and a side branch from c1 with
+    the newer tag gauntlet-baseline-side. -> {name: sha}."""
+    import subprocess
+
+    def g(*a):
+        return subprocess.run(["git", "-C", str(folder), *a], check=True, capture_output=True,
+                              text=True).stdout.strip()
+    folder.mkdir()
+    g("init", "-q", "-b", "main")
+    g("config", "user.email", "t@t")
+    g("config", "user.name", "t")
+    shas = {}
+    for i in range(1, 5):
+        (folder / "f").write_text(str(i))
+        g("add", "f")
+        g("commit", "-qm", f"c{i}")
+        shas[f"c{i}"] = g("rev-parse", "HEAD")
+        if i <= 2:
+            g("tag", f"gauntlet-baseline-{i}")
+    g("checkout", "-qb", "side", shas["c1"])
+    (folder / "g").write_text("x")
+    g("add", "g")
+    g("commit", "-qm", "side")
+    g("tag", "gauntlet-baseline-side")
+    g("checkout", "-q", "main")
+    return shas
+
+
+class BaselineTest(unittest.TestCase):
+    """Item 6: head is also compared with the most recent baseline tag."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.d = pathlib.Path(self.tmp.name)
+        self.repo = self.d / "repo"
+        self.shas = git_repo(self.repo)
+        self.out = self.d / "out"
+        self.accepted = self.d / "accepted.json"
+        self.accepted.write_text('{"accepted": []}')
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_most_recent_tag_on_heads_history(self):
+        self.assertEqual(gate.find_baseline(self.repo, None, "gauntlet-baseline-*"),
+                         ("gauntlet-baseline-2", self.shas["c2"]))
+        self.assertEqual(gate.find_baseline(self.repo, self.shas["c1"], "gauntlet-baseline-*"),
+                         ("gauntlet-baseline-1", self.shas["c1"]))
+        self.assertEqual(gate.find_baseline(self.repo, "side", "gauntlet-baseline-*")[0], "gauntlet-baseline-side")
+        self.assertIsNone(gate.find_baseline(self.repo, None, "no-such-tag-*"))
+
+    def run_gate(self, base, head_factor, baseline_factor, *extra):
+        return quiet(gate.main, ["--root", str(self.repo), "--base", base, "--head", "main",
+                                 "--base-build", fake_build(self.d / "b", 1.0),
+                                 "--head-build", fake_build(self.d / "h", head_factor),
+                                 "--baseline-build", fake_build(self.d / "t", baseline_factor),
+                                 "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--cpus", "",
+                                 "--out", str(self.out), "--accepted", str(self.accepted),
+                                 "--cache", str(self.d / "cache"), "--checks", "none", *extra])
+
+    def test_creeping_regression_fails_against_the_baseline(self):
+        # head is as fast as its parent but 25% slower than the tagged baseline
+        status, out, err = self.run_gate("main~1", 1.0, 1.25)
+        self.assertEqual(status, 1, out + err)
+        self.assertIn("head against the baseline tag gauntlet-baseline-2", out)
+        doc = json.loads((self.out / "gate.json").read_text())
+        self.assertEqual(doc["status"], "pass")
+        self.assertEqual(doc["baseline"]["tag"], "gauntlet-baseline-2")
+        base_doc = json.loads((self.out / "baseline" / "gate.json").read_text())
+        self.assertEqual(base_doc["status"], "fail")
+        self.assertEqual(base_doc["comparison"], "baseline")
+        self.assertIn("regression", [b["verdict"] for b in base_doc["benchmarks"]])
+
+    def test_no_baseline_when_the_base_is_the_tag_or_when_asked(self):
+        status, out, _ = self.run_gate("gauntlet-baseline-2", 1.0, 1.25)
+        self.assertEqual(status, 0)
+        self.assertIn("baseline tag gauntlet-baseline-2 is the base itself", out)
+        self.assertFalse((self.out / "baseline").exists())
+        status, out, _ = self.run_gate("main~1", 1.0, 1.25, "--no-baseline")
+        self.assertEqual(status, 0)
+        self.assertIn("no baseline comparison (--no-baseline)", out)
+
+
+FAKE_GAUNTLET = textwrap.dedent('''\
+    #!/usr/bin/env bash
+    # stands in for scripts/gauntlet: logs its command line, exits as told
+    echo "$*" >> "$CI_FAKE_LOG"
+    case "$1" in
+      test) exit "${FAKE_TEST_STATUS:-0}" ;;
+      gate) exit "${FAKE_GATE_STATUS:-0}" ;;
+    esac
+    exit 99
+''')
+
+
+class CiRunTest(unittest.TestCase):
+    """Item 9: .ci/run runs the test command, then the gate of HEAD
+    against its parent under a time cap (the real .ci/run, in a repository
+    whose scripts/gauntlet is a stand-in)."""
+
+    def setUp(self):
+        import subprocess
+        self.tmp = tempfile.TemporaryDirectory()
+        self.repo = pathlib.Path(self.tmp.name) / "repo"
+        (self.repo / ".ci").mkdir(parents=True)
+        (self.repo / "scripts").mkdir()
+        (self.repo / ".ci" / "run").write_text((ROOT / ".ci" / "run").read_text())
+        (self.repo / "scripts" / "gauntlet").write_text(FAKE_GAUNTLET)
+        for f in (".ci/run", "scripts/gauntlet"):
+            (self.repo / f).chmod(0o755)
+        self.log = pathlib.Path(self.tmp.name) / "calls.log"
+        self.git = lambda *a: subprocess.run(["git", "-C", str(self.repo), *a], check=True, capture_output=True)
+        self.git("init", "-q")
+        self.git("config", "user.email", "t@t")
+        self.git("config", "user.name", "t")
+        self.git("add", ".")
+        self.git("commit", "-qm", "first")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def ci(self, **env):
+        import os
+        import subprocess
+        p = subprocess.run([str(self.repo / ".ci" / "run")], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, CI_FAKE_LOG=str(self.log), **env))
+        calls = self.log.read_text().splitlines() if self.log.exists() else []
+        return p.returncode, p.stdout + p.stderr, calls
+
+    def second_commit(self):
+        (self.repo / "x").write_text("x")
+        self.git("add", "x")
+        self.git("commit", "-qm", "second")
+
+    def test_no_parent_skips_the_gate(self):
+        status, out, calls = self.ci()
+        self.assertEqual(status, 0, out)
+        self.assertIn("has no parent: regression gate skipped", out)
+        self.assertEqual(calls, ["test"])
+
+    def test_failing_tests_fail_before_the_gate(self):
+        self.second_commit()
+        status, _, calls = self.ci(FAKE_TEST_STATUS="1")
+        self.assertEqual(status, 1)
+        self.assertEqual(calls, ["test"])
+
+    def test_gate_of_head_against_its_parent_under_the_cap(self):
+        self.second_commit()
+        status, out, calls = self.ci()
+        self.assertEqual(status, 0, out)
+        self.assertEqual(calls[0], "test")
+        gate_call = calls[1].split()
+        self.assertEqual(gate_call[:5], ["gate", "--base", "HEAD^", "--head", "HEAD"])
+        for flag, value in (("--head-build", "build"), ("--head-checks", "build"),
+                            ("--head-results", "build/results"), ("--checks", "property,model")):
+            self.assertEqual(gate_call[gate_call.index(flag) + 1], value)
+        self.assertLessEqual(int(gate_call[gate_call.index("--time-limit") + 1]), 600)
+        self.assertEqual(gate_call[gate_call.index("--exes") + 1], "bench_lifecycle,bench_queues,bench_loop")
+        import re
+        bench = re.compile(gate_call[gate_call.index("--bench") + 1])
+        self.assertTrue(bench.search("bench_queues/queue.spsc.bounded/spsc_ring"))
+        self.assertFalse(bench.search("bench_queues/queue.spsc.bounded/spsc_ring.relaxed_tail_store"))
+        self.assertFalse(bench.search("bench_queues/queue.mpmc.unbounded/tbb_concurrent_queue"))
+        # the cap shrinks to what the budget leaves
+        self.log.unlink()
+        _, _, calls = self.ci(CI_BUDGET="400", CI_MARGIN="100")
+        self.assertLessEqual(int(calls[1].split()[calls[1].split().index("--time-limit") + 1]), 300)
+
+    def test_regression_or_verdict_change_fails_ci(self):
+        self.second_commit()
+        status, out, _ = self.ci(FAKE_GATE_STATUS="1")
+        self.assertEqual(status, 1, out)
+        self.assertIn("regression gate exit status 1", out)
+
+    def test_no_time_left_fails_loudly(self):
+        self.second_commit()
+        status, out, calls = self.ci(CI_BUDGET="100", CI_MARGIN="60")
+        self.assertEqual(status, 1)
+        self.assertIn("regression gate NOT run", out)
+        self.assertEqual(calls, ["test"])
+
+
+DELAY_FAKE = textwrap.dedent('''\
+    #!/usr/bin/python3
+    # A -Dgate_delay=true bench executable: GAUNTLET_GATE_DELAY=ENTRY=NS slows
+    # ENTRY's operations by NS ns each.
+    import json, os, random, sys
+    ENTRY, FIGURE, LABELS, NS = {entry!r}, {figure!r}, {labels!r}, {ns!r}
+    args = sys.argv[1:]
+    if "--manifest" in args:
+        print(json.dumps({{"check": "bench", "component": "c", "implementation": ENTRY, "expected": "pass"}}))
+        sys.exit(0)
+    delay = 0.0
+    spec = os.environ.get("GAUNTLET_GATE_DELAY", "")
+    if spec.rsplit("=", 1)[0] == ENTRY:
+        delay = float(spec.rsplit("=", 1)[1])
+    rate = 1e9 / (NS + delay) * (1 + 0.002 * random.random())
+    run = dict(LABELS, benchmark="b", aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
+    run[FIGURE] = 1e9 / rate if FIGURE.endswith("_ns") else rate
+    rec = {{"component": "c", "implementation": ENTRY, "origin": "in-house", "check": "bench", "verdict": "pass",
+           "expected": "pass", "reason": "", "status": "ok", "detail": "", "trace": "replay: x", "seed": "1",
+           "seconds": 0.1, "metrics": {{"runs": [run]}}}}
+    open(os.path.join(os.environ["GAUNTLET_RESULTS_DIR"], "bench.c." + ENTRY + ".json"), "w").write(json.dumps(rec))
+''')
+
+
+def delay_build(folder):
+    import calibrate
+    for sh in calibrate.SHAPES:
+        exe = pathlib.Path(folder) / "bench" / sh["exe"]
+        exe.parent.mkdir(parents=True, exist_ok=True)
+        exe.write_text(DELAY_FAKE.format(entry=sh["entry"], figure=sh["cost_figure"],
+                                         labels=dict(sh["cost_labels"], threads=1), ns=100.0))
+        exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+    return str(folder)
+
+
+class CalibrationTest(unittest.TestCase):
+    """Item 8: A/A and injected-slowdown rounds, rates from replays of the
+    gate's decision on the recorded rounds."""
+
+    def test_wilson(self):
+        import calibrate
+        lo, hi = calibrate.wilson(19, 20)
+        self.assertLess(lo, 0.95)
+        self.assertGreater(hi, 0.95)
+        self.assertEqual(calibrate.wilson(0, 0), (0.0, 1.0))
+
+    def test_replay_keeps_pairs_intact(self):
+        # rounds drift by up to +-30% in level; within a round B is 10% slower
+        # than A1 and A2 equals A1: only intact pairs see a clean 10%
+        import calibrate
+        shapes = [dict(calibrate.SHAPES[0])]
+        rng = np.random.default_rng(5)
+        recorded = []
+        labels = (("benchmark", "b"), ("threads", 1))
+        for i in range(30):
+            level = 1e8 * float(np.exp(rng.uniform(-0.3, 0.3)))
+            runs = {s: {("bench_lifecycle", "packed_lifecycle", labels): {"benchmark": "b", "threads": 1,
+                                                                         "items_per_second": level / f}}
+                    for s, f in (("A1", 1.0), ("A2", 1.0), ("B10", 1.10))}
+            recorded.append({"recording": 1 + i // 10, "round": i % 10 + 1, "sides": {"packed_lifecycle": runs}})
+        r = calibrate.rates(recorded, shapes, [10.0], 10, 20, 0.05, 20, progress=lambda s: None)
+        self.assertEqual(r["aa"]["false_alarms"], 0)
+        [d] = r["detection"]
+        self.assertEqual((d["detected"], d["replays"]), (20, 20))
+        self.assertAlmostEqual(d["measured_slowdown"], 1.10)
+
+    def test_calibrate_smoke_on_fake_delay_build(self):
+        with tempfile.TemporaryDirectory() as t:
+            d = pathlib.Path(t)
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", delay_build(d / "delay"),
+                                                 "--recordings", "2", "--recording-rounds", "5", "--rounds", "6",
+                                                 "--max-rounds", "8", "--replays", "10", "--min-time", "0.001",
+                                                 "--cpus", "", "--out", str(d / "out"), "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            self.assertIn("resampled subsets of the real recorded rounds", out)
+            self.assertIn("A/A false alarms per gate run: 0 of 10", out)
+            cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
+            self.assertEqual(cal["rates"]["recorded_rounds"], 10)
+            by = {(x["entry"], x["slowdown"]): x for x in cal["rates"]["detection"]}
+            self.assertEqual(len(by), 9)
+            for entry in ("packed_lifecycle", "spsc_ring", "coalescing_loop"):
+                self.assertEqual(by[(entry, 20.0)]["detected"], 10, by[(entry, 20.0)])
+                self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
+                self.assertAlmostEqual(cal["delays"][entry]["10"], 10.0, delta=0.1)  # 10% of 100 ns
+            # an operation cost given instead of measured sizes the delays
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", str(d / "delay"), "--op-cost",
+                                                 "spsc_ring=200", "--recordings", "1", "--recording-rounds", "3",
+                                                 "--rounds", "3", "--max-rounds", "3", "--replays", "2",
+                                                 "--min-time", "0.001", "--cpus", "", "--out", str(d / "out4"),
+                                                 "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            given = json.loads((d / "out4" / "calibration" / "calibration.json").read_text())
+            self.assertAlmostEqual(given["delays"]["spsc_ring"]["10"], 20.0)
+            self.assertAlmostEqual(given["delays"]["packed_lifecycle"]["10"], 10.0, delta=0.1)
+            self.assertTrue((d / "out" / "calibration" / "rounds.json").exists())
+            self.assertIn("minimum detectable effect per benchmark", (d / "out" / "calibration" / "summary.md")
+                          .read_text())
+            # more recordings appended later keep the earlier delays
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", str(d / "delay"), "--append",
+                                                 str(d / "out" / "calibration" / "rounds.json"), "--recordings", "1",
+                                                 "--recording-rounds", "3", "--rounds", "6", "--max-rounds", "8",
+                                                 "--replays", "5", "--min-time", "0.001", "--cpus", "", "--out",
+                                                 str(d / "out3"), "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            more = json.loads((d / "out3" / "calibration" / "calibration.json").read_text())
+            self.assertEqual((more["recordings"], more["rates"]["recorded_rounds"]), (3, 13))
+            self.assertEqual(more["delays"], cal["delays"])
+            self.assertEqual(sorted({r["recording"] for r in json.loads(
+                (d / "out3" / "calibration" / "rounds.json").read_text())}), [1, 2, 3])
+            # the rounds replay again without recording
+            status, out, err = quiet(gate.main, ["--calibrate", "--replay-rounds",
+                                                 str(d / "out" / "calibration" / "rounds.json"), "--rounds", "6",
+                                                 "--max-rounds", "8", "--replays", "5", "--out", str(d / "out2"),
+                                                 "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            self.assertIn("A/A false alarms per gate run: 0 of 5", out)
 
 
 if __name__ == "__main__":

@@ -145,7 +145,19 @@ class CompleteRunTest(unittest.TestCase):
             self.assertIn("report: complete", out)
             self.assertEqual(len(json.loads(f.text("results.json"))), 12)
             self.assertEqual(sorted(p.name for p in f.out.iterdir()),
-                             ["index.html", "junit.xml", "results.json", "summary.md"])
+                             ["environment.json", "index.html", "junit.xml", "results.json", "summary.md"])
+
+    def test_environment_audit_is_printed_and_stored(self):
+        with Folder(fixture()) as f:
+            status, out, err = f.run()
+            self.assertEqual(status, 0, err)
+            env = json.loads(f.text("environment.json"))
+            for k in ("cpu_model", "cores_online", "smt", "governor", "load_average", "kernel", "builds"):
+                self.assertIn(k, env)
+            self.assertIn("report: environment:", out)
+            self.assertIn("report:   cpu: ", out)
+            self.assertIn("load average (1, 5, 15 min)", f.text("summary.md").split("## Environment", 1)[1])
+            self.assertIn("kernel: ", f.text("index.html").split("<h2>Environment</h2>", 1)[1])
 
     def test_page_is_self_contained(self):
         with Folder(fixture()) as f:

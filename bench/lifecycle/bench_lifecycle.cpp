@@ -20,6 +20,7 @@
 #include <string>
 
 #include "bench/bench_session.hpp"
+#include "bench/gate_delay.hpp"
 #include "bench/pin.hpp"
 #include "primitives/lifecycle/catalogue.hpp"
 #include "primitives/native_world.hpp"
@@ -29,7 +30,8 @@ namespace {
 using namespace gauntlet;
 
 template <class L>
-void enter_exit(benchmark::State& state) {
+void enter_exit(benchmark::State& state, gate_delay::delay delay) {
+    std::uint64_t ops = 0;
     static std::unique_ptr<L> shared;
     if (state.thread_index() == 0) {
         shared = std::make_unique<L>(close_hook{});
@@ -44,6 +46,7 @@ void enter_exit(benchmark::State& state) {
             break;
         }
         shared->exit();
+        gate_delay::spin(delay, ops);
     }
     state.SetItemsProcessed(state.iterations());
 }
@@ -80,7 +83,12 @@ int main(int argc, char** argv) {
         bench_session s;
         json labels;
         labels["benchmark"] = "enter_exit";
-        s.add("lifecycle_enter_exit/" + std::string(E::name), labels, enter_exit<L>)->Threads(1)->Threads(2)->UseRealTime();
+        const gate_delay::delay delay = gate_delay::delay_for(E::name);
+        s.add("lifecycle_enter_exit/" + std::string(E::name), labels,
+              [delay](benchmark::State& st) { enter_exit<L>(st, delay); })
+            ->Threads(1)
+            ->Threads(2)
+            ->UseRealTime();
         labels["benchmark"] = "drain_to_closed";
         s.add("lifecycle_drain_to_closed/" + std::string(E::name), labels, drain_to_closed<L>)->UseManualTime();
         return s.run();

@@ -35,9 +35,11 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "bench/bench_session.hpp"
+#include "bench/gate_delay.hpp"
 #include "bench/pin.hpp"
 #include "primitives/harness/check_program.hpp"
 #include "primitives/loop/catalogue.hpp"
@@ -58,6 +60,24 @@ struct counter_task {
     static void run(void* p) { static_cast<counter_task*>(p)->ran.fetch_add(1, std::memory_order_release); }
     task as_task() { return {&run, this}; }
 };
+
+// The ping-pong's task with the calibration delay (bench/gate_delay.hpp),
+// spun on the loop thread while the poster spins waiting for it: an added
+// cost per round trip. (Spun by the poster between trips, the same delay
+// lets the loop thread fall asleep and a trip costs a wake-up instead.)
+struct delayed_counter_task {
+    std::atomic<std::uint64_t> ran{0};
+    gate_delay::delay delay;
+    std::uint64_t ops = 0;  // the loop thread's
+    static void run(void* p) {
+        auto* self = static_cast<delayed_counter_task*>(p);
+        gate_delay::spin(self->delay, self->ops);
+        self->ran.fetch_add(1, std::memory_order_release);
+    }
+    task as_task() { return {&run, this}; }
+};
+inline void set_delay(delayed_counter_task& t, gate_delay::delay d) { t.delay = d; }
+inline void set_delay(counter_task&, gate_delay::delay) {}
 
 // The loop thread, pinned, running until the keep-alive is dropped.
 template <class L>
@@ -85,10 +105,12 @@ double percentile(std::vector<double>& xs, double q) {
 }
 
 template <class L>
-void ping_pong(benchmark::State& state) {
+void ping_pong(benchmark::State& state, gate_delay::delay delay) {
     pin_current_thread(1);
     running_loop<L> r;
-    counter_task c;
+    // a normal build (no -Dgate_delay) runs the plain task
+    std::conditional_t<gate_delay::compiled_in, delayed_counter_task, counter_task> c;
+    set_delay(c, delay);
     std::vector<double> trips;
     trips.reserve(1 << 20);
     std::uint64_t sent = 0;
@@ -414,7 +436,9 @@ int main(int argc, char** argv) {
         const std::string n(E::name);
         json labels;
         labels["benchmark"] = "ping_pong";
-        s.add("loop_ping_pong/" + n, labels, ping_pong<L>)->UseManualTime();
+        const gate_delay::delay delay = gate_delay::delay_for(E::name);
+        s.add("loop_ping_pong/" + n, labels, [delay](benchmark::State& st) { ping_pong<L>(st, delay); })
+            ->UseManualTime();
         labels["benchmark"] = "post_flood";
         for (unsigned producers : {1u, 2u}) {
             labels["producers"] = producers;

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "bench/bench_session.hpp"
+#include "bench/gate_delay.hpp"
 #include "bench/pin.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/queues/catalogue.hpp"
@@ -42,6 +43,7 @@
 namespace {
 
 using gauntlet::pin_current_thread;
+namespace gate_delay = gauntlet::gate_delay;
 using item = std::uint64_t;
 using clock_type = std::chrono::steady_clock;
 
@@ -62,7 +64,7 @@ inline void relax(unsigned& spins) {
 }
 
 template <class Q>
-void queue_throughput(benchmark::State& state, unsigned producers, unsigned consumers) {
+void queue_throughput(benchmark::State& state, unsigned producers, unsigned consumers, gate_delay::delay delay) {
     const std::uint64_t per_producer = items_per_iteration / producers;
     const std::uint64_t total = per_producer * producers;
     Q q(throughput_capacity);
@@ -80,9 +82,11 @@ void queue_throughput(benchmark::State& state, unsigned producers, unsigned cons
                 pin_current_thread(0);
                 ready.fetch_add(1);
                 while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+                std::uint64_t ops = 0;
                 for (std::uint64_t s = 0; s < per_producer; ++s) {
                     unsigned spins = 0;
                     while (!q.try_push(s + 1)) relax(spins);
+                    gate_delay::spin(delay, ops);
                 }
             });
         for (unsigned c = 0; c < consumers; ++c)
@@ -267,6 +271,7 @@ int main(int argc, char** argv) {
         const std::string entry(E::name);
         // 1P1C always; the widest shape the contract admits, at 2 threads a side.
         std::vector<queue_roles> shapes{{1, 1}};
+        const gate_delay::delay delay = gate_delay::delay_for(E::name);
         if (const queue_roles wide = roles_for(E::traits, 2, 2); wide.threads() > 2) shapes.push_back(wide);
         for (const queue_roles r : shapes) {
             json labels;
@@ -275,7 +280,7 @@ int main(int argc, char** argv) {
             labels["consumers"] = r.consumers;
             s.add("queue_throughput/" + contract + "/" + entry + "/" + std::to_string(r.producers) + "P" +
                       std::to_string(r.consumers) + "C",
-                  labels, [r](benchmark::State& st) { queue_throughput<Q>(st, r.producers, r.consumers); })
+                  labels, [r, delay](benchmark::State& st) { queue_throughput<Q>(st, r.producers, r.consumers, delay); })
                 ->UseManualTime()
                 ->Unit(benchmark::kMillisecond);
         }

@@ -1,0 +1,457 @@
+#!/usr/bin/python3
+"""The gate measured as a benchmark of itself: `scripts/gauntlet gate --calibrate`.
+
+What it measures on the machine it runs on: the gate's false-alarm rate per
+gate run (A against A: the same build on both sides) and its detection rate
+for slowdowns of 5%, 10% and 20% injected into three entries of different
+shapes, with the minimum detectable effect per benchmark and the share of
+benchmarks that cannot be gated here.
+
+The injected slowdown: a build of the bench suite with the meson option
+-Dgate_delay=true (bench/gate_delay.hpp; off by default, absent from normal
+builds), where GAUNTLET_GATE_DELAY=ENTRY=NS adds a calibrated busy delay of
+NS nanoseconds to each operation of one entry. The three shapes (SHAPES):
+
+  single-thread operation   bench_lifecycle packed_lifecycle, lifecycle_enter_exit
+  two-thread queue          bench_queues spsc_ring, queue_throughput (1P1C)
+  loop ping-pong            bench_loop coalescing_loop, loop_ping_pong
+
+NS for a slowdown of s is s times the operation's cost measured first
+without a delay (the fastest of three runs per entry: ns per item, or the
+median round trip);
+the slowdown the rounds then show is reported beside the nominal one (a
+delay on a two-thread queue's producer, or a loop's poster, need not slow
+the whole by as much).
+
+Recording: --recordings separate recordings (default 3, so drift between
+them is in the data), each of --recording-rounds rounds; a round runs, for
+each entry, five fresh pinned processes back to back: A1, A2 (no delay) and
+B5, B10, B20 (the delays), in an order rotated from round to round. Pairs:
+(A1, A2) is an A/A pair, (A1, Bs) an s% pair, always from the same round.
+The recordings of one run follow each other; --append FILE adds recordings
+made later (another run, keeping the earlier delays) to a previous
+calibration's rounds.json, so that hours of drift can be in the data.
+
+Rates: never from an assumed distribution. A replay is one gate run decided
+by the gate's own code (gate.gate: its first --rounds rounds, more rounds for
+the benchmarks still unknown up to --max-rounds, Holm across every benchmark
+of the run, the threshold), fed with real recorded rounds drawn without
+replacement from all recordings, pairs kept intact. For an A/A replay every
+entry's pairs are (A1, A2); for an s% replay of entry X, X's pairs are
+(A1, Bs) and the other entries' (A1, A2), as a real gate run with one slowed
+entry would see. --replays replays per figure (default 200, fixed seed).
+False alarm: an A/A replay whose gate fails (any regression). Detection, per
+benchmark of the slowed entry: that benchmark's verdict is regression.
+Replays reuse the same recorded rounds, so they are not independent: the
+Wilson 95% intervals printed are nominal (too narrow); the number of
+recorded rounds is the honest sample size and is printed.
+
+Minimum detectable effect per benchmark: the median, over the A/A replays,
+of the gate's mde (threshold plus the interval's half-width at the rounds
+the replay used); "cannot gate here": a benchmark the gate declares
+'cannot gate' in most A/A replays.
+
+Outputs (--out/calibration): calibration.json, summary.md, rounds.json (every
+recorded figure, so the replays can be redone).
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import pathlib
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import gate  # noqa: E402
+
+# shape, executable, entry, --benchmark_filter, the figure that gives the cost
+# of one operation (a rate: ns = 1e9 / figure; a figure in ns: itself; the
+# ping-pong's median round trip, as its rate counter also holds the loop's
+# sleeps), labels the figure's run has
+SHAPES = [
+    {"shape": "single-thread operation", "exe": "bench_lifecycle", "entry": "packed_lifecycle",
+     "filter": "lifecycle_enter_exit", "cost_figure": "items_per_second", "cost_labels": {"threads": 1}},
+    {"shape": "two-thread queue", "exe": "bench_queues", "entry": "spsc_ring",
+     "filter": "queue_throughput", "cost_figure": "items_per_second", "cost_labels": {"producers": 1}},
+    {"shape": "loop ping-pong", "exe": "bench_loop", "entry": "coalescing_loop",
+     "filter": "loop_ping_pong", "cost_figure": "p50_ns", "cost_labels": {}},
+]
+SEED = 20261128
+
+
+def wilson(k, n, z=1.96):
+    """Wilson score interval of k successes in n trials."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (max(0.0, c - h), min(1.0, c + h))
+
+
+# --------------------------------------------------------------------------
+# recording
+
+
+def run_one(exe, shape, delay_ns, min_time, cpus, folder, log):
+    """One fresh process of one entry's filtered benchmarks, with the delay
+    (None: no delay). -> {(exe, entry, labels): run}."""
+    import subprocess
+    folder.mkdir(parents=True)
+    cmd = (["taskset", "-c", cpus] if cpus else []) + [str(exe), "--entry", shape["entry"],
+                                                      f"--benchmark_filter={shape['filter']}",
+                                                      f"--benchmark_min_time={min_time}"]
+    env = dict(os.environ, GAUNTLET_RESULTS_DIR=str(folder))
+    env.pop("GAUNTLET_GATE_DELAY", None)
+    if delay_ns:
+        env["GAUNTLET_GATE_DELAY"] = f"{shape['entry']}={delay_ns:.3f}"
+    with open(log, "ab") as out:
+        out.write(("$ " + ("GAUNTLET_GATE_DELAY=" + env["GAUNTLET_GATE_DELAY"] + " " if delay_ns else "")
+                   + " ".join(cmd) + "\n").encode())
+        out.flush()
+        p = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        raise gate.GateError(f"{' '.join(cmd)} exited with status {p.returncode} (output: {log})", 1)
+    return gate.read_folder(folder, exe.name)
+
+
+def op_cost_ns(runs, shape):
+    """ns per operation from a no-delay run's cost figure."""
+    for (_, _, labels), run in runs.items():
+        d = dict(labels)
+        if all(d.get(k) == v for k, v in shape["cost_labels"].items()):
+            v = run.get(shape["cost_figure"])
+            if isinstance(v, (int, float)) and v > 0:
+                return float(v) if shape["cost_figure"].endswith("_ns") else 1e9 / v
+    raise gate.GateError(f"{shape['exe']} {shape['entry']}: no {shape['cost_figure']} in a run with labels "
+                         f"{shape['cost_labels']} (cannot size the delay)", 1)
+
+
+def encode_runs(runs):
+    return [{"exe": e, "entry": n, "labels": [list(x) for x in labels], "run": run}
+            for (e, n, labels), run in sorted(runs.items(), key=lambda kv: repr(kv[0]))]
+
+
+def decode_runs(items):
+    return {(i["exe"], i["entry"], tuple(tuple(x) for x in i["labels"])): i["run"] for i in items}
+
+
+def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, progress, t0, run=run_one,
+           fixed=None, first=1, given=None):
+    """-> (costs {entry: ns}, delays {entry: {s: ns}}, recorded rounds
+    [{recording, round, sides: {entry: {side: runs}}}]). fixed: (costs,
+    delays) of earlier recordings, kept (--append); first: the number of the
+    first recording."""
+    log = work / "runs.log"
+    costs, delays = fixed if fixed else ({}, {})
+    for sh in shapes if not fixed else []:
+        if given and sh["entry"] in given:
+            costs[sh["entry"]] = given[sh["entry"]]
+            delays[sh["entry"]] = {s: costs[sh["entry"]] * s / 100 for s in slowdowns}
+            progress(f"[{time.monotonic() - t0:5.0f} s] {sh['shape']}: {sh['exe']} {sh['entry']}: "
+                     f"{costs[sh['entry']]:.1f} ns per operation (--op-cost)")
+            continue
+        # the fastest of three runs without a delay (interference only adds:
+        # on a loaded machine a loop's ping-pong may sleep between trips)
+        costs[sh["entry"]] = float(np.min([op_cost_ns(run(exes[sh["exe"]], sh, None, min_time, cpus,
+                                                             work / "cost" / f"{sh['entry']}.{k}", log), sh)
+                                              for k in range(3)]))
+        delays[sh["entry"]] = {s: costs[sh["entry"]] * s / 100 for s in slowdowns}
+        progress(f"[{time.monotonic() - t0:5.0f} s] {sh['shape']}: {sh['exe']} {sh['entry']}: "
+                 f"{costs[sh['entry']]:.1f} ns per operation; delays "
+                 + ", ".join(f"{s:g}%: {ns:.2f} ns" for s, ns in delays[sh['entry']].items()))
+    sides = ["A1", "A2"] + [f"B{s:g}" for s in slowdowns]
+    out = []
+    for r in range(first, first + recordings):
+        progress(f"[{time.monotonic() - t0:5.0f} s] recording {r} ({r - first + 1} of {recordings} now): "
+                 f"{rounds} rounds")
+        for i in range(1, rounds + 1):
+            k = (i - 1) % len(sides)
+            order = sides[k:] + sides[:k]
+            if i % 2 == 0:
+                order.reverse()
+            got = {}
+            for sh in shapes:
+                got[sh["entry"]] = {}
+                for side in order:
+                    ns = None if side.startswith("A") else delays[sh["entry"]][float(side[1:])]
+                    folder = work / f"rec{r}" / f"round{i:03d}" / sh["entry"] / side
+                    got[sh["entry"]][side] = run(exes[sh["exe"]], sh, ns, min_time, cpus, folder, log)
+            out.append({"recording": r, "round": i, "sides": got})
+    return costs, delays, out
+
+
+# --------------------------------------------------------------------------
+# replaying the gate's decision
+
+
+class _Args:
+    def __init__(self, rounds, max_rounds, threshold):
+        self.rounds, self.max_rounds, self.threshold = rounds, max_rounds, threshold
+        self.bench, self.time_limit, self.min_time, self.cpus = None, 0.0, 0.0, ""
+
+
+def replay(recorded, shapes, slowed, side, order, rounds, max_rounds, threshold):
+    """One gate run on recorded rounds taken in `order` (indices, used
+    without replacement): entry `slowed` compared (A1, side), every other
+    entry (A1, A2); slowed None: A/A throughout. -> gate result."""
+    pos = [0]
+
+    def rounds_fn(plan, first, count):
+        wanted = {(exe, e) for exe, (_, _, es) in plan.items() for e in es}
+        got = []
+        while len(got) < count and pos[0] < len(order):
+            rec = recorded[order[pos[0]]]
+            pos[0] += 1
+            base, head = {}, {}
+            for sh in shapes:
+                if (sh["exe"], sh["entry"]) not in wanted:
+                    continue
+                s = rec["sides"][sh["entry"]]
+                base.update(s["A1"])
+                head.update(s[side] if sh["entry"] == slowed else s["A2"])
+            got.append((base, head))
+        return got
+
+    plan = {}
+    for sh in shapes:  # two shapes may share an executable
+        plan.setdefault(sh["exe"], (None, None, []))[2].append(sh["entry"])
+    sides = {"base": {"label": "A1"}, "head": {"label": side}}
+    return gate.gate(rounds_fn, plan, _Args(rounds, max_rounds, threshold), sides, {}, [], progress=lambda s: None)
+
+
+def rates(recorded, shapes, slowdowns, rounds, max_rounds, threshold, replays, seed=SEED, progress=print):
+    """The calibration figures from recorded rounds (see the module text)."""
+    rng = np.random.default_rng(seed)
+    n = len(recorded)
+    if n < rounds:
+        raise gate.GateError(f"{n} recorded rounds are fewer than the gate's --rounds {rounds}: record more")
+    out = {"replays": replays, "recorded_rounds": n, "rounds": rounds, "max_rounds": max_rounds,
+           "threshold": threshold}
+    # A/A
+    alarms, changes, per_row = 0, 0, {}
+    for _ in range(replays):
+        res = replay(recorded, shapes, None, "A2", list(rng.permutation(n)), rounds, max_rounds, threshold)
+        alarms += res["status"] == "fail"
+        changes += any(b["verdict"] in ("regression", "improvement") for b in res["benchmarks"])
+        for b in res["benchmarks"]:
+            row = per_row.setdefault((b["key"], b["figure"]), {"mde": [], "cannot": 0, "n": 0, "verdicts": {}})
+            row["mde"].append(b["mde"])
+            row["n"] += 1
+            row["cannot"] += b["verdict"] == "cannot gate"
+            row["verdicts"][b["verdict"]] = row["verdicts"].get(b["verdict"], 0) + 1
+    out["aa"] = {"false_alarms": alarms, "any_change": changes, "rate": alarms / replays,
+                 "interval": wilson(alarms, replays)}
+    bench = {}
+    for (key, figure), row in sorted(per_row.items()):
+        bench[f"{key} ({figure})"] = {"mde": float(np.median(row["mde"])), "cannot_gate_share": row["cannot"] / row["n"],
+                                      "gateable": row["cannot"] * 2 < row["n"], "aa_verdicts": row["verdicts"]}
+    out["benchmarks"] = bench
+    progress(f"A/A: {alarms} false alarms in {replays} replayed gate runs")
+    # detection
+    out["detection"] = []
+    for sh in shapes:
+        for s in slowdowns:
+            side = f"B{s:g}"
+            hits, seen, achieved = {}, {}, {}
+            for _ in range(replays):
+                res = replay(recorded, shapes, sh["entry"], side, list(rng.permutation(n)), rounds, max_rounds,
+                             threshold)
+                for b in res["benchmarks"]:
+                    if b["entry"] != sh["entry"]:
+                        continue
+                    k = f"{b['key']} ({b['figure']})"
+                    seen[k] = seen.get(k, 0) + 1
+                    hits[k] = hits.get(k, 0) + (b["verdict"] == "regression")
+            # the slowdown the recorded rounds show (all of them, median cost ratio)
+            for k, ratios in measured_slowdown(recorded, sh, side).items():
+                achieved[k] = ratios
+            for k in sorted(seen):
+                out["detection"].append({"shape": sh["shape"], "entry": sh["entry"], "slowdown": s, "benchmark": k,
+                                         "detected": hits[k], "replays": seen[k], "rate": hits[k] / seen[k],
+                                         "interval": wilson(hits[k], seen[k]),
+                                         "measured_slowdown": achieved.get(k),
+                                         "gateable": bench.get(k, {}).get("gateable", False)})
+            progress(f"{sh['shape']} ({sh['entry']}), {s:g}%: " + ", ".join(
+                f"{hits[k]}/{seen[k]}" for k in sorted(seen)))
+    gateable = [d for d in out["detection"] if d["gateable"]]
+    out["cannot_gate_share"] = (sum(1 for b in bench.values() if not b["gateable"]) / len(bench)) if bench else 0.0
+    out["done_when"] = {
+        "aa_at_most_1_in_20": out["aa"]["rate"] <= 1 / 20,
+        "detect_10pct_at_least_19_in_20_every_gateable": all(d["rate"] >= 19 / 20 for d in gateable
+                                                             if d["slowdown"] == 10) and
+        any(d["slowdown"] == 10 for d in gateable),
+    }
+    return out
+
+
+def measured_slowdown(recorded, shape, side):
+    """{benchmark key (figure): median cost ratio side/A1 over every
+    recorded round}."""
+    rounds = [(r["sides"][shape["entry"]]["A1"], r["sides"][shape["entry"]][side]) for r in recorded]
+    return {f"{row['key']} ({row['figure']})": float(np.median(row["cost_ratios"]))
+            for row in gate.cost_rows(rounds)}
+
+
+def summary_lines(cal):
+    r = cal["rates"]
+    aa = r["aa"]
+    lines = [f"gate calibration: {cal['recordings']} recordings ({cal['recording_rounds']} rounds each in the "
+             f"last run), {r['recorded_rounds']} recorded rounds of {', '.join(s['shape'] + ' (' + s['entry'] + ')' for s in cal['shapes'])}",
+             f"rates estimated by replaying the gate's decision (its rounds {r['rounds']}, cap {r['max_rounds']}, "
+             f"threshold {r['threshold'] * 100:g}%, Holm across every benchmark of the run) on {r['replays']} "
+             "resampled subsets of the real recorded rounds per figure, pairs kept intact (rounds drawn without "
+             "replacement within a replay from all recordings); never from an assumed distribution. Replays "
+             "share rounds: the Wilson 95% intervals are nominal (too narrow).",
+             f"measured on: {cal['environment']['cpu_model']}, {cal['environment']['cores_online']} cores, load "
+             f"{cal['environment']['load_average']} at start, {cal['environment'].get('load_average_end')} at end "
+             "(a shared, noisy machine when the load exceeds the cores)",
+             "",
+             f"A/A false alarms per gate run: {aa['false_alarms']} of {r['replays']} "
+             f"({aa['rate'] * 100:.1f}%, interval {aa['interval'][0] * 100:.1f}-{aa['interval'][1] * 100:.1f}%); "
+             f"any significant change (regression or improvement): {aa['any_change']} of {r['replays']}",
+             "", "injected slowdowns (operation cost without delay, delay per operation):"]
+    for sh in cal["shapes"]:
+        lines.append(f"  {sh['shape']}: {sh['exe']} {sh['entry']}: {cal['costs'][sh['entry']]:.1f} ns per operation")
+    lines.append("")
+    lines.append("detection rate per benchmark of the slowed entry (nominal slowdown; measured = median cost ratio "
+                 "over all recorded rounds):")
+    for d in r["detection"]:
+        m = d["measured_slowdown"]
+        lines.append(f"  {d['slowdown']:>4g}%  {d['detected']:>4}/{d['replays']:<4} "
+                     f"({d['rate'] * 100:5.1f}%, {d['interval'][0] * 100:.1f}-{d['interval'][1] * 100:.1f}%)  "
+                     f"measured {'?' if m is None else f'{(m - 1) * 100:+.1f}%'}  "
+                     f"{'gateable' if d['gateable'] else 'CANNOT GATE'}  {d['benchmark']}")
+    lines.append("")
+    lines.append(f"minimum detectable effect per benchmark (A/A noise; median over the A/A replays) and "
+                 f"'cannot gate here' share ({r['cannot_gate_share'] * 100:.0f}% of benchmarks cannot be gated here):")
+    for k, b in r["benchmarks"].items():
+        lines.append(f"  mde {b['mde'] * 100:6.1f}%  cannot gate in {b['cannot_gate_share'] * 100:5.1f}% of A/A "
+                     f"replays{'' if b['gateable'] else ' -> CANNOT GATE HERE'}  {k}")
+    dw = r["done_when"]
+    lines.append("")
+    lines.append(f"A/A at most 1 in 20: {'yes' if dw['aa_at_most_1_in_20'] else 'NO'}; 10% detected in at least "
+                 f"19 of 20 for every gateable benchmark: "
+                 f"{'yes' if dw['detect_10pct_at_least_19_in_20_every_gateable'] else 'NO'}")
+    return lines
+
+
+def write(cal, recorded, out):
+    out = pathlib.Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "calibration.json").write_text(json.dumps(cal, indent=1) + "\n")
+    (out / "rounds.json").write_text(json.dumps([{"recording": r["recording"], "round": r["round"],
+                                                  "sides": {e: {s: encode_runs(v) for s, v in sides.items()}
+                                                            for e, sides in r["sides"].items()}}
+                                                 for r in recorded]) + "\n")
+    (out / "summary.md").write_text("# Gate calibration\n\n```\n" + "\n".join(summary_lines(cal)) + "\n```\n\n"
+                                    "## Environment\n\n```\n" + "\n".join(gate.environment_lines(cal["environment"]))
+                                    + "\n```\n")
+
+
+def load_rounds(path):
+    try:
+        doc = json.loads(pathlib.Path(path).read_text())
+    except (OSError, ValueError) as err:
+        raise gate.GateError(f"--replay-rounds {path}: {err}") from None
+    return [{"recording": r["recording"], "round": r["round"],
+             "sides": {e: {s: decode_runs(v) for s, v in sides.items()} for e, sides in r["sides"].items()}}
+            for r in doc]
+
+
+def main(args, root, cache, progress=print):
+    """gate.py --calibrate. -> exit status."""
+    t0 = time.monotonic()
+    slowdowns = args.slowdowns
+    out = pathlib.Path(args.out) / "calibration"
+    if args.replay_rounds:
+        recorded = load_rounds(args.replay_rounds)
+        try:
+            prev = json.loads((pathlib.Path(args.replay_rounds).parent / "calibration.json").read_text())
+        except (OSError, ValueError) as err:
+            raise gate.GateError(f"--replay-rounds: its calibration.json beside it: {err}") from None
+        costs, delays, env = prev["costs"], prev["delays"], prev["environment"]
+        recordings, per = prev["recordings"], prev["recording_rounds"]
+    else:
+        if args.delay_build:
+            build = pathlib.Path(args.delay_build)
+            label = f"prebuilt {build}"
+        else:
+            src, folder = gate.source_of(root, args.head, cache)
+            progress(f"[{time.monotonic() - t0:5.0f} s] build {args.head or 'working tree'} with -Dgate_delay=true "
+                     f"(bench_lifecycle, bench_queues, bench_loop; log {cache / 'build.log'})")
+            build = gate.build_side(src, folder / "build-delay", "calibration build", cache / "build.log", args.jobs,
+                                    ["-Dgate_delay=true"], {sh["exe"] for sh in SHAPES})
+            label = f"{args.head or 'working tree'} -Dgate_delay=true"
+        exes = gate.find_exes(build)
+        missing = [sh["exe"] for sh in SHAPES if sh["exe"] not in exes]
+        if missing:
+            raise gate.GateError(f"missing bench executables: {', '.join(missing)} under {build / 'bench'}")
+        env = gate.environment({"calibration": build}, args.cpus)
+        env["build_label"] = label
+        print("environment:")
+        for line in gate.environment_lines(env):
+            print("  " + line)
+        recordings, per = args.recordings, args.recording_rounds
+        earlier, fixed, first = [], None, 1
+        if args.append:
+            # more recordings at another time, with the delays of the earlier ones
+            earlier = load_rounds(args.append)
+            try:
+                prev = json.loads((pathlib.Path(args.append).parent / "calibration.json").read_text())
+            except (OSError, ValueError) as err:
+                raise gate.GateError(f"--append: its calibration.json beside it: {err}") from None
+            if [float(x) for x in prev["slowdowns"]] != slowdowns:
+                raise gate.GateError(f"--append: the earlier recordings injected {prev['slowdowns']}, not {slowdowns}")
+            fixed = (prev["costs"], {e: {float(k): ns for k, ns in v.items()} for e, v in prev["delays"].items()})
+            first = max(r["recording"] for r in earlier) + 1
+            env["earlier_environments"] = prev.get("environments", [prev["environment"]])
+            progress(f"appending to {len(earlier)} recorded rounds of recordings 1..{first - 1} "
+                     f"({args.append}); their delays are kept")
+        with tempfile.TemporaryDirectory(prefix="gauntlet-calibrate-") as d:
+            costs, delays, recorded = record(exes, SHAPES, slowdowns, recordings, per, args.min_time, args.cpus,
+                                             pathlib.Path(d), progress, t0, fixed=fixed, first=first,
+                                             given=args.op_cost)
+        recorded = earlier + recorded
+        recordings = first - 1 + recordings
+        env["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        delays = {e: {f"{s:g}": ns for s, ns in v.items()} for e, v in delays.items()}
+    progress(f"[{time.monotonic() - t0:5.0f} s] replaying the gate's decision: {args.replays} replays per figure")
+    r = rates(recorded, SHAPES, slowdowns, args.rounds, args.max_rounds, args.threshold, args.replays,
+              progress=lambda s: progress(f"[{time.monotonic() - t0:5.0f} s] {s}"))
+    cal = {"time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+           "shapes": SHAPES, "slowdowns": slowdowns, "recordings": recordings, "recording_rounds": per,
+           "min_time": args.min_time, "costs": costs, "delays": delays, "environment": env, "rates": r,
+           "method": "replays of gate.gate on resampled subsets of the recorded rounds, pairs intact"}
+    write(cal, recorded, out)
+    print()
+    for line in summary_lines(cal):
+        print(line)
+    print(f"written: {out}/calibration.json, summary.md, rounds.json ({time.monotonic() - t0:.0f} s)")
+    return 0
+
+
+def add_arguments(ap):
+    ap.add_argument("--calibrate", action="store_true",
+                    help="measure the gate's false-alarm and detection rates here (scripts/calibrate.py)")
+    ap.add_argument("--recordings", type=gate._range(int, 1, 100, "--recordings"), default=3,
+                    help="calibration: separate recordings (default 3)")
+    ap.add_argument("--recording-rounds", type=gate._range(int, 1, 10000, "--recording-rounds"), default=20,
+                    help="calibration: rounds per recording (default 20)")
+    ap.add_argument("--slowdowns", default="5,10,20", help="calibration: injected slowdowns, percent (default 5,10,20)")
+    ap.add_argument("--replays", type=gate._range(int, 1, 100000, "--replays"), default=200,
+                    help="calibration: replayed gate runs per figure (default 200)")
+    ap.add_argument("--delay-build", help=argparse.SUPPRESS)  # tests: a prebuilt -Dgate_delay=true folder
+    ap.add_argument("--op-cost", action="append", default=[], metavar="ENTRY=NS",
+                    help="calibration: size ENTRY's delays from NS ns per operation instead of measuring it "
+                         "(repeatable; e.g. when a loaded machine keeps a loop asleep between trips)")
+    ap.add_argument("--append", help="calibration: add recordings to a previous calibration's rounds.json (its "
+                                     "delays kept), so recordings made at different times are replayed together")
+    ap.add_argument("--replay-rounds", help="calibration: replay a previous calibration's rounds.json (no recording)")
