@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "primitives/harness/check_program.hpp"
 #include "primitives/harness/json.hpp"
 #include "primitives/harness/record.hpp"
 
@@ -162,5 +163,18 @@ struct search_run {
         for (b.context_bound = 1; b.context_bound <= max_bound; ++b.context_bound) run<Suite>(scenario, b);
     }
 };
+
+// The verdict a search_run rests on: the first failing search's result
+// name, scenario and Relacy report, or a pass listing every search.
+inline result verdict_of(const search_run& s) {
+    json m = describe(s.searches);
+    const std::string how = summary(s.searches);
+    if (s.last.passed) return result::pass("no violation: " + how, m);
+    const model_search& found = s.searches.back();
+    m["scenario"] = found.scenario;
+    return result::fail(s.last.result + " in scenario '" + found.scenario + "', " + found.budget.mode() +
+                            " search (searches: " + how + ")",
+                        s.last.trace, m);
+}
 
 }  // namespace gauntlet

@@ -636,6 +636,22 @@ def _xml_text(s):
     return _XML_BAD.sub("", s)
 
 
+def benchmarks_block(figures, fig_md, what, note):
+    """A section's "Benchmarks" part: its figures, or a line saying there
+    were no `what` benchmark runs, then the note. Returns (html lines,
+    markdown lines)."""
+    out, md = ["<h3>Benchmarks</h3>"], ["### Benchmarks", ""]
+    if figures:
+        out += figures
+        md += fig_md
+    else:
+        out.append(f"<p>no {what} benchmark runs</p>")
+        md += [f"no {what} benchmark runs", ""]
+    out.append(f"<p>{note}</p>")
+    md += [note.replace("<code>", "`").replace("</code>", "`"), ""]
+    return out, md
+
+
 def junit_xml(records, missing, errors):
     """One JUnit test case per entry x check: classname the component, name
     implementation.check. A mismatch is a failure with the detail (trace as

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import html
 
-from report import ReportError, bench_runs, family, kill_matrix, status_of, verdict_matrix, where
+from report import (ReportError, bench_runs, benchmarks_block, family, kill_matrix, status_of, verdict_matrix,
+                    where)
 from report_loop import _order, _rate, _scaled, entry_label, expectation_phrase, grouped_bars
 
 FAMILY = "deque"
@@ -158,14 +159,7 @@ def section(records: list[dict]) -> tuple[str, str]:
     out += ["<h3>Findings in the published port and the peer</h3>", f_html]
     md += ["### Findings in the published port and the peer", "", f_md, ""]
     figures, fig_md = charts(parse_records(ours))
-    out.append("<h3>Benchmarks</h3>")
-    md += ["### Benchmarks", ""]
-    if figures:
-        out += figures
-        md += fig_md
-    else:
-        out.append("<p>no deque benchmark runs</p>")
-        md += ["no deque benchmark runs", ""]
-    out.append(f"<p>{NOTE}</p>")
-    md += [NOTE.replace("<code>", "`").replace("</code>", "`"), ""]
+    b_html, b_md = benchmarks_block(figures, fig_md, "deque", NOTE)
+    out += b_html
+    md += b_md
     return "\n".join(out), "\n".join(md)

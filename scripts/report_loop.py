@@ -41,7 +41,7 @@ from __future__ import annotations
 import html
 import re
 
-from report import (ReportError, anchor, bench_runs, family, figure_html, pyplot, status_of,
+from report import (ReportError, anchor, bench_runs, benchmarks_block, family, figure_html, pyplot, status_of,
                     verdict_matrix, where)
 
 FAMILIES = ("loop", "timer", "signal_ring")
@@ -569,14 +569,7 @@ def section(records: list[dict]) -> tuple[str, str]:
     r_html, r_md = reactor_tables(records, data)
     out += r_html
     md += r_md
-    out.append("<h3>Benchmarks</h3>")
-    md += ["### Benchmarks", ""]
-    if figures:
-        out += figures
-        md += fig_md
-    else:
-        out.append("<p>no loop benchmark runs</p>")
-        md += ["no loop benchmark runs", ""]
-    out.append(f"<p>{NOTE}</p>")
-    md += [NOTE.replace("<code>", "`").replace("</code>", "`"), ""]
+    b_html, b_md = benchmarks_block(figures, fig_md, "loop", NOTE)
+    out += b_html
+    md += b_md
     return "\n".join(out), "\n".join(md)

@@ -98,14 +98,7 @@ result check_entry(unsigned bound) {
     s.deepen<race<Entry, 1, 2, 2, 2, 2>>("one_thief", bound);
     s.deepen<race<Entry, 2, 2, 1, 1, 2>>("two_thieves", bound);
     s.deepen<race<Entry, 1, 3, 3, 2, 2>>("resize", bound);
-    json m = describe(s.searches);
-    if (!s.last.passed) {
-        m["scenario"] = s.searches.back().scenario;
-        return result::fail(s.last.result + " in scenario '" + s.searches.back().scenario +
-                                "'; searches: " + summary(s.searches),
-                            s.last.trace, m);
-    }
-    return result::pass("no violation: " + summary(s.searches), m);
+    return verdict_of(s);
 }
 
 }  // namespace

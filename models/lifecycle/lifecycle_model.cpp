@@ -175,12 +175,7 @@ result check_entry(bool full_two_workers, unsigned long random_executions, std::
     s.deepen<admission_race<Entry, 2>>("admission race, 2 workers", 2);
     s.run<admission_race<Entry, 2>>("admission race, 2 workers", wide);
 
-    json m = describe(s.searches);
-    const std::string how = summary(s.searches);
-    if (s.last.passed) return result::pass("no violation: " + how, m);
-    const model_search& found = s.searches.back();
-    return result::fail(s.last.result + " in the " + found.scenario + ", " + found.budget.mode() + " search (searches: " + how + ")",
-                        s.last.trace, m);
+    return verdict_of(s);
 }
 
 }  // namespace

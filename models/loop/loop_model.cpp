@@ -206,13 +206,7 @@ result check_entry(unsigned long random_executions, std::uint64_t seed) {
     s.run<post_vs_sleep<Entry, 2, 2>>("post vs sleep, 2 posters x 2", wide);
     s.deepen<high_water_race<Entry, false>>("high water, 2 posters told full", 1);
     s.run<high_water_race<Entry, true>>("high water, 2 posters waiting", wide);
-    json m = describe(s.searches);
-    const std::string how = summary(s.searches);
-    if (s.last.passed) return result::pass("no violation: " + how, m);
-    const model_search& found = s.searches.back();
-    return result::fail(s.last.result + " in the " + found.scenario + ", " + found.budget.mode() +
-                            " search (searches: " + how + ")",
-                        s.last.trace, m);
+    return verdict_of(s);
 }
 
 }  // namespace

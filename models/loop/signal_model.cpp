@@ -80,14 +80,7 @@ result check_entry(unsigned bound) {
     search_run s;
     s.deepen<race<Entry, 1, 1, 1>>("one_slot", bound);
     s.deepen<race<Entry, 2, 2, 2>>("two_slots", bound);
-    json m = describe(s.searches);
-    if (!s.last.passed) {
-        m["scenario"] = s.searches.back().scenario;
-        return result::fail(s.last.result + " in scenario '" + s.searches.back().scenario +
-                                "'; searches: " + summary(s.searches),
-                            s.last.trace, m);
-    }
-    return result::pass("no violation: " + summary(s.searches), m);
+    return verdict_of(s);
 }
 
 }  // namespace
