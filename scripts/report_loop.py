@@ -501,7 +501,7 @@ def reactor_tables(records: list[dict], data: dict) -> tuple[list[str], list[str
     if fair:
         def cell(r, k):
             v = _metric(r, k)
-            return "n/a" if v is None else _fmt(v)
+            return "n/a" if v is None else f"{v:g}"
         rows = [[r["implementation"], cell(r, "fairness_reposts_before_timer"), cell(r, "fairness_reposts_before_io"),
                  cell(r, "fairness_microtasks_before_timer"), cell(r, "fairness_microtasks_before_io")]
                 for r in sorted(fair, key=lambda r: r["implementation"])]
