@@ -510,11 +510,15 @@ struct mutex_cv_bounded_queue_unlocked_pop : mutex_cv_bounded_queue_entry {  // 
     // stress flaky: the lost update needs two unlocked pops (or a pop and a
     // push) on the same cell within a few instructions; caught in 4 of 6
     // native runs while this was written (model, tsan and linearizability
-    // hold it).
+    // hold it). asan flaky: in the -O0 AddressSanitizer build the race
+    // corrupts head or size and a push writes outside the ring (SEGV or
+    // heap-use-after-free) in 7 of 8 runs; at -O1 it had never shown.
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
                                            .stress = {expect::flaky, "the lost update needs two threads on the same "
                                                                      "cell within a few instructions: 4 of 6 runs"},
                                            .tsan = expect::fail,
+                                           .asan = {expect::flaky, "the race corrupts the ring's indices and a push "
+                                                                   "writes outside it: 7 of 8 runs at -O0"},
                                            .bench = mutant_not_timed, .linearizability = expect::fail,
                                            .progress = expect::fail};
 };
