@@ -110,7 +110,7 @@ public:
     io_id read_stream(int fd, io_trigger trig, io_reader r)
         requires native
     {
-        if (io_.empty() && !io_watched_) {
+        if (!io_watched_) {
             channel_.watch_fd(io_.fd());
             io_watched_ = true;
         }
@@ -122,14 +122,16 @@ public:
         return io_.stop_reading(id);
     }
 
-    // A turn: timers, then posted tasks and the FIFO, then immediates
-    // (contract.hpp). The loop sleeps only when the FIFO and the immediate
-    // queue are empty, until a wake-up or the next timer's deadline; it
-    // returns when, besides, no timer is pending and nothing is referenced
-    // (accepted posts hold references, so none is waiting).
+    // A turn: the hook, timers, I/O, then posted tasks and the FIFO, then
+    // immediates (contract.hpp); the hook runs as a callback (contained,
+    // timed, drained). The loop sleeps only when the FIFO and the immediate
+    // queue are empty and no edge-triggered fd has data left, until a
+    // wake-up, a readable fd or the next timer's deadline; it returns when,
+    // besides, no timer is pending, no fd is watched and nothing is
+    // referenced (accepted posts hold references, so none is waiting).
     void run() {
         for (;;) {
-            if (hook_.fn != nullptr) hook_();
+            if (hook_.fn != nullptr) local_.run_one(hook_);
             local_.run_timers();
             if constexpr (Policy::io_every_turn) poll_io();
             take_posted();

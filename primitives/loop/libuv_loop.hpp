@@ -201,7 +201,7 @@ private:
     }
     static void on_prepare(uv_prepare_t* h) {
         auto& self = *static_cast<libuv_loop*>(h->data);
-        if (self.hook_.fn != nullptr) self.hook_();
+        if (self.hook_.fn != nullptr) self.local_.run_one(self.hook_);
     }
     struct timer_rec {
         uv_timer_t handle;
