@@ -677,7 +677,7 @@ DELAY_FAKE = textwrap.dedent('''\
     # A -Dgate_delay=true bench executable: GAUNTLET_GATE_DELAY=ENTRY=NS slows
     # ENTRY's operations by NS ns each.
     import json, os, random, sys
-    ENTRY, FIGURE, LABELS, NS = {entry!r}, {figure!r}, {labels!r}, {ns!r}
+    ENTRY, FIGURE, LABELS, NS, EFFECT = {entry!r}, {figure!r}, {labels!r}, {ns!r}, {effect!r}
     args = sys.argv[1:]
     if "--manifest" in args:
         print(json.dumps({{"check": "bench", "component": "c", "implementation": ENTRY, "expected": "pass"}}))
@@ -686,7 +686,7 @@ DELAY_FAKE = textwrap.dedent('''\
     spec = os.environ.get("GAUNTLET_GATE_DELAY", "")
     if spec.rsplit("=", 1)[0] == ENTRY:
         delay = float(spec.rsplit("=", 1)[1])
-    rate = 1e9 / (NS + delay) * (1 + 0.002 * random.random())
+    rate = 1e9 / (NS + EFFECT * delay) * (1 + 0.002 * random.random())
     run = dict(LABELS, benchmark="b", aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
     run[FIGURE] = 1e9 / rate if FIGURE.endswith("_ns") else rate
     rec = {{"component": "c", "implementation": ENTRY, "origin": "in-house", "check": "bench", "verdict": "pass",
@@ -696,13 +696,15 @@ DELAY_FAKE = textwrap.dedent('''\
 ''')
 
 
-def delay_build(folder):
+def delay_build(folder, effect=1.0):
+    """Fake bench executables whose slowed entry's operation costs 100 ns
+    plus `effect` times the injected delay."""
     import calibrate
     for sh in calibrate.SHAPES:
         exe = pathlib.Path(folder) / "bench" / sh["exe"]
         exe.parent.mkdir(parents=True, exist_ok=True)
         exe.write_text(DELAY_FAKE.format(entry=sh["entry"], figure=sh["cost_figure"],
-                                         labels=dict(sh["cost_labels"], threads=1), ns=100.0))
+                                         labels=dict(sh["cost_labels"], threads=1), ns=100.0, effect=effect))
         exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
     return str(folder)
 
@@ -738,6 +740,26 @@ class CalibrationTest(unittest.TestCase):
         self.assertEqual((d["detected"], d["replays"]), (20, 20))
         self.assertAlmostEqual(d["measured_slowdown"], 1.10)
 
+    def test_delay_scaled_to_deliver_its_nominal_slowdown(self):
+        # a delay that slows the operation by half its length: the probe
+        # delivers 10% for 20% nominal, so every delay is doubled and the
+        # recorded 10% rounds show 10%
+        with tempfile.TemporaryDirectory() as t:
+            d = pathlib.Path(t)
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", delay_build(d / "delay", 0.5),
+                                                 "--recordings", "1", "--recording-rounds", "4", "--rounds", "4",
+                                                 "--max-rounds", "4", "--replays", "4", "--min-time", "0.001",
+                                                 "--cpus", "", "--out", str(d / "out"), "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
+            by = {(x["entry"], x["slowdown"]): x for x in cal["rates"]["detection"]}
+            for entry in ("packed_lifecycle", "spsc_ring", "coalescing_loop"):
+                self.assertAlmostEqual(cal["sizing"][entry]["delivered"], 0.10, places=2)
+                self.assertAlmostEqual(cal["sizing"][entry]["scale"], 2.0, places=1)
+                self.assertAlmostEqual(cal["delays"][entry]["10"], 20.0, delta=0.5)
+                self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
+            self.assertIn("a 20% delay delivered +10.0%", out)
+
     def test_calibrate_smoke_on_fake_delay_build(self):
         with tempfile.TemporaryDirectory() as t:
             d = pathlib.Path(t)
@@ -764,7 +786,11 @@ class CalibrationTest(unittest.TestCase):
                                                  "--cache", str(d / "c")])
             self.assertEqual(status, 0, out + err)
             given = json.loads((d / "out4" / "calibration" / "calibration.json").read_text())
-            self.assertAlmostEqual(given["delays"]["spsc_ring"]["10"], 20.0)
+            # (200 ns given for a 100 ns operation: the probe delivers 40%
+            # for 20% nominal, and the delivery scale halves the delays back)
+            self.assertAlmostEqual(given["costs"]["spsc_ring"], 200.0)
+            self.assertAlmostEqual(given["sizing"]["spsc_ring"]["scale"], 0.5, places=1)
+            self.assertAlmostEqual(given["delays"]["spsc_ring"]["10"], 10.0, delta=0.3)
             self.assertAlmostEqual(given["delays"]["packed_lifecycle"]["10"], 10.0, delta=0.1)
             self.assertTrue((d / "out" / "calibration" / "rounds.json").exists())
             self.assertIn("minimum detectable effect per benchmark", (d / "out" / "calibration" / "summary.md")
