@@ -1,0 +1,238 @@
+// The priority-queue catalogue (component kind "pq"): every priority queue
+// the checks run, with its expected verdict per check and one reason each.
+//
+// In-house entries, the seed's port and the mutants are written over a World;
+// those with lock-free parts run the Relacy model (inhouse_pq_kind); the peer
+// runs every check but the model (pq_kind).
+//
+// Checks of this kind: property (properties/pq/pq_property.cpp), model
+// (models/pq/pq_model.cpp), stress and tsan (stress/pq/pq_stress.cpp), bench
+// (bench/pq/bench_pq.cpp). Not built yet for priority queues:
+// linearizability, asan and progress, skipped with "not yet".
+//
+// Facts the reasons rely on:
+//   - x86-TSO: a release CAS and a relaxed CAS are the same lock cmpxchg, so
+//     the native stress of a weakened publication passes.
+//   - ThreadSanitizer sees a missing release as a race on the plain data it
+//     should have published (the node's item, the run's cells), when a run
+//     produces one.
+//   - The stress check's rank error is a lower bound over every
+//     linearization of the recorded history (stress/pq/pq_stress.hpp): a
+//     strict entry with a positive figure is proven to break its promise.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "primitives/catalogue.hpp"
+#include "primitives/pq/contract.hpp"
+#include "primitives/pq/multiqueue.hpp"
+#include "primitives/pq/mutex_heap.hpp"
+#include "primitives/pq/peers.hpp"
+#include "primitives/pq/run_merge.hpp"
+#include "primitives/pq/seed_batches.hpp"
+
+namespace gauntlet {
+
+namespace pq_entries {
+
+inline constexpr expectation not_yet_lin{expect::skip, "not yet: no linearizability check for priority queues"};
+inline constexpr expectation not_yet_asan{expect::skip, "not yet: no asan program for priority queues"};
+inline constexpr expectation not_yet_progress{expect::skip, "not yet: no progress check for priority queues"};
+inline constexpr expectation mutant_not_timed{expect::skip, "mutants are not timed"};
+inline constexpr expectation peer_not_swappable{expect::skip, "a peer's atomics are not ours to swap for Relacy's"};
+inline constexpr expectation all_locked{
+    expect::skip,
+    "no lock-free part to model: every access to the shared state (World::var) is under one mutex, which the "
+    "property and stress checks exercise"};
+
+inline constexpr pq_traits strict_fifo{pq_order::strict, 0, true};
+inline constexpr pq_traits strict_only{pq_order::strict, 0, false};
+inline constexpr pq_traits relaxed_unbounded{pq_order::relaxed, no_bound, false};
+
+// ------------------------------------------------------------ baseline
+
+struct mutex_heap_entry {
+    static constexpr std::string_view name = "mutex_heap";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr progress_kind progress = progress_kind::blocking;
+    template <class W>
+    using type = mutex_heap<W>;
+    static constexpr pq_traits traits = strict_fifo;
+    // property, stress, tsan pass: one lock around a binary heap whose ties
+    // break by the push sequence number. model skip: all_locked.
+    static constexpr expectations expected{.property = expect::pass, .model = all_locked,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = expect::pass,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+// ------------------------------------------------------------ run_merge
+
+struct run_merge_entry {
+    static constexpr std::string_view name = "run_merge";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr progress_kind progress = progress_kind::lock_free;
+    template <class W>
+    using type = run_merge<W>;
+    static constexpr pq_traits traits = strict_fifo;
+    // All pass: every push published at once (release CAS), every pop
+    // collects (acquire exchange) before it merges.
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = expect::pass,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct run_merge_relaxed_publish_policy : run_merge_policy {
+    static constexpr std::memory_order publish = std::memory_order_relaxed;
+};
+struct run_merge_relaxed_publish : run_merge_entry {
+    static constexpr std::string_view name = "run_merge.relaxed_publish";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = run_merge<W, run_merge_relaxed_publish_policy>;
+    // The producer's CAS publishes relaxed (was release). model fail: the
+    // consumer's acquire exchange reads the node but synchronizes with no
+    // release, so its read of the node's item (World::var) is a DATA RACE
+    // with the producer's write. tsan fail: the same race on the plain item
+    // natively. property pass (one thread); stress pass (x86: the same
+    // lock cmpxchg).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
+                                           .stress = expect::pass, .tsan = expect::fail,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct run_merge_late_batch_policy : run_merge_policy {
+    static constexpr bool collect_every_pop = false;
+};
+struct run_merge_late_batch_skipped : run_merge_entry {
+    static constexpr std::string_view name = "run_merge.late_batch_skipped";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = run_merge<W, run_merge_late_batch_policy>;
+    // The merge collects only when the consumer's heap is empty: an item
+    // published after a collect waits behind everything collected before.
+    // property fail: push 1, push 2, pop (2), push 9, pop returns 1 with 9
+    // present. stress fail: a pop with a higher item pushed (completed)
+    // before it began and popped after it: rank error > 0 on every linearization.
+    // model pass, NOT CAUGHT: the scenarios check exactly-once and races;
+    // the skipped item is still taken, later. tsan fail: the stress body's
+    // rank-error judge under TSan.
+    static constexpr expectations expected{
+        .property = expect::fail,
+        .model = {expect::pass, "not caught: the model's scenarios check exactly-once and races; a late item is "
+                                "still taken once, only later"},
+        .stress = expect::fail, .tsan = expect::fail, .asan = not_yet_asan, .bench = mutant_not_timed,
+        .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+// ------------------------------------------------------------ seed
+
+struct seed_batches_entry {
+    static constexpr std::string_view name = "seed_batches";
+    static constexpr origin_kind origin = origin_kind::seed;
+    static constexpr progress_kind progress = progress_kind::lock_free;
+    template <class W>
+    using type = seed_batches<W>;
+    static constexpr pq_traits traits = strict_fifo;
+    // property fail (finding): an item in a producer's unpublished batch is
+    // invisible to the consumer: push(1) then pop reports empty (the batch
+    // of 8 is not full and not flushed). stress fail (the same finding under
+    // threads): a pop returns a lower priority while a higher one, pushed
+    // before the pop began, waits in a producer's buffer. tsan fail: the
+    // stress judge under TSan. model pass: exactly-once and no race (the
+    // scenarios flush before the consumer's last pops).
+    static constexpr expectations expected{.property = expect::fail, .model = expect::pass,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .asan = not_yet_asan, .bench = expect::pass,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+struct seed_batches_relaxed_publish_policy : seed_batches_policy {
+    static constexpr std::memory_order publish = std::memory_order_relaxed;
+};
+struct seed_batches_relaxed_publish : seed_batches_entry {
+    static constexpr std::string_view name = "seed_batches.relaxed_publish";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = seed_batches<W, 8, seed_batches_relaxed_publish_policy>;
+    // The run is published by a relaxed CAS (was release). model fail: the
+    // consumer reads the run's count and cells (World::var) with no
+    // happens-before from the producer's sort: DATA RACE. tsan fail: the same
+    // race natively. property and stress fail: the seed's own finding
+    // (inherited; this mutant's weakening is the model's and TSan's to catch).
+    static constexpr expectations expected{.property = expect::fail, .model = expect::fail,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .asan = not_yet_asan, .bench = mutant_not_timed,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+// ------------------------------------------------------------ relaxed
+
+struct multiqueue_entry {
+    static constexpr std::string_view name = "multiqueue";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr progress_kind progress = progress_kind::blocking;
+    template <class W>
+    using type = multiqueue<W>;
+    static constexpr pq_traits traits = relaxed_unbounded;
+    // property pass: nothing lost or duplicated, empty only when empty; rank
+    // error measured (no bound to hold). stress, tsan pass: exactly once;
+    // rank error recorded. model skip: all_locked (the top hint read outside
+    // the lock only chooses which heap to lock).
+    static constexpr expectations expected{.property = expect::pass, .model = all_locked,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = expect::pass,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
+// ------------------------------------------------------------ peer
+
+#if defined(GAUNTLET_HAVE_TBB)
+struct tbb_priority_queue_entry {
+    static constexpr std::string_view name = "tbb_priority_queue";
+    static constexpr origin_kind origin = origin_kind::peer;
+    static constexpr progress_kind progress = progress_kind::blocking;
+    template <class W>
+    using type = pq_peers::tbb_priority_queue;
+    static constexpr pq_traits traits = strict_only;
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = not_yet_asan, .bench = expect::pass,
+                                           .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+#endif
+
+}  // namespace pq_entries
+
+using inhouse_pq_catalogue =
+    type_list<pq_entries::mutex_heap_entry, pq_entries::run_merge_entry, pq_entries::run_merge_relaxed_publish,
+              pq_entries::run_merge_late_batch_skipped, pq_entries::seed_batches_entry,
+              pq_entries::seed_batches_relaxed_publish, pq_entries::multiqueue_entry>;
+
+#if defined(GAUNTLET_HAVE_TBB)
+using peer_pq_catalogue = type_list<pq_entries::tbb_priority_queue_entry>;
+#else
+using peer_pq_catalogue = type_list<>;
+#endif
+
+using pq_catalogue = concat_lists<inhouse_pq_catalogue, peer_pq_catalogue>;
+
+// The part the Relacy world can compile (models/pq/pq_model.cpp).
+struct inhouse_pq_kind {
+    static constexpr std::string_view name = "pq";
+    using catalogue = inhouse_pq_catalogue;
+    template <class E>
+    static std::string component() {
+        return E::traits.order == pq_order::strict ? "pq.strict" : "pq.relaxed";
+    }
+};
+
+// Every priority queue, peers included (every check but the model).
+struct pq_kind : inhouse_pq_kind {
+    using catalogue = pq_catalogue;
+};
+
+}  // namespace gauntlet
