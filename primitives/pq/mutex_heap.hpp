@@ -30,6 +30,36 @@ inline bool pq_before(const pq_slot& a, const pq_slot& b) {
     return a.item.priority != b.item.priority ? a.item.priority > b.item.priority : a.seq < b.seq;
 }
 
+// One item in World::var cells (Relacy's var holds numbers: one per field).
+template <world World>
+class item_cell {
+public:
+    pq_item load() const { return {priority_.load(), payload_.load()}; }
+    void store(const pq_item& v) {
+        priority_.store(v.priority);
+        payload_.store(v.payload);
+    }
+
+private:
+    typename World::template var<std::uint32_t> priority_;
+    typename World::template var<std::uint64_t> payload_;
+};
+
+// One heap slot in World::var cells.
+template <world World>
+class slot_cell {
+public:
+    pq_slot load() const { return {item_.load(), seq_.load()}; }
+    void store(const pq_slot& s) {
+        item_.store(s.item);
+        seq_.store(s.seq);
+    }
+
+private:
+    item_cell<World> item_;
+    typename World::template var<std::uint64_t> seq_;
+};
+
 // A binary max-heap of pq_slot over World::var cells; the caller holds
 // whatever guards it.
 template <world World>
@@ -38,7 +68,7 @@ class var_heap {
     using var = typename World::template var<U>;
 
 public:
-    explicit var_heap(std::size_t capacity) : capacity_(capacity < 2 ? 2 : capacity), cells_(new var<pq_slot>[capacity_]) {}
+    explicit var_heap(std::size_t capacity) : capacity_(capacity < 2 ? 2 : capacity), cells_(new slot_cell<World>[capacity_]) {}
 
     std::size_t size() const { return size_.load(); }
 
@@ -91,14 +121,14 @@ public:
 
 private:
     void grow() {
-        std::unique_ptr<var<pq_slot>[]> bigger(new var<pq_slot>[2 * capacity_]);
+        std::unique_ptr<slot_cell<World>[]> bigger(new slot_cell<World>[2 * capacity_]);
         for (std::size_t i = 0; i < capacity_; ++i) bigger[i].store(cells_[i].load());
         cells_ = std::move(bigger);
         capacity_ *= 2;
     }
 
     std::size_t capacity_;  // written only by grow()
-    std::unique_ptr<var<pq_slot>[]> cells_;
+    std::unique_ptr<slot_cell<World>[]> cells_;
     var<std::size_t> size_{0};
 };
 

@@ -48,7 +48,7 @@ inline bool pq_heap_less(const pq_slot& a, const pq_slot& b) { return pq_before(
 template <world World, class Policy = run_merge_policy>
 class run_merge {
     struct node {
-        typename World::template var<pq_item> item;
+        item_cell<World> item;
         typename World::template var<node*> next;
     };
 

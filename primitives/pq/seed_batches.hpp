@@ -31,6 +31,7 @@
 
 #include "primitives/cache_padded.hpp"
 #include "primitives/pq/contract.hpp"
+#include "primitives/pq/mutex_heap.hpp"
 #include "primitives/world.hpp"
 
 namespace gauntlet {
@@ -44,7 +45,7 @@ struct seed_batches_policy {
 template <world World, std::size_t Batch = 8, class Policy = seed_batches_policy>
 class seed_batches {
     struct run {
-        typename World::template var<pq_item> cells[Batch];
+        item_cell<World> cells[Batch];
         typename World::template var<std::size_t> count;
         typename World::template var<run*> next;
     };
