@@ -188,6 +188,29 @@ struct multiqueue_entry {
                                            .linearizability = not_yet_lin, .progress = not_yet_progress};
 };
 
+struct multiqueue_unlocked_pop_policy : multiqueue_policy {
+    static constexpr bool pop_takes_lock = false;
+};
+struct multiqueue_unlocked_pop : multiqueue_entry {
+    static constexpr std::string_view name = "multiqueue.unlocked_pop";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = multiqueue<W, multiqueue_unlocked_pop_policy>;
+    // The two-choice pop takes from its heap without the heap's lock.
+    // stress fail: a producer's push and the unlocked pop on one heap lose
+    // or duplicate items (exactly-once judge). tsan fail: the race on the
+    // heap's plain cells and size. property pass (one thread: no lock is
+    // needed). model skip: the model compiles scenarios only for entries
+    // with lock-free parts; this mutant's missing lock is the stress and
+    // tsan checks' to catch.
+    static constexpr expectations expected{
+        .property = expect::pass,
+        .model = {expect::skip, "no model scenario for the MultiQueue (its parent has no lock-free part); the "
+                                "missing lock is the stress and tsan checks' to catch"},
+        .stress = expect::fail, .tsan = expect::fail, .asan = not_yet_asan, .bench = mutant_not_timed,
+        .linearizability = not_yet_lin, .progress = not_yet_progress};
+};
+
 // ------------------------------------------------------------ peer
 
 #if defined(GAUNTLET_HAVE_TBB)
@@ -210,7 +233,8 @@ struct tbb_priority_queue_entry {
 using inhouse_pq_catalogue =
     type_list<pq_entries::mutex_heap_entry, pq_entries::run_merge_entry, pq_entries::run_merge_relaxed_publish,
               pq_entries::run_merge_late_batch_skipped, pq_entries::seed_batches_entry,
-              pq_entries::seed_batches_relaxed_publish, pq_entries::multiqueue_entry>;
+              pq_entries::seed_batches_relaxed_publish, pq_entries::multiqueue_entry,
+              pq_entries::multiqueue_unlocked_pop>;
 
 #if defined(GAUNTLET_HAVE_TBB)
 using peer_pq_catalogue = type_list<pq_entries::tbb_priority_queue_entry>;

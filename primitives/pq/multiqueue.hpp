@@ -33,7 +33,14 @@
 
 namespace gauntlet {
 
-template <world World, std::size_t C = 2>
+struct multiqueue_policy {
+    // false: the mutant multiqueue.unlocked_pop, whose pop from the heap the
+    // two-choice picked skips the heap's lock (the scan of every heap for
+    // an empty answer still locks).
+    static constexpr bool pop_takes_lock = true;
+};
+
+template <world World, class Policy = multiqueue_policy, std::size_t C = 2>
 class multiqueue {
     struct lane {
         typename World::mutex mutex;
@@ -83,16 +90,18 @@ public:
             const std::uint64_t ti = lanes_[i]->top_hint.load(std::memory_order_relaxed);
             const std::uint64_t tj = lanes_[j]->top_hint.load(std::memory_order_relaxed);
             if (ti == 0 && tj == 0) break;
-            if (take(*lanes_[ti >= tj ? i : j], out)) return true;
+            if (take<Policy::pop_takes_lock>(*lanes_[ti >= tj ? i : j], out)) return true;
         }
         for (std::size_t k = 0; k < n; ++k)  // empty only when every heap is
-            if (take(*lanes_[k], out)) return true;
+            if (take<true>(*lanes_[k], out)) return true;
         return false;
     }
 
 private:
+    template <bool Locked>
     bool take(lane& l, pq_item& out) {
-        std::lock_guard<typename World::mutex> lock(l.mutex);
+        std::unique_lock<typename World::mutex> lock(l.mutex, std::defer_lock);
+        if constexpr (Locked) lock.lock();
         pq_slot s;
         if (!l.heap.pop(s)) return false;
         out = s.item;
