@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/pin.hpp"
 #include "primitives/harness/check_program.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/pq/catalogue.hpp"
@@ -108,10 +109,13 @@ void gap(unsigned steps) {
 // after each scenario's concurrent part (spinning, yielding after a while:
 // the machine may be shared); a thread that lives on keeps its core warm,
 // so the two parts overlap far more often than with a thread per history.
+// The consumer is pinned to the first allowed CPU, the producer to the
+// second (bench/pin.hpp): left to the scheduler on a loaded machine, both
+// shared one CPU and no history overlapped.
 template <class Q>
 class recorder {
 public:
-    recorder() : producer_([this] { produce(); }) {}
+    recorder() : producer_([this] { produce(); }) { pin_current_thread(0); }
     ~recorder() {
         quit_ = true;
         meet();
@@ -164,6 +168,7 @@ private:
     }
 
     void produce() {
+        pin_current_thread(1);
         for (;;) {
             meet();  // start (or quit)
             if (quit_) return;
