@@ -1,7 +1,8 @@
 """Priority-queue section of the gauntlet report.
 
 Reads the records of the priority-queue entries (components "pq.strict" and
-"pq.relaxed") and renders:
+"pq.relaxed") and of the loop-fed ones ("pq_loop.strict", "pq_loop.relaxed":
+the queues feeding coalescing_loop) and renders:
 
 * the verdict table of every priority-queue entry x check, origin beside the
   name (report.verdict_matrix: the same cells as the page's matrix);
@@ -16,7 +17,10 @@ Reads the records of the priority-queue entries (components "pq.strict" and
   labelled "(peer)"; and a table with both throughputs (1P1C and the
   oversubscribed 2P1C), the sequential pop latency (p50, p99), the exact
   sequential rank error (mean, max) and the stress check's certain
-  concurrent rank error (metrics.rank_error.certain: mean, max).
+  concurrent rank error (metrics.rank_error.certain: mean, max);
+* the loop-fed table: per entry and check (stress, tsan), the turns the high
+  task waited behind the flood (metrics.max_lag_turns, the worst round) and
+  the verdict.
 
 The figures come from typed runs (metrics.runs) by their `benchmark` label
 (bench/pq/bench_pq.cpp: "1p1c", "2p1c", "pop_latency") and from typed
@@ -36,6 +40,7 @@ from report import (ReportError, bench_runs, benchmarks_block, family, figure_ht
 from report_loop import _order, _rate, entry_label, expectation_phrase
 
 FAMILY = "pq"
+LOOP_FAMILY = "pq_loop"  # the loop-fed entries (stress/pq/pq_loop.cpp)
 THROUGHPUT = (("1p1c", "1P1C"), ("2p1c", "2P1C (oversubscribed)"))
 FINDING_ORIGINS = ("seed", "peer")
 TRACE_LINES = 18
@@ -172,9 +177,32 @@ NOTE = ("Single runs, threads pinned; a difference between two entries here is n
         "linearization of its recorded history.")
 
 
+def loop_table(records: list[dict]) -> tuple[str, str]:
+    """(html, markdown) of the loop-fed lag table, or empty strings."""
+    rows = []
+    for r in sorted((r for r in records if family(r["component"]) == LOOP_FAMILY and r["verdict"] != "skip"),
+                    key=lambda r: (r["origin"] == "peer", r["implementation"], r["check"])):
+        lag = (r.get("metrics") or {}).get("max_lag_turns")
+        if lag is not None:
+            lag = _number(r, lag, "metrics.max_lag_turns")
+        rows.append((entry_label(r["implementation"], r["origin"]), r["check"], "-" if lag is None else f"{lag:g}",
+                     r["verdict"], expectation_phrase(r)))
+    if not rows:
+        return "", ""
+    head = ["entry", "check", "max lag (turns)", "verdict", "expected"]
+    md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    md += ["| " + " | ".join(row) + " |" for row in rows]
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    table = ("<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>" + body + "</table>")
+    note = ("A high task pushed behind a flood of low ones, the loop popping one per turn: a strict queue must run "
+            "it within 1 turn after the turn its push returned in; a relaxed queue's lag is recorded.")
+    return (f"<h3>Feeding the loop</h3><p>{note}</p>{table}",
+            "\n".join(["### Feeding the loop", "", note, ""] + md + [""]))
+
+
 def section(records: list[dict]) -> tuple[str, str]:
     """(html, markdown) of the priority-queue section, chart embedded."""
-    ours = [r for r in records if family(r["component"]) == FAMILY]
+    ours = [r for r in records if family(r["component"]) in (FAMILY, LOOP_FAMILY)]
     out = ["<h2>Priority queues</h2>"]
     md = ["## Priority queues", ""]
     if not ours:
@@ -187,6 +215,10 @@ def section(records: list[dict]) -> tuple[str, str]:
     kill_html, kill_md = kill_matrix(ours)
     out += ["<h3>Mutants caught</h3>", kill_html]
     md += ["### Mutants caught", "", kill_md, ""]
+    l_html, l_md = loop_table(ours)
+    if l_html:
+        out.append(l_html)
+        md.append(l_md)
     f_html, f_md = findings(ours)
     out += ["<h3>Findings in the seed's port and the peer</h3>", f_html]
     md += ["### Findings in the seed's port and the peer", "", f_md, ""]

@@ -79,6 +79,9 @@ PQS = [
     _rec("run_merge.late_batch_skipped", "model", origin="mutant", metrics=dict(MODEL)),
     _rec("run_merge.relaxed_publish", "model", "fail", "fail", "mutant", metrics=dict(MODEL)),
     _rec("run_merge.relaxed_publish", "property", origin="mutant", metrics={}),
+    _rec("seed_batches", "stress", "fail", "fail", "seed", component="pq_loop.strict",
+         metrics={"rounds": 12, "max_lag_turns": 848}),
+    _rec("run_merge", "tsan", component="pq_loop.strict", metrics={"rounds": 12, "max_lag_turns": 1}),
     _rec("spsc_ring", "bench", component="queue.spsc.bounded",
          metrics={"runs": [_run("throughput", consumers=1, items_per_second=3e7)]}),
 ]
@@ -136,6 +139,15 @@ class SectionTest(unittest.TestCase):
         self.assertIn("| multiqueue | 1.7M | 2.8M | 70 | 210 | 2.1 | 30 | 0.9 | 271 |", md)
         self.assertIn("| tbb_priority_queue (peer) | 1M | 1.1M | 60 | 180 | 0 | 0 | - | - |", md)
         self.assertLess(md.index("| run_merge |"), md.index("| tbb_priority_queue (peer) |"))
+
+    def test_loop_fed_table(self):
+        html, md = report_pq.section(PQS)
+        self.assertIn("<h3>Feeding the loop</h3>", html)
+        self.assertIn("| seed_batches | stress | 848 | fail | expected (finding) |", md)
+        self.assertIn("| run_merge | tsan | 1 | pass |", md)
+        # loop-fed records give no figures to the benchmark table
+        loop_only = [r for r in PQS if r["component"].startswith("pq_loop")]
+        self.assertEqual(report_pq.parse_records(loop_only), {})
 
     def test_unexpected_failure_says_so(self):
         _, md = report_pq.section([_rec("tbb_priority_queue", "stress", "fail", "pass", "peer")])
