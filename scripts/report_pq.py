@@ -185,8 +185,10 @@ def loop_table(records: list[dict]) -> tuple[str, str]:
         lag = (r.get("metrics") or {}).get("max_lag_turns")
         if lag is not None:
             lag = _number(r, lag, "metrics.max_lag_turns")
+        st = status_of(r)
+        said = {"ok": "as expected", "finding": "expected (finding)"}.get(st) or expectation_phrase(r)
         rows.append((entry_label(r["implementation"], r["origin"]), r["check"], "-" if lag is None else f"{lag:g}",
-                     r["verdict"], expectation_phrase(r)))
+                     r["verdict"], said))
     if not rows:
         return "", ""
     head = ["entry", "check", "max lag (turns)", "verdict", "expected"]

@@ -144,7 +144,7 @@ class SectionTest(unittest.TestCase):
         html, md = report_pq.section(PQS)
         self.assertIn("<h3>Feeding the loop</h3>", html)
         self.assertIn("| seed_batches | stress | 848 | fail | expected (finding) |", md)
-        self.assertIn("| run_merge | tsan | 1 | pass |", md)
+        self.assertIn("| run_merge | tsan | 1 | pass | as expected |", md)
         # loop-fed records give no figures to the benchmark table
         loop_only = [r for r in PQS if r["component"].startswith("pq_loop")]
         self.assertEqual(report_pq.parse_records(loop_only), {})
