@@ -13,8 +13,12 @@
 // try_pop the same way, a failed one included, and after each item taken
 // does the task's work (drawn from the round's seed): 0..15 pause steps, and
 // after one item in 256 a sleep of 50 us, during which the queue builds a
-// backlog, so pops have items to choose from; it stops early on a duplicate
-// or when every producer has flushed and 2000 pops in a row found nothing.
+// backlog, so pops have items to choose from. It stops when it has taken as
+// many items as were pushed (a duplicate then shows, and so does the item it
+// displaced), after 64 x that many calls, or when every producer has flushed
+// and 2000 pops in a row found nothing. Failed pops are kept in the record
+// of calls while it holds fewer than 16 x the items, later only the first
+// of each run of them.
 //
 // The judge:
 //   * exactly once: every item returned by exactly one pop, nothing else
