@@ -41,6 +41,9 @@ struct run_merge_policy {
     // stack only when its own heap is empty: an item published after an
     // earlier collect waits behind everything collected before it.
     static constexpr bool collect_every_pop = true;
+    // false: the mutant run_merge.leaky_collect, whose collect never frees
+    // the nodes it took (a leak of one node per item).
+    static constexpr bool free_collected = true;
 };
 
 inline bool pq_heap_less(const pq_slot& a, const pq_slot& b) { return pq_before(b, a); }
@@ -98,7 +101,7 @@ private:
             node* next = fifo->next.load();
             heap_.push_back({fifo->item.load(), arrival_++});
             std::push_heap(heap_.begin(), heap_.end(), pq_heap_less);
-            World::destroy(fifo);
+            if constexpr (Policy::free_collected) World::destroy(fifo);
             fifo = next;
         }
     }
