@@ -11,11 +11,11 @@
 // asan (stress/pq/pq_asan.cpp: the stress body under AddressSanitizer and
 // UBSan, LeakSanitizer at each entry's exit), bench (bench/pq/bench_pq.cpp).
 // Not built yet for priority queues: progress, skipped with "not yet".
-// asan verdicts, 7 of 7 runs each: the in-house entries, the peer and the
-// publication mutants pass (no memory error; x86 and -O0 keep the relaxed
-// CAS's order); the entries the stress judge fails fail here the same way
-// (seed_batches and its mutant, late_batch_skipped, unlocked_pop); and
-// leaky_collect fails by its leak.
+// asan verdicts, 7 of 7 runs each: mutex_heap, run_merge, multiqueue, the
+// peer and run_merge.relaxed_publish pass (no memory error; x86 keeps the
+// relaxed CAS's order); the entries the stress judge fails fail here the
+// same way (seed_batches and its mutant, late_batch_skipped,
+// unlocked_pop); leaky_collect fails by its leak.
 //
 // Figures below were measured on the 2-core development machine, shared
 // with other builds (load average 4-6): "N of N" counts runs with distinct
