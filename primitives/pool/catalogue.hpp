@@ -1,0 +1,210 @@
+// The pool catalogue (component kind "pool"): every work pool the checks
+// run, with its expected verdict per check and one reason each.
+//
+// Checks of this kind:
+//   property  properties/pool/pool_property.cpp: scenarios with stated
+//             bounds on real threads (contract.hpp, fairness): a ping-pong
+//             pair cannot starve a third job (Go's TestPingPongHog), an
+//             outside submission progresses while a worker's own queue
+//             never empties, refusal after shutdown, drain
+//   model     models/pool/pool_model.cpp: Relacy, 2 workers, 2-slot deques:
+//             no job stranded while a worker sleeps
+//   stress    stress/pool/pool_stress.cpp (native) and tsan (the same body
+//             under ThreadSanitizer): every job exactly once through deque
+//             overflow and concurrent steals, outside submitters racing
+//   asan      stress/pool/pool_asan.cpp: heap jobs freed by their run,
+//             shutdown with jobs in every queue
+//   bench     bench/pool/bench_pool.cpp
+// No linearizability (a pool promises no order) and no progress check.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "primitives/catalogue.hpp"
+#include "primitives/pool/contract.hpp"
+#include "primitives/pool/global_queue_pool.hpp"
+#include "primitives/pool/stealing_pool.hpp"
+#if defined(GAUNTLET_HAVE_TBB_POOL)
+#include "primitives/pool/tbb_pool.hpp"
+#endif
+
+namespace gauntlet {
+
+namespace pool_entries {
+
+inline constexpr expectation no_order{expect::skip, "a pool promises no order among jobs: nothing to linearize"};
+inline constexpr expectation no_progress_claim{
+    expect::skip, "the progress check stops a thread inside a queue operation; pools make no lock-free claim"};
+inline constexpr expectation mutant_not_timed{expect::skip, "mutants are not timed: a broken variant's speed is no result"};
+inline constexpr expectation peer_not_swappable{expect::skip, "a peer's atomics are not ours to swap for Relacy's"};
+
+// ------------------------------------------------------------ global queue
+
+struct global_queue_entry {
+    static constexpr std::string_view name = "global_queue";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr progress_kind progress = progress_kind::blocking;
+    template <class W>
+    using type = global_queue_pool<W>;
+    // All pass: one FIFO under one mutex, so a job waits only for the jobs
+    // queued before it (the fairness scenarios hold trivially); the model
+    // sees the lock discipline (every field is World::var).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = expect::pass, .bench = expect::pass,
+                                           .linearizability = no_order, .progress = no_progress_claim};
+};
+
+struct global_queue_no_signal_policy : global_queue_policy {
+    static constexpr bool signal_on_submit = false;
+};
+struct global_queue_no_signal : global_queue_entry {
+    static constexpr std::string_view name = "global_queue.no_signal";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = global_queue_pool<W, global_queue_no_signal_policy>;
+    // A submit never signals the condition variable: a worker that waits
+    // keeps waiting with a job queued. model fail: Relacy reports the
+    // deadlock (the drain and both workers blocked). stress, tsan, asan
+    // fail: the first job submitted after the workers went idle is never
+    // run, the drain hangs and the harness kills the entry. property fail:
+    // the first scenario's drain hangs the same way.
+    static constexpr expectations expected{.property = expect::fail, .model = expect::fail,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .asan = expect::fail, .bench = mutant_not_timed,
+                                           .linearizability = no_order, .progress = no_progress_claim};
+};
+
+// ------------------------------------------------------------ work stealing
+
+struct work_stealing_entry {
+    static constexpr std::string_view name = "work_stealing";
+    static constexpr origin_kind origin = origin_kind::in_house;
+    static constexpr progress_kind progress = progress_kind::blocking;
+    template <class W>
+    using type = stealing_pool<W>;
+    // All pass: the park protocol's argument is in stealing_pool.hpp and
+    // the model holds it; the fair tick bounds both fairness scenarios by
+    // fair_interval.
+    static constexpr expectations expected = global_queue_entry::expected;
+};
+
+struct no_final_recheck_policy : stealing_policy {
+    static constexpr bool final_recheck = false;
+};
+struct work_stealing_no_final_recheck : work_stealing_entry {
+    static constexpr std::string_view name = "work_stealing.no_final_recheck";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = stealing_pool<W, no_final_recheck_policy>;
+    // The last searcher parks without looking again: a job queued after its
+    // sweep passed that queue, by a submitter that saw it still searching
+    // (and so woke nobody), is stranded. model fail (see the model's
+    // reason for the trace). The native checks see it only when the last
+    // job of a burst lands in that window: see stranded_by_chance.
+    static constexpr expectation stranded_by_chance{
+        expect::flaky,
+        "the stranded job needs a submission inside the last searcher's sweep with no later submission to heal it: "
+        "a window of a few hundred instructions at the end of a round"};
+    static constexpr expectations expected{.property = stranded_by_chance, .model = expect::fail,
+                                           .stress = stranded_by_chance, .tsan = stranded_by_chance,
+                                           .asan = stranded_by_chance, .bench = mutant_not_timed,
+                                           .linearizability = no_order, .progress = no_progress_claim};
+};
+
+struct inject_without_wake_policy : stealing_policy {
+    static constexpr bool inject_wakes = false;
+};
+struct work_stealing_inject_without_wake : work_stealing_entry {
+    static constexpr std::string_view name = "work_stealing.inject_without_wake";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = stealing_pool<W, inject_without_wake_policy>;
+    // An outside submission pushes to the inject queue and wakes nobody:
+    // with every worker parked the job waits for ever. model fail
+    // (deadlock: the outside submitter's job, both workers parked). stress,
+    // tsan, asan and property fail: the first outside submission after the
+    // workers parked is never run; the drain hangs until the timeout.
+    static constexpr expectations expected{.property = expect::fail, .model = expect::fail,
+                                           .stress = expect::fail, .tsan = expect::fail,
+                                           .asan = expect::fail, .bench = mutant_not_timed,
+                                           .linearizability = no_order, .progress = no_progress_claim};
+};
+
+struct lifo_only_policy : stealing_policy {
+    static constexpr bool fair_own_oldest = false;
+};
+struct work_stealing_lifo_only : work_stealing_entry {
+    static constexpr std::string_view name = "work_stealing.lifo_only";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = stealing_pool<W, lifo_only_policy>;
+    // A worker always takes its own deque's newest job: a pair of jobs that
+    // submit each other is always on top, and a job under them waits until
+    // the pair stops. property fail (ping-pong hog: the third job runs only
+    // after the pair's last hand-off). The other checks judge no order:
+    // pass.
+    static constexpr expectations expected{.property = expect::fail, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = expect::pass, .bench = mutant_not_timed,
+                                           .linearizability = no_order, .progress = no_progress_claim};
+};
+
+struct inject_when_idle_policy : stealing_policy {
+    static constexpr bool fair_inject = false;
+};
+struct work_stealing_inject_when_idle : work_stealing_entry {
+    static constexpr std::string_view name = "work_stealing.inject_when_idle";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = stealing_pool<W, inject_when_idle_policy>;
+    // The inject queue is read only when the worker's own deque is empty:
+    // an outside submission waits while a worker's jobs keep submitting
+    // jobs. property fail (outside progress: the outside job runs only
+    // after the busy chain ends). The other checks judge no order: pass.
+    static constexpr expectations expected = work_stealing_lifo_only::expected;
+};
+
+// ------------------------------------------------------------ peer
+
+#if defined(GAUNTLET_HAVE_TBB_POOL)
+struct tbb_pool_entry {
+    static constexpr std::string_view name = "tbb";
+    static constexpr origin_kind origin = origin_kind::peer;
+    static constexpr progress_kind progress = progress_kind::blocking;
+    template <class W>
+    using type = tbb_pool;
+    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = expect::pass, .bench = expect::pass,
+                                           .linearizability = no_order, .progress = no_progress_claim};
+};
+#endif
+
+}  // namespace pool_entries
+
+using inhouse_pool_catalogue =
+    type_list<pool_entries::global_queue_entry, pool_entries::global_queue_no_signal,
+              pool_entries::work_stealing_entry, pool_entries::work_stealing_no_final_recheck,
+              pool_entries::work_stealing_inject_without_wake, pool_entries::work_stealing_lifo_only,
+              pool_entries::work_stealing_inject_when_idle>;
+#if defined(GAUNTLET_HAVE_TBB_POOL)
+using pool_catalogue = concat_lists<inhouse_pool_catalogue, type_list<pool_entries::tbb_pool_entry>>;
+#else
+using pool_catalogue = inhouse_pool_catalogue;
+#endif
+
+struct pool_kind {
+    static constexpr std::string_view name = "pool";
+    using catalogue = pool_catalogue;
+    template <class E>
+    static std::string component() {
+        return "pool";
+    }
+};
+struct inhouse_pool_kind : pool_kind {
+    using catalogue = inhouse_pool_catalogue;
+};
+
+}  // namespace gauntlet

@@ -1,0 +1,307 @@
+// stealing_pool: a work-stealing pool. Each worker owns a bounded Chase–Lev
+// deque (primitives/deque/chase_lev.hpp, chase_lev_bounded); a job submitted
+// from inside a job goes to the submitting worker's deque, a job submitted
+// from outside to one shared inject queue (a mutex-guarded ring). A worker
+// looks for work in this order: every `fair_interval`-th job, the inject
+// queue, then the oldest job of its own deque (a steal from its own top);
+// otherwise its own deque's newest job (LIFO: locality), the inject queue,
+// then one steal from every other worker, starting at a random victim
+// (Blumofe and Leiserson's random stealing; a steal that aborts, having lost
+// a race, is retried on the same victim). A full deque moves half of its
+// jobs, oldest first, and the new one to the inject queue in one critical
+// section (tokio's overflow of its 256-slot local queue does the same).
+//
+// The park protocol (tokio's idle.rs and Go's spinning Ms have this shape).
+// Two counters: `searching` (workers looking for work) and `sleeping`
+// (workers that announced they may park).
+//   submitter: queue the job; seq_cst fence; if nobody is searching and
+//              somebody sleeps, wake one (bump `epoch`, notify one).
+//   worker:    found nothing: read `epoch`; sleeping += 1; searching -= 1;
+//              if it was the LAST searcher: seq_cst fence, then look in
+//              every queue once more (the final re-check); found a job: undo
+//              the announcement and run it. Otherwise park until `epoch`
+//              moves. A worker that finds a job while searching stops
+//              searching; if it was the last searcher it wakes another, so
+//              that a job queued meanwhile is looked for.
+// Why no job is stranded: a submitter that sees a searcher wakes nobody,
+// and relies on that searcher; a searcher that gives up while others still
+// search relies on them in turn, so only the last one to give up must look
+// again, and that is enough. Store buffering is the danger: the
+// submitter's queue write then counter read, against the last searcher's
+// counter write then queue read. Both sides have a seq_cst fence (or RMW
+// then fence) between the write and the read, so at least one sees the
+// other: the submitter sees `searching == 0, sleeping > 0` and wakes, or the
+// last searcher's re-check sees the job. Its epoch was read before the
+// announcement, so a wake that comes after the read ends the park (the
+// futex compares the current value). models/pool checks it with Relacy on 2
+// workers and a 2-slot deque.
+//
+// ThreadSanitizer ignores fences. What it sees here: the job hand-offs
+// (release store of bottom / acquire in steal, and the inject mutex); the
+// wake-up decision rests on the fences, which TSan cannot see, so a missing
+// fence shows only as a stranded job (the stress body's drain times out).
+//
+// Threads: natively the constructor starts the workers; with `no_threads`
+// (the model) the caller runs run_worker(i) on threads of its own.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "primitives/cache_padded.hpp"
+#include "primitives/deque/chase_lev.hpp"
+#include "primitives/locked_ring.hpp"
+#include "primitives/pool/contract.hpp"
+#include "primitives/pool/global_queue_pool.hpp"  // pool_no_threads
+#include "primitives/pool/pool_thread.hpp"
+#include "primitives/world.hpp"
+
+namespace gauntlet {
+
+struct stealing_policy {
+    static constexpr std::size_t deque_capacity = 256;  // tokio's local queue
+    // The last searcher re-checks every queue before it parks. false (a
+    // mutant): a job queued while it searched is stranded.
+    static constexpr bool final_recheck = true;
+    // An outside submission wakes a parked worker when nobody searches.
+    // false (a mutant): it never wakes anybody.
+    static constexpr bool inject_wakes = true;
+    // Every fair_interval-th job: the inject queue first. false (a mutant):
+    // the inject queue only when the worker's own deque is empty.
+    static constexpr bool fair_inject = true;
+    // Every fair_interval-th job: the oldest job of the own deque. false (a
+    // mutant): always the newest (LIFO only).
+    static constexpr bool fair_own_oldest = true;
+};
+
+template <world World, class Policy = stealing_policy>
+class stealing_pool {
+    template <class U>
+    using atomic = typename World::template atomic<U>;
+    using deque = chase_lev<World, pool_job*, chase_lev_bounded_policy>;
+
+    struct worker {
+        explicit worker(std::size_t capacity) : local(capacity) {}
+        deque local;
+        std::uint64_t ticks = 0;  // owner only
+        std::uint64_t rng = 0;    // owner only
+    };
+
+public:
+    explicit stealing_pool(unsigned workers) : stealing_pool(workers, pool_no_threads) {
+        for (unsigned i = 0; i < n_; ++i) threads_.emplace_back([this, i] { run_worker(i); });
+    }
+    stealing_pool(unsigned workers, pool_no_threads_t, std::size_t capacity = Policy::deque_capacity)
+        : n_(workers < 1 ? 1 : workers), inject_(16) {
+        workers_.reserve(n_);
+        for (unsigned i = 0; i < n_; ++i) {
+            workers_.emplace_back(std::make_unique<cache_padded<worker>>(capacity));
+            (*workers_[i])->rng = 0x9e3779b97f4a7c15ull * (i + 1);
+        }
+        searching_->store(n_, std::memory_order_relaxed);  // every worker starts looking
+    }
+    stealing_pool(const stealing_pool&) = delete;
+    stealing_pool& operator=(const stealing_pool&) = delete;
+    ~stealing_pool() { shutdown(); }
+
+    unsigned workers() const { return n_; }
+
+    bool submit(pool_job* j) {
+        const pool_thread_id me = pool_thread_slot<World>::get();
+        if (me.pool == this) {
+            // Inside a job: pending > 0 already (the running job), so the
+            // drain cannot end before this job is counted.
+            pending_->fetch_add(1, std::memory_order_relaxed);
+            worker& w = **workers_[me.index];
+            if (!w.local.push(j)) overflow(w, j);
+            wake_if_needed();
+            return true;
+        }
+        // Outside: count first, then look at `closed` (seq_cst both here
+        // and in shutdown: either this sees closed, or the drain sees the
+        // count).
+        pending_->fetch_add(1, std::memory_order_seq_cst);
+        if (closed_->load(std::memory_order_seq_cst)) {
+            finished(1);
+            return false;
+        }
+        {
+            std::lock_guard<typename World::mutex> lock(inject_.mutex);
+            inject_.push_back(j);
+            inject_len_->store(inject_len_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        }
+        if (Policy::inject_wakes) wake_if_needed();
+        return true;
+    }
+
+    void drain() {
+        for (std::uint32_t p = pending_->load(std::memory_order_acquire); p != 0;
+             p = pending_->load(std::memory_order_acquire))
+            World::park(*pending_, p, std::memory_order_acquire);
+    }
+
+    void shutdown() {
+        if (stopped_->load(std::memory_order_acquire)) return;
+        closed_->store(true, std::memory_order_seq_cst);
+        drain();
+        stopped_->store(true, std::memory_order_seq_cst);
+        epoch_->fetch_add(1, std::memory_order_seq_cst);
+        World::unpark_all(*epoch_);
+        for (auto& t : threads_) t.join();
+        threads_.clear();
+    }
+
+    // Worker i's loop (started by the constructor natively).
+    void run_worker(unsigned i) {
+        pool_thread_scope<World> scope(this, i);
+        worker& w = **workers_[i];
+        bool searching = true;
+        for (;;) {
+            pool_job* j = find(w, i);
+            if (j == nullptr) {
+                if (!searching) {  // look once more, as a searcher
+                    searching_->fetch_add(1, std::memory_order_seq_cst);
+                    searching = true;
+                    continue;
+                }
+                searching = false;
+                j = park(w, i);
+                if (j == nullptr) {
+                    if (stopped_->load(std::memory_order_acquire)) return;
+                    searching = true;  // woken: park() counted us as searching again
+                    continue;
+                }
+            } else if (searching) {
+                searching = false;
+                // The last searcher found work: another worker takes over the
+                // search, for whatever was queued meanwhile.
+                if (searching_->fetch_sub(1, std::memory_order_seq_cst) == 1) wake_if_needed();
+            }
+            j->run(j);
+            finished(1);
+        }
+    }
+
+private:
+    // Counts `k` jobs finished (or refused); the one that brings the count
+    // to zero wakes the drain.
+    void finished(std::uint32_t k) {
+        if (pending_->fetch_sub(k, std::memory_order_acq_rel) == k) World::unpark_all(*pending_);
+    }
+
+    void wake_if_needed() {
+        World::fence(std::memory_order_seq_cst);
+        if (searching_->load(std::memory_order_relaxed) == 0 && sleeping_->load(std::memory_order_relaxed) > 0) {
+            epoch_->fetch_add(1, std::memory_order_seq_cst);
+            epoch_->notify_one();
+        }
+    }
+
+    // Owner: the deque is full. Half its jobs, oldest first, and j go to
+    // the inject queue together.
+    void overflow(worker& w, pool_job* j) {
+        std::lock_guard<typename World::mutex> lock(inject_.mutex);
+        std::uint32_t moved = 0;
+        for (std::size_t k = 0; k < w.local.capacity() / 2; ++k) {
+            pool_job* o = nullptr;
+            steal_status s;
+            while ((s = w.local.steal(o)) == steal_status::abort) {
+            }
+            if (s != steal_status::success) break;
+            inject_.push_back(o);
+            ++moved;
+        }
+        inject_.push_back(j);
+        inject_len_->store(inject_len_->load(std::memory_order_relaxed) + moved + 1, std::memory_order_relaxed);
+    }
+
+    pool_job* pop_inject() {
+        if (inject_len_->load(std::memory_order_relaxed) == 0) return nullptr;
+        std::lock_guard<typename World::mutex> lock(inject_.mutex);
+        pool_job* j = nullptr;
+        if (!inject_.pop_front(j)) return nullptr;
+        inject_len_->store(inject_len_->load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+        return j;
+    }
+
+    static pool_job* steal_from(deque& d) {
+        pool_job* j = nullptr;
+        for (;;) {
+            const steal_status s = d.steal(j);
+            if (s == steal_status::success) return j;
+            if (s == steal_status::empty) return nullptr;
+        }
+    }
+
+    // Every queue but the worker's own deque: inject, then one steal from
+    // each other worker from a random start.
+    pool_job* search(worker& w, unsigned i) {
+        if (pool_job* j = pop_inject()) return j;
+        if (n_ == 1) return nullptr;
+        w.rng ^= w.rng << 13;
+        w.rng ^= w.rng >> 7;
+        w.rng ^= w.rng << 17;
+        const unsigned start = static_cast<unsigned>(w.rng % n_);
+        for (unsigned k = 0; k < n_; ++k) {
+            const unsigned v = (start + k) % n_;
+            if (v == i) continue;
+            if (pool_job* j = steal_from((*workers_[v])->local)) return j;
+        }
+        return nullptr;
+    }
+
+    pool_job* find(worker& w, unsigned i) {
+        pool_job* j = nullptr;
+        if (++w.ticks % fair_interval == 0) {
+            if constexpr (Policy::fair_inject) {
+                if ((j = pop_inject())) return j;
+            }
+            if constexpr (Policy::fair_own_oldest) {
+                if ((j = steal_from(w.local))) return j;
+            }
+        }
+        if (w.local.pop(j)) return j;
+        return search(w, i);
+    }
+
+    // The caller was searching and found nothing. Returns a job found by
+    // the final re-check (the caller is then not searching), or nullptr
+    // after a park or when the pool stops (the caller counts as searching
+    // again, unless stopped).
+    pool_job* park(worker& w, unsigned i) {
+        const std::uint32_t e = epoch_->load(std::memory_order_acquire);
+        sleeping_->fetch_add(1, std::memory_order_seq_cst);
+        const bool last = searching_->fetch_sub(1, std::memory_order_seq_cst) == 1;
+        if (Policy::final_recheck && last) {
+            World::fence(std::memory_order_seq_cst);
+            if (pool_job* j = search(w, i)) {
+                sleeping_->fetch_sub(1, std::memory_order_seq_cst);
+                wake_if_needed();  // we stop searching with a job: let another look
+                return j;
+            }
+        }
+        if (!stopped_->load(std::memory_order_acquire)) World::park(*epoch_, e, std::memory_order_acquire);
+        sleeping_->fetch_sub(1, std::memory_order_seq_cst);
+        if (!stopped_->load(std::memory_order_acquire)) searching_->fetch_add(1, std::memory_order_seq_cst);
+        return nullptr;
+    }
+
+    unsigned n_;
+    std::vector<std::unique_ptr<cache_padded<worker>>> workers_;
+    locked_ring<World, pool_job*> inject_;                 // its mutex guards it
+    cache_padded<atomic<std::uint32_t>> inject_len_{0u};  // a hint, written under the mutex
+    cache_padded<atomic<std::uint32_t>> pending_{0u};
+    cache_padded<atomic<std::uint32_t>> searching_{0u};
+    cache_padded<atomic<std::uint32_t>> sleeping_{0u};
+    cache_padded<atomic<std::uint32_t>> epoch_{0u};
+    cache_padded<atomic<bool>> closed_{false};
+    cache_padded<atomic<bool>> stopped_{false};
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace gauntlet
