@@ -175,6 +175,27 @@ struct work_stealing_inject_when_idle : work_stealing_entry {
     static constexpr expectations expected = work_stealing_lifo_only::expected;
 };
 
+struct shutdown_drops_policy : stealing_policy {
+    static constexpr bool drain_on_shutdown = false;
+};
+struct work_stealing_shutdown_drops : work_stealing_entry {
+    static constexpr std::string_view name = "work_stealing.shutdown_drops";
+    static constexpr origin_kind origin = origin_kind::mutant;
+    template <class W>
+    using type = stealing_pool<W, shutdown_drops_policy>;
+    // shutdown() stops the workers without draining: jobs still queued are
+    // dropped with the pool. asan fail: the shutdown phase calls shutdown()
+    // with jobs in every queue; the dropped jobs are never run, so never
+    // freed, and once the pool is gone nothing reaches them: LeakSanitizer
+    // reports them (and the body counts them). stress, tsan, property and
+    // the model drain before they shut down: pass (the defect is only in
+    // shutdown with work queued).
+    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .asan = expect::fail, .bench = mutant_not_timed,
+                                           .linearizability = no_order, .progress = no_progress_claim};
+};
+
 // ------------------------------------------------------------ peer
 
 #if defined(GAUNTLET_HAVE_TBB_POOL)
@@ -184,7 +205,18 @@ struct tbb_pool_entry {
     static constexpr progress_kind progress = progress_kind::blocking;
     template <class W>
     using type = tbb_pool;
-    static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
+    // property fail (finding: oneTBB does not promise the contract's
+    // fairness bounds, and breaks both; measured in every run here, 8 of 8).
+    // ping_pong_hog: on a one-thread arena a job spawned by task_group::run
+    // goes to the running thread's own task pool, which it takes newest
+    // first, so the pair's next job is always on top and the third job ran
+    // only after the pair stopped at its limit (100000 hand-offs, bound
+    // 244). outside_progress: a task_arena::enqueue'd job waited while the
+    // worker's own pool held a chain job: it ran after 94706 chain jobs, when
+    // the chains stopped at their limit (oneTBB takes from the arena's
+    // shared queue when the thread's own pool is empty). Every other check:
+    // pass; model: a peer.
+    static constexpr expectations expected{.property = expect::fail, .model = peer_not_swappable,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .asan = expect::pass, .bench = expect::pass,
                                            .linearizability = no_order, .progress = no_progress_claim};
@@ -197,7 +229,7 @@ using inhouse_pool_catalogue =
     type_list<pool_entries::global_queue_entry, pool_entries::global_queue_no_signal,
               pool_entries::work_stealing_entry, pool_entries::work_stealing_no_final_recheck,
               pool_entries::work_stealing_inject_without_wake, pool_entries::work_stealing_lifo_only,
-              pool_entries::work_stealing_inject_when_idle>;
+              pool_entries::work_stealing_inject_when_idle, pool_entries::work_stealing_shutdown_drops>;
 #if defined(GAUNTLET_HAVE_TBB_POOL)
 using pool_catalogue = concat_lists<inhouse_pool_catalogue, type_list<pool_entries::tbb_pool_entry>>;
 #else

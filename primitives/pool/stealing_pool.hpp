@@ -77,6 +77,10 @@ struct stealing_policy {
     // Every fair_interval-th job: the oldest job of the own deque. false (a
     // mutant): always the newest (LIFO only).
     static constexpr bool fair_own_oldest = true;
+    // shutdown() drains before it stops the workers. false (a mutant): it
+    // stops them at once, and jobs still queued are dropped with the pool
+    // (never run, never freed by their run).
+    static constexpr bool drain_on_shutdown = true;
 };
 
 template <world World, class Policy = stealing_policy>
@@ -148,7 +152,7 @@ public:
     void shutdown() {
         if (stopped_->load(std::memory_order_acquire)) return;
         closed_->store(true, std::memory_order_seq_cst);
-        drain();
+        if constexpr (Policy::drain_on_shutdown) drain();
         stopped_->store(true, std::memory_order_seq_cst);
         epoch_->fetch_add(1, std::memory_order_seq_cst);
         World::unpark_all(*epoch_);
@@ -162,6 +166,9 @@ public:
         worker& w = **workers_[i];
         bool searching = true;
         for (;;) {
+            if constexpr (!Policy::drain_on_shutdown) {
+                if (stopped_->load(std::memory_order_acquire)) return;
+            }
             pool_job* j = find(w, i);
             if (j == nullptr) {
                 if (!searching) {  // look once more, as a searcher
