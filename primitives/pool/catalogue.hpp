@@ -187,10 +187,12 @@ struct work_stealing_shutdown_drops : work_stealing_entry {
     // dropped with the pool. asan fail: the shutdown phase calls shutdown()
     // with jobs in every queue; the dropped jobs are never run, so never
     // freed, and once the pool is gone nothing reaches them: LeakSanitizer
-    // reports them (and the body counts them). stress, tsan, property and
-    // the model drain before they shut down: pass (the defect is only in
-    // shutdown with work queued).
-    static constexpr expectations expected{.property = expect::pass, .model = expect::pass,
+    // reports them (and the body counts them). stress, tsan and property
+    // drain before they shut down: pass (the defect is only in shutdown with
+    // work queued); the model's scenarios do the same, so it is not run.
+    static constexpr expectations expected{.property = expect::pass,
+                                           .model = {expect::skip, "the mutation is in shutdown with jobs queued; "
+                                                                   "the model's scenarios shut down after their drain"},
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .asan = expect::fail, .bench = mutant_not_timed,
                                            .linearizability = no_order, .progress = no_progress_claim};
@@ -214,10 +216,16 @@ struct tbb_pool_entry {
     // 244). outside_progress: a task_arena::enqueue'd job waited while the
     // worker's own pool held a chain job: it ran after 94706 chain jobs, when
     // the chains stopped at their limit (oneTBB takes from the arena's
-    // shared queue when the thread's own pool is empty). Every other check:
-    // pass; model: a peer.
+    // shared queue when the thread's own pool is empty). stress and asan:
+    // pass; model: a peer. tsan skip: see tbb_uninstrumented.
+    static constexpr expectation tbb_uninstrumented{
+        expect::skip,
+        "Debian's libtbb is not built with ThreadSanitizer: the hand-off of a job to the thread that runs it is "
+        "made of atomics inside libtbb.so that TSan never sees, so the job's first read of what its submitter "
+        "wrote is reported as a race (15 reports in the one run measured); that verdict would be about the "
+        "instrumentation, not about oneTBB"};
     static constexpr expectations expected{.property = expect::fail, .model = peer_not_swappable,
-                                           .stress = expect::pass, .tsan = expect::pass,
+                                           .stress = expect::pass, .tsan = tbb_uninstrumented,
                                            .asan = expect::pass, .bench = expect::pass,
                                            .linearizability = no_order, .progress = no_progress_claim};
 };
