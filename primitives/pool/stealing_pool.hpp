@@ -81,6 +81,9 @@ struct stealing_policy {
     // stops them at once, and jobs still queued are dropped with the pool
     // (never run, never freed by their run).
     static constexpr bool drain_on_shutdown = true;
+    // A full deque's jobs move to the inject queue under its mutex. false
+    // (a mutant): without it, racing the other workers' takes.
+    static constexpr bool overflow_locks = true;
 };
 
 template <world World, class Policy = stealing_policy>
@@ -212,7 +215,8 @@ private:
     // Owner: the deque is full. Half its jobs, oldest first, and j go to
     // the inject queue together.
     void overflow(worker& w, pool_job* j) {
-        std::lock_guard<typename World::mutex> lock(inject_.mutex);
+        std::unique_lock<typename World::mutex> lock(inject_.mutex, std::defer_lock);
+        if constexpr (Policy::overflow_locks) lock.lock();
         std::uint32_t moved = 0;
         for (std::size_t k = 0; k < w.local.capacity() / 2; ++k) {
             pool_job* o = nullptr;
