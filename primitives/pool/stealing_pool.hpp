@@ -15,7 +15,8 @@
 // Two counters: `searching` (workers looking for work) and `sleeping`
 // (workers that announced they may park).
 //   submitter: queue the job; seq_cst fence; if nobody is searching and
-//              somebody sleeps, wake one (bump `epoch`, notify one).
+//              somebody sleeps, and no wake-up is in flight (`waking`), wake
+//              one (bump `epoch`, notify one).
 //   worker:    found nothing: read `epoch`; sleeping += 1; searching -= 1;
 //              if it was the LAST searcher: seq_cst fence, then look in
 //              every queue once more (the final re-check); found a job: undo
@@ -35,6 +36,12 @@
 // announcement, so a wake that comes after the read ends the park (the
 // futex compares the current value). models/pool checks it with Relacy on 2
 // workers and a 2-slot deque.
+//
+// The count drain() waits for: a submission adds to it at once; a worker
+// takes the jobs it ran off it only when it runs out of work (before it
+// searches or parks), so the count never falls below the jobs outstanding,
+// the drain cannot end early, and a busy worker touches the shared count
+// once per idle spell instead of once per job.
 //
 // ThreadSanitizer ignores fences. What it sees here: the job hand-offs
 // (release store of bottom / acquire in steal, and the inject mutex); the
@@ -95,8 +102,9 @@ class stealing_pool {
     struct worker {
         explicit worker(std::size_t capacity) : local(capacity) {}
         deque local;
-        std::uint64_t ticks = 0;  // owner only
-        std::uint64_t rng = 0;    // owner only
+        std::uint64_t ticks = 0;      // owner only
+        std::uint64_t rng = 0;        // owner only
+        std::uint32_t completed = 0;  // owner only: jobs run, not yet taken off `pending`
     };
 
 public:
@@ -174,6 +182,10 @@ public:
             }
             pool_job* j = find(w, i);
             if (j == nullptr) {
+                if (w.completed != 0) {  // idle: the jobs run so far leave the count
+                    finished(w.completed);
+                    w.completed = 0;
+                }
                 if (!searching) {  // look once more, as a searcher
                     searching_->fetch_add(1, std::memory_order_seq_cst);
                     searching = true;
@@ -193,7 +205,7 @@ public:
                 if (searching_->fetch_sub(1, std::memory_order_seq_cst) == 1) wake_if_needed();
             }
             j->run(j);
-            finished(1);
+            ++w.completed;
         }
     }
 
@@ -204,9 +216,19 @@ private:
         if (pending_->fetch_sub(k, std::memory_order_acq_rel) == k) World::unpark_all(*pending_);
     }
 
+    // One wake-up in flight at a time: the first submitter that finds
+    // nobody searching and somebody asleep raises `waking` and wakes one;
+    // later ones see `waking` and rely on that worker, which clears it, then
+    // (after a seq_cst fence) looks in every queue. Either a later
+    // submitter's exchange comes after the clear in the flag's order (it
+    // wakes another), or its fence precedes the woken worker's fence in S
+    // and that worker's sweep sees its job. Without the flag every submitter
+    // between the wake and the woken worker's return would wake again (a
+    // futex call per submission).
     void wake_if_needed() {
         World::fence(std::memory_order_seq_cst);
-        if (searching_->load(std::memory_order_relaxed) == 0 && sleeping_->load(std::memory_order_relaxed) > 0) {
+        if (searching_->load(std::memory_order_relaxed) == 0 && sleeping_->load(std::memory_order_relaxed) > 0 &&
+            !waking_->exchange(true, std::memory_order_seq_cst)) {
             epoch_->fetch_add(1, std::memory_order_seq_cst);
             epoch_->notify_one();
         }
@@ -299,6 +321,10 @@ private:
         if (!stopped_->load(std::memory_order_acquire)) World::park(*epoch_, e, std::memory_order_acquire);
         sleeping_->fetch_sub(1, std::memory_order_seq_cst);
         if (!stopped_->load(std::memory_order_acquire)) searching_->fetch_add(1, std::memory_order_seq_cst);
+        // Any return from the park ends the wake-up in flight (see
+        // wake_if_needed); the caller's next sweep comes after this fence.
+        waking_->store(false, std::memory_order_seq_cst);
+        World::fence(std::memory_order_seq_cst);
         return nullptr;
     }
 
@@ -310,6 +336,7 @@ private:
     cache_padded<atomic<std::uint32_t>> searching_{0u};
     cache_padded<atomic<std::uint32_t>> sleeping_{0u};
     cache_padded<atomic<std::uint32_t>> epoch_{0u};
+    cache_padded<atomic<bool>> waking_{false};
     cache_padded<atomic<bool>> closed_{false};
     cache_padded<atomic<bool>> stopped_{false};
     std::vector<std::thread> threads_;
