@@ -9,7 +9,7 @@
 // (Blumofe and Leiserson's random stealing; a steal that aborts, having lost
 // a race, is retried on the same victim). A full deque moves half of its
 // jobs, oldest first, and the new one to the inject queue in one critical
-// section (tokio's overflow of its 256-slot local queue does the same).
+// section (tokio's overflow of its local queue does the same).
 //
 // The park protocol (tokio's idle.rs and Go's spinning Ms have this shape).
 // Two counters: `searching` (workers looking for work) and `sleeping`
@@ -71,7 +71,13 @@
 namespace gauntlet {
 
 struct stealing_policy {
-    static constexpr std::size_t deque_capacity = 256;  // tokio's local queue
+    // Slots per worker deque (64 KiB of job pointers). tokio's local queue
+    // has 256 and moves half of it per overflow; a Chase-Lev deque can only
+    // give jobs up one steal (a fence and a CAS) at a time, so overflow here
+    // costs as much per job as a locked queue, and the deque is made large
+    // enough that a burst of spawns rarely reaches it. The checks construct
+    // pools with small deques (stress: 16, the model: 2) to overflow often.
+    static constexpr std::size_t deque_capacity = 8192;
     // The last searcher re-checks every queue before it parks. false (a
     // mutant): a job queued while it searched is stranded.
     static constexpr bool final_recheck = true;
@@ -108,7 +114,8 @@ class stealing_pool {
     };
 
 public:
-    explicit stealing_pool(unsigned workers) : stealing_pool(workers, pool_no_threads) {
+    explicit stealing_pool(unsigned workers, std::size_t capacity = Policy::deque_capacity)
+        : stealing_pool(workers, pool_no_threads, capacity) {
         for (unsigned i = 0; i < n_; ++i) threads_.emplace_back([this, i] { run_worker(i); });
     }
     stealing_pool(unsigned workers, pool_no_threads_t, std::size_t capacity = Policy::deque_capacity)
@@ -134,7 +141,12 @@ public:
             pending_->fetch_add(1, std::memory_order_relaxed);
             worker& w = **workers_[me.index];
             if (!w.local.push(j)) overflow(w, j);
-            wake_if_needed();
+            // No job pushed from inside can be stranded: its owner runs it
+            // (or finds it in the inject queue) before it looks anywhere
+            // else. The wake-up is for parallelism only, so it is attempted
+            // without the fence when somebody looks asleep; a stale read
+            // costs parallelism until the next submission, not liveness.
+            if (sleeping_->load(std::memory_order_relaxed) > 0) wake_if_needed();
             return true;
         }
         // Outside: count first, then look at `closed` (seq_cst both here

@@ -7,7 +7,8 @@
 //     child exits;
 //   * the pool's own memory (deques, the inject ring, the threads) must be
 //     freed by its destructor: a leak otherwise.
-// Per entry, one pool of 2 workers:
+// Per entry, one pool of 2 workers (16-slot deques for the work-stealing
+// pools: pool_check::make_small_pool):
 //   trees     `rounds` rounds: two outside threads submit 24 roots each; a
 //             root submits 0-600 children from inside (the work-stealing
 //             deque overflows into the inject queue), one child in eight a
@@ -83,7 +84,7 @@ result asan_body(const options& opt, const entry_context& ctx) {
     using P = typename E::template type<native_world>;
     using J = heap_job<P>;
     std::mt19937_64 rng(ctx.seed);
-    auto pool = std::make_unique<P>(2u);
+    auto pool = pool_check::make_small_pool<P>();
     typename J::shared s;
     s.pool = pool.get();
     std::uint64_t expected = 0;

@@ -5,9 +5,9 @@
 // outside threads each submit `roots` root jobs (the inject queue of the
 // work-stealing pool); a root, when it runs, submits from inside its worker
 // 0 to 600 children drawn from the entry's seed (the plan, hashed in the
-// record), so a worker's 256-slot deque overflows into the inject queue
-// while the other worker steals from it; one child in eight submits a
-// grandchild. Each job spins 0-63 pause steps. Between rounds the main
+// record), so a worker's deque (16 slots here: pool_check::make_small_pool)
+// overflows into the inject queue while the other worker steals from it;
+// one child in eight submits a grandchild. Each job spins 0-63 pause steps. Between rounds the main
 // thread sleeps 2 ms, so that the workers park and the next round's first
 // submissions must wake them.
 // Invariants:
@@ -152,7 +152,7 @@ result check_entry(const options& opt, const entry_context& ctx) {
     using P = typename E::template type<native_world>;
     std::mt19937_64 rng(ctx.seed);
     std::uint64_t plan_hash = 1469598103934665603ull, jobs = 0;
-    auto pool = std::make_unique<P>(2u);
+    auto pool = pool_check::make_small_pool<P>();
     json m;
     for (int r = 0; r < opt.rounds; ++r) {
         const std::string why = run_round(*pool, rng, opt, jobs, plan_hash);

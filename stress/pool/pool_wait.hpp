@@ -9,6 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <thread>
+#include <memory>
+#include <type_traits>
+#include <cstddef>
 
 namespace gauntlet::pool_check {
 
@@ -28,6 +31,20 @@ inline bool wait_for_count(const std::atomic<std::uint64_t>& done, std::uint64_t
         }
     }
     return true;
+}
+
+}  // namespace gauntlet::pool_check
+
+namespace gauntlet::pool_check {
+
+// A pool of 2 workers; a pool with per-worker deques gets 16-slot deques,
+// so that a burst of a few dozen spawns overflows them.
+template <class P>
+std::unique_ptr<P> make_small_pool() {
+    if constexpr (std::is_constructible_v<P, unsigned, std::size_t>)
+        return std::make_unique<P>(2u, std::size_t{16});
+    else
+        return std::make_unique<P>(2u);
 }
 
 }  // namespace gauntlet::pool_check
