@@ -170,6 +170,7 @@ result check_entry(const options& opt) {
     json m;
     m["bound"] = fair_bound;
     std::string why = ping_pong_hog<P>(opt, m);
+    if (why.find("stranded") != std::string::npos) return result::fail(why, {}, m);  // its pool is abandoned
     const std::string second = outside_progress<P>(opt, m);
     if (why.empty()) why = second;
     else if (!second.empty()) why += "; " + second;

@@ -76,7 +76,7 @@ struct heap_job : pool_job {
 
 struct options {
     int rounds = 4;
-    double quiet = 1.5;
+    double quiet = 1.0;
 };
 
 template <class E>
@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
                        60.0);
     prog.options()
         .option("--rounds", "N", "spawn-tree rounds per entry (default 4)", opt.rounds, 1, 100000)
-        .option("--quiet", "S", "seconds without progress that make a job stranded (default 1.5)", opt.quiet, 0.1,
+        .option("--quiet", "S", "seconds without progress that make a job stranded (default 1)", opt.quiet, 0.1,
                 600.0);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     prog.run<pool_kind>([&]<class E>(const entry_context& ctx) -> result {

@@ -41,7 +41,7 @@ namespace gauntlet::pool_stress {
 struct options {
     int rounds = 6;
     unsigned roots = 40;   // per outside submitter per round
-    double quiet = 2.0;    // seconds without progress that make a job stranded
+    double quiet = 1.0;    // seconds without progress that make a job stranded
 };
 
 template <class P>
