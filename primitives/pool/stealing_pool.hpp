@@ -12,12 +12,13 @@
 // section (tokio's overflow of its local queue does the same).
 //
 // The park protocol (tokio's idle.rs and Go's spinning Ms have this shape).
-// Two counters: `searching` (workers looking for work) and `sleeping`
-// (workers that announced they may park).
+// Two counts in one word: `searching` (workers looking for work) and
+// `sleeping` (workers that announced they may park).
 //   submitter: queue the job; seq_cst fence; if nobody is searching and
-//              somebody sleeps, and no wake-up is in flight (`waking`), wake
-//              one (bump `epoch`, notify one).
-//   worker:    found nothing: read `epoch`; sleeping += 1; searching -= 1;
+//              somebody sleeps, move one sleeper to searching (one CAS) and
+//              wake one (a token, bump `epoch`, notify one).
+//   worker:    found nothing: read `epoch`; sleeping += 1 and searching -= 1
+//              (one RMW);
 //              if it was the LAST searcher: seq_cst fence, then look in
 //              every queue once more (the final re-check); found a job: undo
 //              the announcement and run it. Otherwise park until `epoch`
@@ -119,13 +120,13 @@ public:
         for (unsigned i = 0; i < n_; ++i) threads_.emplace_back([this, i] { run_worker(i); });
     }
     stealing_pool(unsigned workers, pool_no_threads_t, std::size_t capacity = Policy::deque_capacity)
-        : n_(workers < 1 ? 1 : workers), inject_(16) {
+        : n_(workers < 1 ? 1 : workers > 1023 ? 1023 : workers), inject_(16) {
         workers_.reserve(n_);
         for (unsigned i = 0; i < n_; ++i) {
             workers_.emplace_back(std::make_unique<cache_padded<worker>>(capacity));
             (*workers_[i])->rng = 0x9e3779b97f4a7c15ull * (i + 1);
         }
-        searching_->store(n_, std::memory_order_relaxed);  // every worker starts looking
+        state_->store(n_ * searcher, std::memory_order_relaxed);  // every worker starts looking
     }
     stealing_pool(const stealing_pool&) = delete;
     stealing_pool& operator=(const stealing_pool&) = delete;
@@ -146,7 +147,7 @@ public:
             // else. The wake-up is for parallelism only, so it is attempted
             // without the fence when somebody looks asleep; a stale read
             // costs parallelism until the next submission, not liveness.
-            if (sleeping_->load(std::memory_order_relaxed) > 0) wake_if_needed();
+            if (sleepers(state_->load(std::memory_order_relaxed)) > 0) wake_if_needed();
             return true;
         }
         // Outside: count first, then look at `closed` (seq_cst both here
@@ -199,7 +200,7 @@ public:
                     w.completed = 0;
                 }
                 if (!searching) {  // look once more, as a searcher
-                    searching_->fetch_add(1, std::memory_order_seq_cst);
+                    state_->fetch_add(searcher, std::memory_order_seq_cst);
                     searching = true;
                     continue;
                 }
@@ -214,7 +215,7 @@ public:
                 searching = false;
                 // The last searcher found work: another worker takes over the
                 // search, for whatever was queued meanwhile.
-                if (searching_->fetch_sub(1, std::memory_order_seq_cst) == 1) wake_if_needed();
+                if (searchers(state_->fetch_sub(searcher, std::memory_order_seq_cst)) == 1) wake_if_needed();
             }
             j->run(j);
             ++w.completed;
@@ -228,21 +229,36 @@ private:
         if (pending_->fetch_sub(k, std::memory_order_acq_rel) == k) World::unpark_all(*pending_);
     }
 
-    // One wake-up in flight at a time: the first submitter that finds
-    // nobody searching and somebody asleep raises `waking` and wakes one;
-    // later ones see `waking` and rely on that worker, which clears it, then
-    // (after a seq_cst fence) looks in every queue. Either a later
-    // submitter's exchange comes after the clear in the flag's order (it
-    // wakes another), or its fence precedes the woken worker's fence in S
-    // and that worker's sweep sees its job. Without the flag every submitter
-    // between the wake and the woken worker's return would wake again (a
-    // futex call per submission).
+    // The waker moves one sleeper to searching in the same CAS that finds
+    // nobody searching (tokio's idle.rs does the same), and leaves a token
+    // in the word for the worker that wakes: later submitters see a
+    // searcher and wake nobody, instead of each waking again (a futex call
+    // per submission) until the woken worker runs. Whoever leaves park()
+    // (woken, or with a job from its re-check) takes a token if there is
+    // one, since it was counted as searching already, or else moves itself:
+    // one CAS decides which, so a worker never moves itself after a waker
+    // moved it (the model found both versions that split the word: a
+    // worker counted out of `sleeping` twice).
     void wake_if_needed() {
         World::fence(std::memory_order_seq_cst);
-        if (searching_->load(std::memory_order_relaxed) == 0 && sleeping_->load(std::memory_order_relaxed) > 0 &&
-            !waking_->exchange(true, std::memory_order_seq_cst)) {
-            epoch_->fetch_add(1, std::memory_order_seq_cst);
-            epoch_->notify_one();
+        std::uint32_t s = state_->load(std::memory_order_relaxed);
+        while (searchers(s) == 0 && sleepers(s) > 0) {
+            if (state_->compare_exchange_weak(s, s + searcher - sleeper + token, std::memory_order_seq_cst,
+                                              std::memory_order_relaxed)) {
+                epoch_->fetch_add(1, std::memory_order_seq_cst);
+                epoch_->notify_one();
+                return;
+            }
+        }
+    }
+
+    // Leaves the sleeping count: takes a token (counted as searching by its
+    // waker) or applies `own`. Returns the state before the change.
+    std::uint32_t leave_sleep(std::uint32_t with_token, std::uint32_t own) {
+        std::uint32_t s = state_->load(std::memory_order_relaxed);
+        for (;;) {
+            const std::uint32_t next = tokens(s) > 0 ? s - token - with_token : s + own;
+            if (state_->compare_exchange_weak(s, next, std::memory_order_seq_cst, std::memory_order_relaxed)) return s;
         }
     }
 
@@ -320,23 +336,22 @@ private:
     // again, unless stopped).
     pool_job* park(worker& w, unsigned i) {
         const std::uint32_t e = epoch_->load(std::memory_order_acquire);
-        sleeping_->fetch_add(1, std::memory_order_seq_cst);
-        const bool last = searching_->fetch_sub(1, std::memory_order_seq_cst) == 1;
+        // One RMW: sleeping + 1, searching - 1.
+        const bool last = searchers(state_->fetch_add(sleeper - searcher, std::memory_order_seq_cst)) == 1;
         if (Policy::final_recheck && last) {
             World::fence(std::memory_order_seq_cst);
             if (pool_job* j = search(w, i)) {
-                sleeping_->fetch_sub(1, std::memory_order_seq_cst);
-                wake_if_needed();  // we stop searching with a job: let another look
+                // Leaving with a job, not searching: with a token, out of the
+                // searching count its waker put it in; else out of sleeping.
+                const std::uint32_t before = leave_sleep(searcher, 0u - sleeper);
+                if (tokens(before) == 0 || searchers(before) == 1) wake_if_needed();  // let another look
                 return j;
             }
         }
         if (!stopped_->load(std::memory_order_acquire)) World::park(*epoch_, e, std::memory_order_acquire);
-        sleeping_->fetch_sub(1, std::memory_order_seq_cst);
-        if (!stopped_->load(std::memory_order_acquire)) searching_->fetch_add(1, std::memory_order_seq_cst);
-        // Any return from the park ends the wake-up in flight (see
-        // wake_if_needed); the caller's next sweep comes after this fence.
-        waking_->store(false, std::memory_order_seq_cst);
-        World::fence(std::memory_order_seq_cst);
+        if (stopped_->load(std::memory_order_acquire)) return nullptr;
+        // Searching again: counted by the waker (a token), or by ourselves.
+        leave_sleep(0, searcher - sleeper);
         return nullptr;
     }
 
@@ -345,10 +360,14 @@ private:
     locked_ring<World, pool_job*> inject_;                 // its mutex guards it
     cache_padded<atomic<std::uint32_t>> inject_len_{0u};  // a hint, written under the mutex
     cache_padded<atomic<std::uint32_t>> pending_{0u};
-    cache_padded<atomic<std::uint32_t>> searching_{0u};
-    cache_padded<atomic<std::uint32_t>> sleeping_{0u};
+    // One word, 10 bits each: searching workers, sleeping (announced)
+    // workers, and tokens (wakers' moves not yet taken by a woken worker).
+    static constexpr std::uint32_t searcher = 1, sleeper = 1u << 10, token = 1u << 20;
+    static constexpr std::uint32_t searchers(std::uint32_t s) { return s & 0x3ffu; }
+    static constexpr std::uint32_t sleepers(std::uint32_t s) { return (s >> 10) & 0x3ffu; }
+    static constexpr std::uint32_t tokens(std::uint32_t s) { return (s >> 20) & 0x3ffu; }
+    cache_padded<atomic<std::uint32_t>> state_{0u};
     cache_padded<atomic<std::uint32_t>> epoch_{0u};
-    cache_padded<atomic<bool>> waking_{false};
     cache_padded<atomic<bool>> closed_{false};
     cache_padded<atomic<bool>> stopped_{false};
     std::vector<std::thread> threads_;
