@@ -1,6 +1,7 @@
-// The bridge catalogue (component kind "pool_bridge"): pool x loop pairs,
-// each completing work as a task (work_task) or as a microtask
-// (promise_task), with the check's expectations (stress/pool/pool_bridge.cpp,
+// The bridge catalogue (component kind "pool_bridge"): pool x loop pairs
+// (every pool with the coalescing loop; work_stealing also with bun_loop and
+// the libuv peer), each completing work as a task (work_task) or as a
+// microtask (promise_task), with the check's expectations (stress/pool/pool_bridge.cpp,
 // native and ThreadSanitizer builds). The pools and loops are the entries of
 // their own catalogues, used as they are.
 #pragma once
@@ -86,6 +87,27 @@ struct ws_coalescing_reaction_as_task
     static constexpr expectations expected = ws_coalescing_then_on_pool::expected;
 };
 
+// The seed loop (Bun's shape) and, where libuv is installed, the libuv peer.
+using loop_entries::bun_loop_entry;
+struct ws_bun_work : pair<work_stealing_entry, bun_loop_entry, bridge_mode::work_task> {
+    static constexpr std::string_view name = "work_stealing+bun_loop.work_task";
+};
+struct ws_bun_promise : pair<work_stealing_entry, bun_loop_entry, bridge_mode::promise_task> {
+    static constexpr std::string_view name = "work_stealing+bun_loop.promise_task";
+};
+#if defined(GAUNTLET_HAVE_LIBUV)
+using loop_entries::libuv_loop_entry;
+struct ws_libuv_work : pair<work_stealing_entry, libuv_loop_entry, bridge_mode::work_task> {
+    static constexpr std::string_view name = "work_stealing+libuv_loop.work_task";
+};
+struct ws_libuv_promise : pair<work_stealing_entry, libuv_loop_entry, bridge_mode::promise_task> {
+    static constexpr std::string_view name = "work_stealing+libuv_loop.promise_task";
+};
+using bridge_libuv_pairs = type_list<ws_libuv_work, ws_libuv_promise>;
+#else
+using bridge_libuv_pairs = type_list<>;
+#endif
+
 #if defined(GAUNTLET_HAVE_TBB_POOL)
 using pool_entries::tbb_pool_entry;
 struct tbb_coalescing_work : pair<tbb_pool_entry, coalescing_loop_entry, bridge_mode::work_task> {
@@ -109,13 +131,14 @@ struct tbb_coalescing_promise : pair<tbb_pool_entry, coalescing_loop_entry, brid
 using bridge_inhouse_catalogue =
     type_list<bridge_entries::gq_coalescing_work, bridge_entries::gq_coalescing_promise,
               bridge_entries::ws_coalescing_work, bridge_entries::ws_coalescing_promise,
-              bridge_entries::ws_coalescing_then_on_pool, bridge_entries::ws_coalescing_reaction_as_task>;
+              bridge_entries::ws_coalescing_then_on_pool, bridge_entries::ws_coalescing_reaction_as_task,
+              bridge_entries::ws_bun_work, bridge_entries::ws_bun_promise>;
 #if defined(GAUNTLET_HAVE_TBB_POOL)
-using bridge_catalogue = concat_lists<bridge_inhouse_catalogue, type_list<bridge_entries::tbb_coalescing_work,
-                                                                          bridge_entries::tbb_coalescing_promise>>;
+using bridge_tbb_pairs = type_list<bridge_entries::tbb_coalescing_work, bridge_entries::tbb_coalescing_promise>;
 #else
-using bridge_catalogue = bridge_inhouse_catalogue;
+using bridge_tbb_pairs = type_list<>;
 #endif
+using bridge_catalogue = concat_lists<bridge_inhouse_catalogue, bridge_entries::bridge_libuv_pairs, bridge_tbb_pairs>;
 
 struct bridge_kind {
     static constexpr std::string_view name = "pool_bridge";
