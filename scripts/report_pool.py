@@ -65,6 +65,16 @@ def parse_records(records: list[dict]) -> dict:
     return entries
 
 
+def _held(rec: dict) -> str:
+    """How a record's verdict compares with its expectation, pass or fail."""
+    st = status_of(rec)
+    if st == "ok":
+        return "as expected"
+    if st == "mismatch":
+        return f"MISMATCH: expected {rec['expected']}"
+    return expectation_phrase(rec)
+
+
 def fairness(records: list[dict]) -> tuple[str, str]:
     """(html, markdown): the property check's fairness figures per entry."""
     rows = []
@@ -84,7 +94,7 @@ def fairness(records: list[dict]) -> tuple[str, str]:
     md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out = ["<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
     for rec, cells, bound in rows:
-        verdict = f"{rec['verdict']} ({expectation_phrase(rec)})"
+        verdict = f"{rec['verdict']} ({_held(rec)})"
         name = entry_label(rec["implementation"], rec["origin"])
         md.append(f"| {name} | " + " | ".join(cells) + f" | {bound} | {verdict} |")
         out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in [name, *cells, bound, verdict]) + "</tr>")

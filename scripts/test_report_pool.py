@@ -107,7 +107,8 @@ class SectionTest(unittest.TestCase):
         self.assertIn("pool.bridge/work_stealing+coalescing_loop.work_task.then_on_pool", md)
         self.assertNotIn("chase_lev", md)
         # fairness: figures against the bound, a dash where not recorded
-        self.assertIn("| work_stealing | 59 | 3 | 244 | pass", md)
+        self.assertIn("| work_stealing | 59 | 3 | 244 | pass (as expected) |", md)
+        self.assertIn("| work_stealing.lifo_only | 100000 | 2 | 244 | fail (expected (finding)) |", md)
         self.assertIn("| work_stealing.lifo_only | 100000 | 2 | 244 | fail", md)
         self.assertIn("| work_stealing.inject_without_wake | - | - | 244 | fail", md)
         self.assertIn("| tbb (peer) | 100000 | 94706 | 244 | fail", md)
@@ -118,6 +119,12 @@ class SectionTest(unittest.TestCase):
         # the benchmark table, the peer labelled and last
         self.assertIn("| work_stealing | 20M | 28M | 25M | 22M | 27M |", md)
         self.assertLess(md.index("| work_stealing | 20M"), md.index("| tbb (peer) | 10M"))
+
+    def test_fairness_mismatch_says_so(self):
+        rec = _rec("work_stealing", "property", "fail", "pass",
+                   metrics={"bound": 244, "hog_handoffs_before_third": 300, "outside_jobs_before": 1})
+        _, md = report_pool.section([rec])
+        self.assertIn("| work_stealing | 300 | 1 | 244 | fail (MISMATCH: expected pass) |", md)
 
     def test_unexpected_failure_says_so(self):
         _, md = report_pool.section([_rec("tbb", "asan", "fail", "pass", "peer")])
