@@ -23,6 +23,13 @@
 //   ping_pong/<entry>      1000 pairs from outside; each ping submits its pong
 //                          from inside, 10 round trips a pair
 //   chained_spawn/<entry>  one chain of 1000 jobs, each submitting the next
+//   bridge_latency/<entry> submit-to-completion through the bridge to the
+//                          loop (primitives/pool/bridge.hpp, work_task, with
+//                          coalescing_loop): the loop thread schedules a work
+//                          task, whose then() on the loop thread schedules the
+//                          next, 1000 in a row per iteration; p50_ns, p99_ns
+//                          and p999_ns of schedule() to then() (the pool's
+//                          wake-up, the job, the post and the loop's)
 //
 // Performance claims between two entries are made with interleaved pairs
 // (scripts/pairs.py run --pairs A,B), never from one run of this program.
@@ -34,10 +41,16 @@
 #include <string>
 #include <vector>
 
+#include <algorithm>
+#include <chrono>
+
 #include "bench/bench_session.hpp"
 #include "bench/pin.hpp"
 #include "primitives/harness/check_program.hpp"
+#include "primitives/loop/basic_loop.hpp"
+#include "primitives/loop/channels.hpp"
 #include "primitives/native_world.hpp"
+#include "primitives/pool/bridge.hpp"
 #include "primitives/pool/catalogue.hpp"
 
 namespace {
@@ -197,12 +210,73 @@ void chained_spawn(benchmark::State& state) {
     finish_state<P>(state, n, ran.load(), iterations);
 }
 
+template <class P>
+void bridge_latency(benchmark::State& state) {
+    using L = basic_loop<native_world, coalescing_channel<native_world>>;
+    using clock = std::chrono::steady_clock;
+    constexpr std::uint32_t rounds = 1000;
+    P pool(2u);
+    struct ctx;
+    using T = work_task<P, L, ctx>;
+    struct ctx {
+        T* self = nullptr;
+        std::vector<std::int64_t>* ns = nullptr;
+        clock::time_point t0{};
+        std::uint32_t left = 0;
+        bool off_loop = false;
+        void run() {}
+        void then() {
+            ns->push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - t0).count());
+            if (--left > 0) {
+                t0 = clock::now();
+                self->schedule();
+            }
+        }
+    };
+    std::vector<std::int64_t> ns;
+    ns.reserve(rounds * 64);
+    std::string error;
+    for (auto _ : state) {
+        L loop;
+        T t(pool, loop);
+        t.ctx.self = &t;
+        t.ctx.ns = &ns;
+        t.ctx.left = rounds;
+        struct start_t {
+            T* t;
+        } start{&t};
+        loop.post(task{[](void* p) {
+                           T* t = static_cast<start_t*>(p)->t;
+                           t->ctx.t0 = clock::now();
+                           t->schedule();
+                       },
+                       &start});
+        std::thread loop_thread([&] {
+            pin_current_thread(0);
+            loop.run();
+        });
+        loop_thread.join();
+        if (t.ctx.left != 0) error = "the loop returned before every completion ran";
+    }
+    if (ns.empty()) {
+        state.SkipWithError("no completion measured");
+        return;
+    }
+    std::sort(ns.begin(), ns.end());
+    auto at = [&](double q) { return static_cast<double>(ns[static_cast<std::size_t>(q * (ns.size() - 1))]); };
+    state.counters["p50_ns"] = at(0.5);
+    state.counters["p99_ns"] = at(0.99);
+    state.counters["p999_ns"] = at(0.999);
+    if (!error.empty()) state.SkipWithError(error.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     check_program prog("bench_pool", check_kind::bench,
                        "Benchmarks every pool entry (2 workers): spawn-many from outside and from inside a worker,\n"
-                       "yield-many, ping-pong, chained spawn (tokio's rt_multi_threaded set).",
+                       "yield-many, ping-pong, chained spawn (tokio's rt_multi_threaded set); submit-to-completion\n"
+                       "latency through the bridge to a coalescing loop.",
                        300.0);
     if (const int status = parse_bench_program(prog, argc, argv); status >= 0) return status;
     prog.run<pool_kind>([&]<class E>(const entry_context&) -> result {
@@ -224,6 +298,8 @@ int main(int argc, char** argv) {
             s.add("ping_pong/" + n, labels, ping_pong<P>)->UseRealTime();
             labels["benchmark"] = "chained_spawn";
             s.add("chained_spawn/" + n, labels, chained_spawn<P>)->UseRealTime();
+            labels["benchmark"] = "bridge_latency";
+            s.add("bridge_latency/" + n, labels, bridge_latency<P>)->UseRealTime();
             return s.run();
         }
     });
