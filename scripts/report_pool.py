@@ -37,6 +37,8 @@ FAMILY = "pool"
 BRIDGE = "pool.bridge"
 BENCHMARKS = (("spawn_outside", "spawn from outside"), ("spawn_inside", "spawn from inside"),
               ("yield_many", "yield-many"), ("ping_pong", "ping-pong"), ("chained_spawn", "chained spawn"))
+LATENCY = "bridge_latency"
+PERCENTILES = (("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9"))
 FAIRNESS = (("hog_handoffs_before_third", "ping-pong hog: hand-offs before the third job"),
             ("outside_jobs_before", "outside progress: chain jobs before the outside job"))
 
@@ -49,14 +51,19 @@ def _number(rec: dict, run: dict, i: int, name: str) -> float:
 
 
 def parse_records(records: list[dict]) -> dict:
-    """entries[entry] = {"origin", benchmark: jobs/s} for every pool bench
-    record that ran (the first run of a kind is kept)."""
+    """entries[entry] = {"origin", benchmark: jobs/s, "latency:p50_ns" ...}
+    for every pool bench record that ran (the first run of a kind is kept)."""
     entries: dict = {}
     for rec in records:
         if rec["component"] != FAMILY or rec["check"] != "bench" or rec["verdict"] == "skip":
             continue
         for i, run in bench_runs(rec):
             kind = run.get("benchmark")
+            if kind == LATENCY:
+                e = entries.setdefault(rec["implementation"], {"origin": rec["origin"]})
+                for q, _ in PERCENTILES:
+                    e.setdefault(f"latency:{q}", _number(rec, run, i, q))
+                continue
             if kind not in dict(BENCHMARKS):
                 continue
             e = entries.setdefault(rec["implementation"], {"origin": rec["origin"]})
@@ -135,7 +142,26 @@ def charts(entries: dict) -> tuple[list[str], list[str]]:
         md.append(f"| {entry_label(e, entries[e]['origin'])} | "
                   + " | ".join(_rate(entries[e].get(k)) for k, _ in kinds) + " |")
     md.append("")
-    return [fig], md
+    lat = [e for e in names if f"latency:{PERCENTILES[0][0]}" in entries[e]]
+    if lat:
+        md += ["Submit-to-completion through the bridge (work_task to a coalescing loop), microseconds:", "",
+               "| entry | " + " | ".join(lab for _, lab in PERCENTILES) + " |", "|---|" + "---|" * len(PERCENTILES)]
+        for e in lat:
+            md.append(f"| {entry_label(e, entries[e]['origin'])} | "
+                      + " | ".join(f"{entries[e][f'latency:{q}'] / 1e3:.3g}" for q, _ in PERCENTILES) + " |")
+        md.append("")
+    return [fig] + ([_md_table_html(md[md.index("| entry | p50 | p99 | p99.9 |"):])] if lat else []), md
+
+
+def _md_table_html(lines: list[str]) -> str:
+    rows = [[c.strip() for c in l.strip("|").split("|")] for l in lines if l.startswith("|") and "---" not in l]
+    if not rows:
+        return ""
+    head, body = rows[0], rows[1:]
+    return ("<p>Submit-to-completion through the bridge (work_task to a coalescing loop), microseconds:</p><table><tr>"
+            + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in body)
+            + "</table>")
 
 
 NOTE = ("Single runs; a difference between two entries here is not a result. "

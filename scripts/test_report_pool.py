@@ -42,7 +42,8 @@ def _pool_runs(outside, inside, yields, ping, chained):
             _run("spawn_inside", items_per_second=1.0, aggregate="mean"),
             _run("yield_many", items_per_second=yields),
             _run("ping_pong", items_per_second=ping),
-            _run("chained_spawn", items_per_second=chained)]
+            _run("chained_spawn", items_per_second=chained),
+            _run("bridge_latency", p50_ns=5000.0, p99_ns=33000.0, p999_ns=2.7e6)]
 
 
 def _bench(impl, runs, origin="in-house", verdict="pass"):
@@ -119,6 +120,9 @@ class SectionTest(unittest.TestCase):
         # the benchmark table, the peer labelled and last
         self.assertIn("| work_stealing | 20M | 28M | 25M | 22M | 27M |", md)
         self.assertLess(md.index("| work_stealing | 20M"), md.index("| tbb (peer) | 10M"))
+        # the bridge latency, in microseconds
+        self.assertIn("| work_stealing | 5 | 33 | 2.7e+03 |", md)
+        self.assertIn("<th>p99.9</th>", html)
 
     def test_fairness_mismatch_says_so(self):
         rec = _rec("work_stealing", "property", "fail", "pass",
