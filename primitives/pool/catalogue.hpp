@@ -220,15 +220,19 @@ struct work_stealing_unlocked_overflow : work_stealing_entry {
     // submissions) on the ring's cells, head and size. model fail
     // (inside_spawn: three children overflow a 2-slot deque while the other
     // worker takes from the inject queue: DATA RACE on the ring, which is
-    // World::var). tsan fail: the same race, natively. stress and asan:
-    // a lost or doubled job only when a take or an outside push lands inside
-    // the unlocked push: see overflow_race_by_chance. property: one
-    // worker, no deque ever fills: pass.
+    // World::var). tsan flaky: the same race, natively, reported in 15 of
+    // 16 runs (see tsan_race_nearly_always). stress and asan: a lost or
+    // doubled job only when a take or an outside push lands inside the
+    // unlocked push: see overflow_race_by_chance. property: one worker, no
+    // deque ever fills: pass. The model holds the finding.
     static constexpr expectation overflow_race_by_chance{
         expect::flaky, "the lost update needs another thread's push or take inside the few instructions of the "
                        "unlocked push_back"};
+    static constexpr expectation tsan_race_nearly_always{
+        expect::flaky, "TSan reports the race when another thread's locked access to the ring is not ordered "
+                       "after the unlocked push in its history: 15 of 16 runs here"};
     static constexpr expectations expected{.property = expect::pass, .model = expect::fail,
-                                           .stress = overflow_race_by_chance, .tsan = expect::fail,
+                                           .stress = overflow_race_by_chance, .tsan = tsan_race_nearly_always,
                                            .asan = overflow_race_by_chance, .bench = mutant_not_timed,
                                            .linearizability = no_order, .progress = no_progress_claim};
 };
