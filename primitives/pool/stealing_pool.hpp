@@ -12,17 +12,21 @@
 // section (tokio's overflow of its local queue does the same).
 //
 // The park protocol (tokio's idle.rs and Go's spinning Ms have this shape).
-// Two counts in one word: `searching` (workers looking for work) and
-// `sleeping` (workers that announced they may park).
+// Three counts in one word: `searching` (workers looking for work),
+// `sleeping` (workers that announced they may park) and tokens (see
+// wake_if_needed).
 //   submitter: queue the job; seq_cst fence; if nobody is searching and
-//              somebody sleeps, move one sleeper to searching (one CAS) and
-//              wake one (a token, bump `epoch`, notify one).
+//              somebody sleeps, move one sleeper to searching and leave a
+//              token (one CAS), then wake one (bump `epoch`, notify one); a
+//              submission from inside a job skips the fence (its owner runs
+//              the job anyway).
 //   worker:    found nothing: read `epoch`; sleeping += 1 and searching -= 1
 //              (one RMW);
 //              if it was the LAST searcher: seq_cst fence, then look in
-//              every queue once more (the final re-check); found a job: undo
-//              the announcement and run it. Otherwise park until `epoch`
-//              moves. A worker that finds a job while searching stops
+//              every queue once more (the final re-check); found a job:
+//              leave the sleeping count (or take a token) and run it.
+//              Otherwise park until `epoch` moves, then take a token or move
+//              itself back to searching. A worker that finds a job while searching stops
 //              searching; if it was the last searcher it wakes another, so
 //              that a job queued meanwhile is looked for.
 // Why no job is stranded: a submitter that sees a searcher wakes nobody,
@@ -47,7 +51,8 @@
 // ThreadSanitizer ignores fences. What it sees here: the job hand-offs
 // (release store of bottom / acquire in steal, and the inject mutex); the
 // wake-up decision rests on the fences, which TSan cannot see, so a missing
-// fence shows only as a stranded job (the stress body's drain times out).
+// fence shows only as a stranded job (the stress body reports it after a
+// second without progress).
 //
 // Threads: natively the constructor starts the workers; with `no_threads`
 // (the model) the caller runs run_worker(i) on threads of its own.
