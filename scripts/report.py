@@ -55,9 +55,9 @@ ORIGINS = ("in-house", "seed", "published", "peer", "mutant")
 VERDICTS = ("pass", "fail", "skip")
 EXPECTS = ("pass", "fail", "flaky", "skip")
 STATUSES = ("ok", "finding", "mismatch", "flaky", "skipped")
-SECTIONS = ["report_queues", "report_loop", "report_deque", "report_pq", "report_litmus"]
+SECTIONS = ["report_queues", "report_loop", "report_deque", "report_pq", "report_pool", "report_litmus"]
 # components a section module draws its own benchmark charts for
-SECTION_BENCH_PREFIXES = ("queue.", "reference", "loop", "timer", "dispatch", "deque.", "pq.")
+SECTION_BENCH_PREFIXES = ("queue.", "reference", "loop", "timer", "dispatch", "deque.", "pq.", "pool")
 
 # field -> (python types, allowed values or None)
 REQUIRED = {
