@@ -450,8 +450,8 @@ def agreement(state: State, jobs: int, discovered: list[dict]) -> list[dict]:
     return out
 
 
-def sweep_record(target: dict, disc: dict, sites: list[dict], agree: list[dict]) -> dict:
-    """One `sweep` record (report.py's record shape) for a swept entry."""
+def sweep_record(target: dict, disc: dict, sites: list[dict], agree: list[dict], seconds: float) -> dict:
+    """One `sweep` record (report.py's record shape) for a swept entry; `seconds`: its runs' total."""
     mine = [a for a in agree if a["base"] == target["name"]]
     problems = []
     if disc["verdict"] != "pass":
@@ -476,7 +476,7 @@ def sweep_record(target: dict, disc: dict, sites: list[dict], agree: list[dict])
         "check": "sweep", "verdict": "fail" if problems else "pass", "expected": "pass", "reason": "",
         "status": "mismatch" if problems else "ok",
         "detail": "; ".join(problems) if problems else summary, "trace": "",
-        "seed": "0", "seconds": round(sum(s.get("seconds", 0) for s in []) + disc["seconds"], 1),
+        "seed": "0", "seconds": round(seconds, 1),
         "metrics": {"sites": sites, "mutants": mine, "counts": counts, "declared_necessary": len(exact),
                     "declared_ordered": len(ordered), "summary": summary,
                     "blind_spots": "Relacy makes stores visible in execution order (no LB, 2+2W or S outcomes): a "
@@ -504,7 +504,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="only entries whose name matches (repeatable; shell glob)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="model runs at once (default: cores)")
     ap.add_argument("--state", default=None, help="folder of runs.jsonl and sweep.json (default BUILD/sweep)")
-    ap.add_argument("--results", default=None, help="folder the sweep records go to (default BUILD/results)")
+    ap.add_argument("--results", default=None,
+                    help="folder the sweep records go to (default BUILD/sweep/results, which `gauntlet report` reads)")
     ap.add_argument("--no-mutants", action="store_true", help="skip the agreement with the hand mutants")
     ap.add_argument("--site", action="append", default=[], metavar="GLOB",
                     help="only sites whose OP@FILE:LINE:COLUMN or function matches (repeatable)")
@@ -533,7 +534,7 @@ def sweep(args) -> int:
     if not exes:
         raise UsageError(f"--build {build}: no model program (build with -Dsuites=model: {', '.join(PROGRAMS)})")
     state = State(pathlib.Path(args.state) if args.state else build / "sweep")
-    results = pathlib.Path(args.results) if args.results else build / "results"
+    results = pathlib.Path(args.results) if args.results else build / "sweep" / "results"
 
     def selected(name):
         return any(fnmatch.fnmatchcase(name, g) for g in args.entry) if args.entry else None
@@ -576,7 +577,8 @@ def sweep(args) -> int:
     for t in targets:
         disc = state.get(t["binary"], t["name"])
         sites = site_table(state, t) if disc["verdict"] == "pass" else []
-        rec = sweep_record(t, disc, sites, agree)
+        seconds = sum(r["seconds"] for k, r in state.done.items() if k[0] == t["binary"] and k[1] == t["name"])
+        rec = sweep_record(t, disc, sites, agree, seconds)
         if extra:
             rec["metrics"]["model_args"] = " ".join(extra)
             rec["detail"] += f" (short search: {' '.join(extra)})"

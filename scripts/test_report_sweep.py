@@ -163,6 +163,12 @@ class Section(unittest.TestCase):
         with self.assertRaisesRegex(report.ReportError, r"metrics.sites\[0\].op"):
             report_sweep.section([bad])
 
+    def test_sweep_records_are_kept_without_a_manifest_line(self):
+        other = dict(_rec(), check="model")
+        kept, missing, errors, warnings = report.reconcile([_rec(), other], {})
+        self.assertEqual([r["check"] for r in kept], ["sweep"])
+        self.assertEqual(len(warnings), 1)  # the unplanned model record
+
     def test_wired_into_the_report(self):
         self.assertIn("report_sweep", report.SECTIONS)
         self.assertIn("sweep", report.CHECK_ORDER)
