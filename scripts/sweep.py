@@ -15,7 +15,11 @@ weaker order. The programs are compiled once; this script only runs them:
    or a compare_exchange's success: seq_cst > acq_rel > acquire, release >
    relaxed; a compare_exchange's failure order as a site of its own: seq_cst
    > acquire > relaxed; a fence: seq_cst > acq_rel > acquire, release >
-   removed), the entry's model check with that one site weakened;
+   removed), the entry's model check with that one site weakened. Each
+   site's weakest order runs first; the orders between run only where it
+   was caught (where it passes, they are recorded as passing by
+   implication: in the C++ model a weaker order allows every execution a
+   stronger one does; --every-order runs them all);
 3. classification per site: `necessary` (its weakest order, relaxed or a
    removed fence, is caught: the killing scenario and a trace excerpt are
    kept, with the weakest orders that still pass), `not shown necessary`
@@ -259,20 +263,31 @@ class State:
 
 
 class Progress:
-    """Counts finished runs and estimates the time left from each run's expected cost."""
+    """Counts finished runs and estimates the time left.
 
-    def __init__(self, total_cost: float, jobs: int, runs: int):
-        self.left, self.jobs, self.runs, self.done = total_cost, jobs, runs, 0
+    With a cost per run (a weakening costs at most its entry's unweakened
+    run: a caught weakening stops at the first failure), the estimate is the
+    cost left over the jobs, scaled by how fast the costs done so far went;
+    without (discovery), the mean time per run so far."""
+
+    def __init__(self, total_cost: float | None, jobs: int, runs: int):
+        self.total, self.left, self.jobs, self.runs, self.done = total_cost, total_cost, jobs, runs, 0
         self.t0 = time.monotonic()
         self.lock = threading.Lock()
 
-    def finished(self, cost: float, what: str) -> None:
+    def finished(self, cost: float | None, what: str) -> None:
         with self.lock:
             self.done += 1
-            self.left = max(0.0, self.left - cost)
             elapsed = time.monotonic() - self.t0
-            print(f"[{self.done}/{self.runs} {elapsed:6.0f} s, about {self.left / self.jobs / 60:.1f} min left] {what}",
-                  flush=True)
+            if self.total is None or not self.total:
+                left = elapsed / self.done * (self.runs - self.done)
+            else:
+                self.left = max(0.0, self.left - (cost or 0.0))
+                spent = self.total - self.left
+                # elapsed per unit of cost done so far, once enough is done to say
+                rate = elapsed / spent if spent > 0 and self.done >= 4 else 1.0 / self.jobs
+                left = self.left * rate
+            print(f"[{self.done}/{self.runs} {elapsed:6.0f} s, about {left / 60:.1f} min left] {what}", flush=True)
 
 
 def parallel(jobs: int, tasks: list, fn) -> list:
@@ -288,7 +303,7 @@ def parallel(jobs: int, tasks: list, fn) -> list:
 def discover(state: State, jobs: int, targets: list[dict]) -> None:
     """Runs each target entry once as written, recording its sites."""
     todo = [t for t in targets if state.get(t["binary"], t["name"]) is None]
-    progress = Progress(float(len(todo)), jobs, len(todo))
+    progress = Progress(None, jobs, len(todo))
 
     def one(t):
         with tempfile.TemporaryDirectory(prefix="sweep-sites-") as tmp:
@@ -298,7 +313,7 @@ def discover(state: State, jobs: int, targets: list[dict]) -> None:
         row = {"binary": t["binary"], "entry": t["name"], "program": t["program"], "component": t["component"],
                "origin": t["origin"], "expected": t["expected"], "sites": sites, **out}
         state.add(row)
-        progress.finished(1.0, f"discovered {t['name']}: {len(sites)} sites, {out['verdict']} in {out['seconds']:.1f} s")
+        progress.finished(None, f"discovered {t['name']}: {len(sites)} sites, {out['verdict']} in {out['seconds']:.1f} s")
 
     parallel(jobs, todo, one)
 
@@ -356,13 +371,19 @@ def site_table(state: State, target: dict) -> list[dict]:
             if r["verdict"] == "fail":
                 killers[o] = {"scenario": r["scenario"], "detail": r["detail"], "trace": r["trace"],
                               "replay": r["replay"]}
+        ladder = weaker_orders(s["op"], s["order"])
+        implied = []
+        if ladder and outcomes.get(ladder[-1]) == "pass":
+            implied = [o for o in ladder if o not in outcomes]
+            outcomes.update({o: "pass" for o in implied})
         c = classify(s["op"], s["order"], outcomes)
         errors = [o for o, v in outcomes.items() if v == "error"]
         bottom = weaker_orders(s["op"], s["order"])[-1] if weaker_orders(s["op"], s["order"]) else None
         killer = killers.get(bottom) or (next(iter(killers.values())) if killers else None)
         rows.append({"file": short_file(s["file"]), "line": s["line"], "column": s["column"], "op": s["op"],
                      "function": s.get("function", ""),
-                     "declared": s["order"], "site": key, **c, "outcomes": outcomes, "errors": errors,
+                     "declared": s["order"], "site": key, **c, "outcomes": outcomes, "implied": implied,
+                     "errors": errors,
                      "killer": killer})
     rows.sort(key=lambda r: (r["file"], r["line"], r["column"], r["op"]))
     return rows
@@ -507,6 +528,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results", default=None,
                     help="folder the sweep records go to (default BUILD/sweep/results, which `gauntlet report` reads)")
     ap.add_argument("--no-mutants", action="store_true", help="skip the agreement with the hand mutants")
+    ap.add_argument("--every-order", action="store_true",
+                    help="run every weaker order of every site; by default a site whose weakest order passes "
+                         "is not run at the orders between (they are recorded as passing by implication: a "
+                         "weaker order allows every execution a stronger one does)")
     ap.add_argument("--site", action="append", default=[], metavar="GLOB",
                     help="only sites whose OP@FILE:LINE:COLUMN or function matches (repeatable)")
     ap.add_argument("--model-args", default="", metavar="ARGS",
@@ -566,12 +591,22 @@ def sweep(args) -> int:
     print(f"sweep: {len(targets)} entries to sweep, {len(compared)} more for the mutant comparison; "
           f"{args.jobs} jobs; state {state.path}", flush=True)
     discover(state, args.jobs, targets + compared)
-    plan = []
-    for t in targets:
-        if state.get(t["binary"], t["name"])["verdict"] == "pass":
-            plan += [(t, s, o) for s, o in weakenings(state, t)]
-    print(f"sweep: {len(plan)} weakenings", flush=True)
-    run_weakenings(state, args.jobs, plan)
+    swept = [t for t in targets if state.get(t["binary"], t["name"])["verdict"] == "pass"]
+    plan = [(t, s, o) for t in swept for s, o in weakenings(state, t)]
+    if args.every_order:
+        print(f"sweep: {len(plan)} weakenings", flush=True)
+        run_weakenings(state, args.jobs, plan)
+    else:
+        # first each site's weakest order; the orders between only where it was caught
+        bottom = [(t, s, o) for t, s, o in plan if o == weaker_orders(s["op"], s["order"])[-1]]
+        print(f"sweep: {len(bottom)} sites, each at its weakest order (of {len(plan)} weakenings)", flush=True)
+        run_weakenings(state, args.jobs, bottom)
+        caught = {(t["name"], site_key(s)) for t, s, o in bottom
+                  if (state.get(t["binary"], t["name"], site_key(s), o) or {}).get("verdict") == "fail"}
+        between = [(t, s, o) for t, s, o in plan if (t["name"], site_key(s)) in caught and (t, s, o) not in bottom]
+        print(f"sweep: {len(between)} weakenings between the declared and the weakest order of the "
+              f"{len(caught)} caught sites", flush=True)
+        run_weakenings(state, args.jobs, between)
     agree = [] if args.no_mutants else agreement(state, args.jobs, targets + compared)
     out, failed = {"entries": [], "mutants": agree}, 0
     for t in targets:
