@@ -49,6 +49,7 @@ import hashlib
 import json
 import os
 import pathlib
+import signal
 import subprocess
 import sys
 import tempfile
@@ -183,6 +184,20 @@ def list_entries(exe: pathlib.Path) -> list[dict]:
     return entries
 
 
+# model processes under way: an interrupted sweep ends them (its finished
+# runs are in runs.jsonl; a rerun goes on from there)
+RUNNING: set = set()
+RUNNING_LOCK = threading.Lock()
+
+
+def stop_running() -> None:
+    """Kills every model process still running (ours, by pid)."""
+    with RUNNING_LOCK:
+        for proc in RUNNING:
+            if proc.poll() is None:
+                proc.kill()
+
+
 def read_sites(path: pathlib.Path) -> list[dict]:
     """The sites a run listed (GAUNTLET_SWEEP_SITES), function names cut at their template arguments."""
     sites = []
@@ -214,13 +229,20 @@ def run_model(exe: pathlib.Path, entry: dict, sites_to: pathlib.Path | None = No
             env["GAUNTLET_SWEEP_WEAKEN"] = weaken
         cmd = ["nice", "-n", "19", str(exe), "--entry", entry["name"]] + (extra or [])
         t0 = time.monotonic()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with RUNNING_LOCK:
+            RUNNING.add(proc)
+        try:
+            stdout, stderr = proc.communicate()
+        finally:
+            with RUNNING_LOCK:
+                RUNNING.discard(proc)
         seconds = time.monotonic() - t0
         records = list(pathlib.Path(tmp).glob("model.*.json"))
         replay = (f"GAUNTLET_SWEEP_WEAKEN='{weaken}' " if weaken else "") + " ".join(
             [str(exe), "--entry", entry["name"]] + (extra or []))
         if proc.returncode == 2 or len(records) != 1:
-            return {"verdict": "error", "detail": f"exit {proc.returncode}: {(proc.stderr or proc.stdout)[-400:]}",
+            return {"verdict": "error", "detail": f"exit {proc.returncode}: {(stderr or stdout)[-400:]}",
                     "trace": "", "scenario": "", "seconds": seconds, "replay": replay}
         rec = json.loads(records[0].read_text())
         if weaken is not None:
@@ -541,11 +563,17 @@ def main(argv: list[str] | None = None) -> int:
         args = ap.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return sweep(args)
     except UsageError as e:
         print(f"gauntlet sweep: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("gauntlet sweep: interrupted; finished runs are kept, a rerun goes on", file=sys.stderr)
+        return 130
+    finally:
+        stop_running()
 
 
 def sweep(args) -> int:
