@@ -5,6 +5,7 @@ Runs scripts/sweep.py on the lifecycle model program of this build, for
 packed_lifecycle's sites in leave() (its fetch_sub) and the hand mutant
 mutant_packed_relaxed_exit, and holds what must come out:
 
+* a malformed GAUNTLET_SWEEP_WEAKEN stops the program with status 2;
 * discovery lists leave()'s one site with file, line, column, operation
   and declared order;
 * leave()'s fetch_sub (release) weakened to relaxed is caught: the site is
@@ -18,6 +19,7 @@ Usage: lifecycle_sweep_test.py LIFECYCLE_MODEL_EXECUTABLE
 """
 
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -35,6 +37,12 @@ def fail(msg: str) -> int:
 def main() -> int:
     exe = pathlib.Path(sys.argv[1]).resolve()
     build = exe.parents[2]  # BUILD/models/lifecycle/lifecycle_model
+    # a malformed override is an error (exit 2), never a run with nothing weakened
+    for bad in ("rmw@f.hpp:12=relaxed", "load@f.hpp:12:3=removed", "lod@f.hpp:12:3=relaxed", "load@f.hpp:1:2=weak"):
+        env = dict(os.environ, GAUNTLET_SWEEP_WEAKEN=bad)
+        p = subprocess.run([str(exe), "--list"], env=env, capture_output=True, text=True)
+        if p.returncode != 2 or "GAUNTLET_SWEEP_WEAKEN" not in p.stderr:
+            return fail(f"GAUNTLET_SWEEP_WEAKEN='{bad}' gave exit {p.returncode}, not 2 with a message")
     with tempfile.TemporaryDirectory(prefix="sweep-quick-") as tmp:
         cmd = [sys.executable, str(SWEEP), "--build", str(build), "--entry", "packed_lifecycle",
                "--entry", "mutant_packed_relaxed_exit", "--site", "*::leave()",
