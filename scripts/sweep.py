@@ -415,18 +415,22 @@ def find_base(mutant: dict, bases: list[dict]) -> tuple[dict | None, list[dict]]
     """The base entry a mutant weakens, and the weakenings it stands for.
 
     The base is the entry of the same component and program sharing most
-    call sites with the mutant. A weakening is a shared site whose order the
+    call sites at the same order with the mutant (ties: the one with fewest
+    sites the mutant lacks). A weakening is a shared site whose order the
     mutant declares weaker, or a fence of the base the mutant never runs.
     A compare_exchange whose success order the mutant weakens and whose
     failure order follows by Relacy's rule counts once (the success site)."""
     msites = {site_key(s): s for s in mutant["sites"] if component_site(s)}
-    best, best_shared = None, 0
+    mpairs = {(site_key(s), s["order"]) for s in mutant["sites"] if component_site(s)}
+    best, best_score = None, None
     for b in bases:
         if b["component"] != mutant["component"] or b["program"] != mutant["program"]:
             continue
-        shared = len({site_key(s) for s in b["sites"]} & set(msites))
-        if shared > best_shared:
-            best, best_shared = b, shared
+        bpairs = {(site_key(s), s["order"]) for s in b["sites"] if component_site(s)}
+        same, shared = len(bpairs & mpairs), len({k for k, _ in bpairs} & set(msites))
+        score = (same, shared, -len({k for k, _ in bpairs} - set(msites)))
+        if shared and (best_score is None or score > best_score):
+            best, best_score = b, score
     if best is None:
         return None, []
     found = []
@@ -468,25 +472,28 @@ def agreement(state: State, jobs: int, discovered: list[dict]) -> list[dict]:
             continue  # not an order mutant: its defect is not a weaker order at a site
         out.append({"mutant": m["entry"], "component": m["component"], "expected": m["expected"],
                     "base": base["entry"], "weakenings": found, "target": base["target"]})
-        if len(found) == 1:
-            plan.append((base["target"], found[0]["site"], found[0]["order"]))
+        plan += [(base["target"], f["site"], f["order"]) for f in found]
     run_weakenings(state, jobs, plan)
     for a in out:
         t = a.pop("target")
-        if len(a["weakenings"]) != 1:
-            a["sweep"] = "several sites"
-            a["agrees"] = False
-            a["detail"] = "the mutant weakens " + ", ".join(
-                f"{site_key(f['site'])} to {f['order']}" for f in a["weakenings"]) + ": no single weakening"
-        else:
-            f = a["weakenings"][0]
-            r = state.get(t["binary"], t["name"], site_key(f["site"]), f["order"])
+        runs = [state.get(t["binary"], t["name"], site_key(f["site"]), f["order"]) for f in a["weakenings"]]
+        caught = [r for r in runs if r["verdict"] == "fail"]
+        held = a["expected"] in ("pass", "fail")
+        if any(r["verdict"] not in ("pass", "fail") for r in runs):
+            a["sweep"], a["agrees"] = "error", False
+            a["detail"] = "; ".join(r["detail"] for r in runs if r["verdict"] not in ("pass", "fail"))
+        elif caught or len(runs) == 1:
+            # several sites: one caught alone is caught together too (each
+            # weakening only adds executions)
+            r = caught[0] if caught else runs[0]
             a["sweep"] = r["verdict"]
-            a["replay"] = r["replay"]
-            a["scenario"] = r["scenario"]
-            held = a["expected"] in ("pass", "fail")
+            a["replay"], a["scenario"], a["detail"] = r["replay"], r["scenario"], r["detail"]
             a["agrees"] = (r["verdict"] == a["expected"]) if held else None
-            a["detail"] = r["detail"]
+        else:
+            # several sites, each passing alone: the sweep weakens one site
+            # at a time, so it cannot decide the mutant
+            a["sweep"], a["agrees"] = "undecided", None
+            a["detail"] = "each of its weakenings passes alone; the sweep does not weaken sites together"
         a["weakenings"] = [{"file": short_file(f["site"]["file"]), "line": f["site"]["line"],
                             "column": f["site"]["column"], "op": f["site"]["op"], "declared": f["site"]["order"],
                             "order": f["order"]} for f in a["weakenings"]]
@@ -650,7 +657,8 @@ def sweep(args) -> int:
         out["entries"].append(rec)
         print(f"{t['name']}: {rec['verdict']}: {rec['detail']}", flush=True)
     for a in agree:
-        word = {True: "agrees", False: "DISAGREES", None: "not held"}[a["agrees"]]
+        word = {True: "agrees", False: "DISAGREES", None: "not held" if a["sweep"] != "undecided" else "undecided"}[
+            a["agrees"]]
         w = ", ".join(f"{x['file']}:{x['line']} {x['op']} {x['declared']}->{x['order']}" for x in a["weakenings"])
         print(f"mutant {a['mutant']} = {a['base']} with {w}: expected {a['expected']}, sweep {a['sweep']}: {word}")
     (state.path.parent / "sweep.json").write_text(json.dumps(out, indent=1) + "\n")

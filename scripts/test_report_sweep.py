@@ -103,6 +103,20 @@ class MutantMatching(unittest.TestCase):
         self.assertEqual(b["entry"], "chase_lev")
         self.assertEqual([(f["site"]["line"], f["order"]) for f in found], [(10, "relaxed")])
 
+    def test_the_base_shares_most_sites_at_the_same_order(self):
+        # a big sibling sharing a helper loses to the small entry the mutant copies
+        big = {"entry": "big", "component": "loop", "program": "p",
+               "sites": [self._s("load", n, "acquire") for n in range(1, 9)] + [self._s("load", 72, "seq_cst")]}
+        small = {"entry": "small", "component": "loop", "program": "p",
+                 "sites": [self._s("load", 1, "acquire"), self._s("load", 2, "acquire"),
+                           self._s("load", 72, "acquire"), self._s("rmw", 61, "acquire")]}
+        mutant = {"entry": "m", "component": "loop", "program": "p",
+                  "sites": [self._s("load", 1, "acquire"), self._s("load", 2, "acquire"),
+                            self._s("load", 72, "acquire"), self._s("rmw", 61, "relaxed")]}
+        b, found = sweep.find_base(mutant, [big, small])
+        self.assertEqual(b["entry"], "small")
+        self.assertEqual([(f["site"]["line"], f["order"]) for f in found], [(61, "relaxed")])
+
     def test_a_fence_the_mutant_never_runs_is_its_removal(self):
         base = {"entry": "b", "component": "deque", "program": "p",
                 "sites": [self._s("store", 10, "release"), self._s("fence", 20, "seq_cst")]}
