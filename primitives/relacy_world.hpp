@@ -202,7 +202,9 @@ inline bool init() {
                 st.w_op = static_cast<op>(i), known = true;
         if (!known) bad_variable("unknown operation", w);
         if (!parse_order(eq + 1, st.w_order)) bad_variable("unknown order", w);
-        if ((st.w_order == removed) != (st.w_op == op::fence)) bad_variable("only a fence can be removed", w);
+        if (st.w_order == removed && st.w_op != op::fence) bad_variable("only a fence can be removed", w);
+        if (st.w_op == op::fence && st.w_order == static_cast<int>(std::memory_order_relaxed))
+            bad_variable("a relaxed fence is no fence: use removed", w);
         // FILE:LINE:COLUMN, the file itself may hold colons: split from the right
         std::string loc(at + 1, eq);
         const std::size_t c2 = loc.rfind(':');

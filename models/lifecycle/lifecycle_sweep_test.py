@@ -5,7 +5,8 @@ Runs scripts/sweep.py on the lifecycle model program of this build, for
 packed_lifecycle's sites in leave() (its fetch_sub) and the hand mutant
 mutant_packed_relaxed_exit, and holds what must come out:
 
-* a malformed GAUNTLET_SWEEP_WEAKEN stops the program with status 2;
+* a malformed GAUNTLET_SWEEP_WEAKEN stops the program with status 2, a
+  well-formed one (a weaker fence, a file name holding a colon) does not;
 * discovery lists leave()'s one site with file, line, column, operation
   and declared order;
 * leave()'s fetch_sub (release) weakened to relaxed is caught: the site is
@@ -38,11 +39,17 @@ def main() -> int:
     exe = pathlib.Path(sys.argv[1]).resolve()
     build = exe.parents[2]  # BUILD/models/lifecycle/lifecycle_model
     # a malformed override is an error (exit 2), never a run with nothing weakened
-    for bad in ("rmw@f.hpp:12=relaxed", "load@f.hpp:12:3=removed", "lod@f.hpp:12:3=relaxed", "load@f.hpp:1:2=weak"):
+    for bad in ("rmw@f.hpp:12=relaxed", "load@f.hpp:12:3=removed", "lod@f.hpp:12:3=relaxed", "load@f.hpp:1:2=weak",
+                "fence@f.hpp:1:2=relaxed"):
         env = dict(os.environ, GAUNTLET_SWEEP_WEAKEN=bad)
         p = subprocess.run([str(exe), "--list"], env=env, capture_output=True, text=True)
         if p.returncode != 2 or "GAUNTLET_SWEEP_WEAKEN" not in p.stderr:
             return fail(f"GAUNTLET_SWEEP_WEAKEN='{bad}' gave exit {p.returncode}, not 2 with a message")
+    for good in ("fence@f.hpp:1:2=acq_rel", "fence@f.hpp:1:2=removed", "cas_failure@a:b.hpp:3:4=relaxed"):
+        env = dict(os.environ, GAUNTLET_SWEEP_WEAKEN=good)
+        p = subprocess.run([str(exe), "--list"], env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            return fail(f"GAUNTLET_SWEEP_WEAKEN='{good}' refused: {p.stderr.strip()}")
     with tempfile.TemporaryDirectory(prefix="sweep-quick-") as tmp:
         cmd = [sys.executable, str(SWEEP), "--build", str(build), "--entry", "packed_lifecycle",
                "--entry", "mutant_packed_relaxed_exit", "--site", "*::leave()",
