@@ -59,7 +59,8 @@ def killer_text(site: dict) -> str:
 def share(sites: list[dict]) -> tuple[int, int]:
     """(declared orders shown necessary, sites with a weaker order)."""
     ordered = [s for s in sites if s["class"] != "relaxed"]
-    exact = [s for s in ordered if s["class"] == "necessary" and s["weakest_passing"] == [s["declared"]]]
+    exact = [s for s in ordered if s["class"] == "necessary" and s["weakest_passing"] == [s["declared"]]
+             and s.get("complete", True)]
     return len(exact), len(ordered)
 
 

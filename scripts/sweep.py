@@ -126,15 +126,15 @@ def failure_cap(success: str) -> str:
 def classify(op: str, declared: str, outcomes: dict) -> dict:
     """A site's class from its weakenings' verdicts.
 
-    outcomes: order -> "pass" | "fail" for the orders tried (a missing order
-    means not run yet). Returns {"class", "weakest_passing" (list, minimal
+    outcomes: order -> "pass" | "fail" | "error" for the orders tried (a
+    missing order means not run yet; an error is a run without a verdict). Returns {"class", "weakest_passing" (list, minimal
     passing orders, the declared one included), "caught" (orders caught),
     "complete" (every weaker order has a verdict), "monotone" (no order
     passes while a stronger one is caught)}."""
     ladder = weaker_orders(op, declared)
     if not ladder:
         return {"class": "relaxed", "weakest_passing": [declared], "caught": [], "complete": True, "monotone": True}
-    complete = all(o in outcomes for o in ladder)
+    complete = all(outcomes.get(o) in ("pass", "fail") for o in ladder)  # "error": a run without a verdict
     passing = [declared] + [o for o in ladder if outcomes.get(o) == "pass"]
     caught = [o for o in ladder if outcomes.get(o) == "fail"]
     minimal = [o for o in passing if not any(p != o and p in WEAKER_OR_EQUAL[o] for p in passing)]
@@ -517,7 +517,8 @@ def sweep_record(target: dict, disc: dict, sites: list[dict], agree: list[dict],
             problems.append(f"disagrees with mutant {a['mutant']} (expected {a['expected']}, sweep {a['sweep']})")
     counts = {c: sum(1 for s in sites if s["class"] == c) for c in ("necessary", "not shown necessary", "relaxed")}
     ordered = [s for s in sites if s["class"] != "relaxed"]
-    exact = [s for s in ordered if s["weakest_passing"] == [s["declared"]] and s["class"] == "necessary"]
+    exact = [s for s in ordered if s["weakest_passing"] == [s["declared"]] and s["class"] == "necessary"
+             and s["complete"]]
     summary = (f"{len(sites)} sites: {counts['necessary']} necessary, {counts['not shown necessary']} not shown "
                f"necessary, {counts['relaxed']} relaxed; {len(exact)} of {len(ordered)} declared orders shown "
                f"necessary; {len(mine)} hand mutant(s) compared")

@@ -84,6 +84,14 @@ class Classify(unittest.TestCase):
         self.assertEqual(c["class"], "pending")
         self.assertFalse(c["complete"])
 
+    def test_a_run_without_a_verdict_leaves_the_site_incomplete(self):
+        c = sweep.classify("store", "seq_cst", {"release": "error", "relaxed": "pass"})
+        self.assertEqual(c["class"], "pending")
+        c = sweep.classify("fence", "seq_cst", {"acq_rel": "error", "acquire": "fail", "release": "fail",
+                                                "removed": "fail"})
+        self.assertEqual(c["class"], "necessary")
+        self.assertFalse(c["complete"])
+
     def test_a_weaker_pass_under_a_stronger_catch_is_flagged(self):
         c = sweep.classify("load", "seq_cst", {"acquire": "fail", "relaxed": "pass"})
         self.assertFalse(c["monotone"])
