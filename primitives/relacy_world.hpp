@@ -272,7 +272,7 @@ inline void record(const std::source_location& l, op o, int declared) {
 // The order operation `o` at `l` runs with: its declared order, unless it is
 // the overridden site. Records the site with the order it ran with, so a
 // weakened run's list shows the override took effect.
-inline int order_at(const std::source_location& l, op o, std::memory_order declared) {
+[[gnu::noinline, gnu::cold]] inline int order_at(const std::source_location& l, op o, std::memory_order declared) {
     state& st = the_state();
     int mo = static_cast<int>(declared);
     if (st.weaken && st.w_op == o && st.w_line == l.line() && st.w_column == l.column() &&
@@ -298,19 +298,25 @@ inline int strength(std::memory_order f) {  // of a failure order: relaxed < con
     return f == std::memory_order_seq_cst ? 3 : f == std::memory_order_acquire ? 2 : f == std::memory_order_consume ? 1 : 0;
 }
 
-// Load, store, RMW and wait orders at a call site (never `removed`).
-inline std::memory_order at(const std::source_location& l, op o, std::memory_order declared) {
+// Load, store, RMW and wait orders at a call site (never `removed`). The
+// test of `on` is inlined at every operation; the lookup is out of line.
+[[gnu::always_inline]] inline std::memory_order at(const std::source_location& l, op o, std::memory_order declared) {
     if (__builtin_expect(!on, 1)) return declared;
     return static_cast<std::memory_order>(order_at(l, o, declared));
 }
 
-// A compare_exchange's two orders, each a site of its own.
-inline void cas_at(const std::source_location& l, std::memory_order& success, std::memory_order& failure) {
-    if (__builtin_expect(!on, 1)) return;
+[[gnu::noinline, gnu::cold]] inline void cas_lookup(const std::source_location& l, std::memory_order& success,
+                                                    std::memory_order& failure) {
     success = static_cast<std::memory_order>(order_at(l, op::cas, success));
     failure = static_cast<std::memory_order>(order_at(l, op::cas_failure, failure));
     const std::memory_order cap = failure_cap(success);
     if (strength(failure) > strength(cap)) failure = cap;
+}
+
+// A compare_exchange's two orders, each a site of its own.
+[[gnu::always_inline]] inline void cas_at(const std::source_location& l, std::memory_order& success,
+                                          std::memory_order& failure) {
+    if (__builtin_expect(on, 0)) cas_lookup(l, success, failure);
 }
 
 }  // namespace sweep
