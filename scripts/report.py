@@ -50,12 +50,12 @@ import xml.etree.ElementTree as ET
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from audit import environment, environment_lines  # noqa: E402
 
-CHECK_ORDER = ["property", "linearizability", "model", "stress", "tsan", "asan", "progress", "bench", "litmus"]
+CHECK_ORDER = ["property", "linearizability", "model", "stress", "tsan", "asan", "progress", "bench", "litmus", "sweep"]
 ORIGINS = ("in-house", "seed", "published", "peer", "mutant")
 VERDICTS = ("pass", "fail", "skip")
 EXPECTS = ("pass", "fail", "flaky", "skip")
 STATUSES = ("ok", "finding", "mismatch", "flaky", "skipped")
-SECTIONS = ["report_queues", "report_loop", "report_deque", "report_pq", "report_pool", "report_litmus"]
+SECTIONS = ["report_queues", "report_loop", "report_deque", "report_pq", "report_pool", "report_litmus", "report_sweep"]
 # components a section module draws its own benchmark charts for
 SECTION_BENCH_PREFIXES = ("queue.", "reference", "loop", "timer", "dispatch", "deque.", "pq.", "pool")
 
@@ -232,11 +232,15 @@ def reconcile(records, manifest):
 
     Returns (kept records, missing keys, errors, warnings): a record whose
     expectation differs from the manifest's is an error (a stale record);
-    a record the manifest does not list is left out with a warning."""
+    a record the manifest does not list is left out with a warning, except
+    a `sweep` record (scripts/sweep.py: its own command, never planned)."""
     kept, errors, warnings = [], [], []
     have = set()
     for rec in records:
         k = key(rec)
+        if k not in manifest and rec["check"] == "sweep":
+            kept.append(rec)
+            continue
         if k not in manifest:
             warnings.append(f"{where(rec)}: not in the manifest (left out of this report)")
             continue
@@ -399,7 +403,9 @@ def family(component):
 # Checks that are measurements, not correctness checks: no mutant is meant to
 # fail them, so the kill matrix leaves them out and says why.
 NOT_KILL_CHECKS = {"bench": "a measurement, not a correctness check; mutants are not timed (a broken "
-                            "variant's speed is no result)"}
+                            "variant's speed is no result)",
+                   "sweep": "weakens the swept entries' own orders; the hand mutants are compared with it in the "
+                            "sweep section, not run by it"}
 
 
 def kill_matrix(records):
