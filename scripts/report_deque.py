@@ -29,11 +29,8 @@ The module is imported by scripts/report.py, which calls `section`.
 
 from __future__ import annotations
 
-import html
-
-from report import (ReportError, bench_runs, benchmarks_block, family, kill_matrix, status_of, verdict_matrix,
-                    where)
-from report_loop import _order, _rate, _scaled, entry_label, expectation_phrase, grouped_bars
+from report import ReportError, bench_runs, benchmarks_block, family, kill_matrix, verdict_matrix, where
+from report_loop import _order, _rate, _scaled, entry_label, failing_records_block, grouped_bars
 
 FAMILY = "deque"
 # (label `benchmark`, what the chart and table call it)
@@ -77,36 +74,10 @@ def parse_records(records: list[dict]) -> dict:
     return entries
 
 
-def _clip(line: str) -> str:
-    return line if len(line) <= LINE_CHARS else line[:LINE_CHARS] + " …"
-
-
-def trim_trace(trace: str) -> str:
-    """The first TRACE_LINES lines of a trace, long lines clipped, the rest counted."""
-    lines = trace.rstrip().splitlines()
-    kept = [_clip(line) for line in lines[:TRACE_LINES]]
-    if len(lines) > TRACE_LINES:
-        kept.append(f"… {len(lines) - TRACE_LINES} more lines in the full trace …")
-    return "\n".join(kept)
-
-
 def findings(records: list[dict]) -> tuple[str, str]:
     """(html, markdown): the failing records of the published port and the peer."""
-    rows = sorted((r for r in records if r["origin"] in FINDING_ORIGINS and r["verdict"] == "fail"),
-                  key=lambda r: (r["origin"], r["implementation"], r["check"]))
-    if not rows:
-        return ("<p>No check fails on the published port or the peer.</p>",
-                "No check fails on the published port or the peer.\n")
-    out, md = [], []
-    for r in rows:
-        title = f"{r['check']}: {r['implementation']} ({r['origin']})"
-        phrase = expectation_phrase(r)
-        cls = {"finding": "finding", "flaky": "flaky", "mismatch": "mismatch"}.get(status_of(r), "skipped")
-        body = trim_trace(r["trace"]) if r["trace"].strip() else "(no trace recorded)"
-        out.append(f"<h4>{html.escape(title)}: <span class=\"{cls}\">{html.escape(phrase)}</span></h4>"
-                   f"<p>{html.escape(r['detail'])}</p><pre>{html.escape(body)}</pre>")
-        md.append(f"#### {title}: {phrase}\n\n{r['detail']}\n\n```\n{body}\n```\n")
-    return "\n".join(out), "\n".join(md)
+    return failing_records_block(records, FINDING_ORIGINS, "the published port or the peer",
+                                 trace_lines=TRACE_LINES, line_chars=LINE_CHARS)
 
 
 def charts(entries: dict) -> tuple[list[str], list[str]]:

@@ -193,6 +193,38 @@ def expectation_phrase(rec: dict) -> str:
 ENTRY_RAN = re.compile(r"\s*entry\s+ran\b")
 
 
+def failing_records_block(records: list[dict], origins: tuple, what: str, label: str = "origin",
+                          traces: bool = True, trace_lines: int = 18, line_chars: int = 200) -> tuple[str, str]:
+    """(html, markdown): the failing records of the given origins (a seed's
+    or paper's port, a peer), each titled check: entry (its `label` field)
+    with its expectation, its detail and, with `traces`, the first
+    `trace_lines` lines of its trace (long lines clipped, the rest counted).
+    `what` names them when there is none: "No check fails on <what>."."""
+    rows = sorted((r for r in records if r["origin"] in origins and r["verdict"] == "fail"),
+                  key=lambda r: (r["origin"], r["implementation"], r["check"]))
+    if not rows:
+        return f"<p>No check fails on {what}.</p>", f"No check fails on {what}.\n"
+    out, md = [], []
+    for r in rows:
+        title = f"{r['check']}: {r['implementation']} ({r[label]})"
+        phrase = expectation_phrase(r)
+        cls = {"finding": "finding", "flaky": "flaky", "mismatch": "mismatch"}.get(status_of(r), "skipped")
+        head = f"<h4>{html.escape(title)}: <span class=\"{cls}\">{html.escape(phrase)}</span></h4>" \
+               f"<p>{html.escape(r['detail'])}</p>"
+        if not traces:
+            out.append(head)
+            md.append(f"#### {title}: {phrase}\n\n{r['detail']}\n")
+            continue
+        lines = r["trace"].rstrip().splitlines()
+        kept = [line if len(line) <= line_chars else line[:line_chars] + " …" for line in lines[:trace_lines]]
+        if len(lines) > trace_lines:
+            kept.append(f"… {len(lines) - trace_lines} more lines in the full trace …")
+        body = "\n".join(kept) if r["trace"].strip() else "(no trace recorded)"
+        out.append(head + f"<pre>{html.escape(body)}</pre>")
+        md.append(f"#### {title}: {phrase}\n\n{r['detail']}\n\n```\n{body}\n```\n")
+    return "\n".join(out), "\n".join(md)
+
+
 def _clip(line: str) -> str:
     return line if len(line) <= LINE_CHARS else line[:LINE_CHARS] + " …"
 

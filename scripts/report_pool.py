@@ -31,7 +31,7 @@ from __future__ import annotations
 import html
 
 from report import ReportError, bench_runs, benchmarks_block, family, kill_matrix, status_of, verdict_matrix, where
-from report_loop import _order, _rate, _scaled, entry_label, expectation_phrase, grouped_bars
+from report_loop import _order, _rate, _scaled, entry_label, expectation_phrase, failing_records_block, grouped_bars
 
 FAMILY = "pool"
 BRIDGE = "pool.bridge"
@@ -112,19 +112,8 @@ def fairness(records: list[dict]) -> tuple[str, str]:
 
 
 def peer_findings(records: list[dict]) -> tuple[str, str]:
-    rows = sorted((r for r in records if r["origin"] == "peer" and r["verdict"] == "fail"),
-                  key=lambda r: (r["implementation"], r["check"]))
-    if not rows:
-        return "<p>No check fails on the peer.</p>", "No check fails on the peer.\n"
-    out, md = [], []
-    for r in rows:
-        title = f"{r['check']}: {r['implementation']} ({r['component']})"
-        phrase = expectation_phrase(r)
-        cls = {"finding": "finding", "flaky": "flaky", "mismatch": "mismatch"}.get(status_of(r), "skipped")
-        out.append(f"<h4>{html.escape(title)}: <span class=\"{cls}\">{html.escape(phrase)}</span></h4>"
-                   f"<p>{html.escape(r['detail'])}</p>")
-        md.append(f"#### {title}: {phrase}\n\n{r['detail']}\n")
-    return "\n".join(out), "\n".join(md)
+    """(html, markdown): the peer's failing records, by entry (component)."""
+    return failing_records_block(records, ("peer",), "the peer", label="component", traces=False)
 
 
 def charts(entries: dict) -> tuple[list[str], list[str]]:

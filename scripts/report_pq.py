@@ -37,7 +37,7 @@ import html
 
 from report import (ReportError, bench_runs, benchmarks_block, family, figure_html, kill_matrix, pyplot, status_of,
                     verdict_matrix, where)
-from report_loop import _order, _rate, entry_label, expectation_phrase
+from report_loop import _order, _rate, entry_label, expectation_phrase, failing_records_block
 
 FAMILY = "pq"
 LOOP_FAMILY = "pq_loop"  # the loop-fed entries (stress/pq/pq_loop.cpp)
@@ -91,35 +91,10 @@ def parse_records(records: list[dict]) -> dict:
     return {k: v for k, v in entries.items() if len(v) > 1}
 
 
-def _clip(line: str) -> str:
-    return line if len(line) <= LINE_CHARS else line[:LINE_CHARS] + " …"
-
-
-def trim_trace(trace: str) -> str:
-    lines = trace.rstrip().splitlines()
-    kept = [_clip(line) for line in lines[:TRACE_LINES]]
-    if len(lines) > TRACE_LINES:
-        kept.append(f"… {len(lines) - TRACE_LINES} more lines in the full trace …")
-    return "\n".join(kept)
-
-
 def findings(records: list[dict]) -> tuple[str, str]:
     """(html, markdown): the failing records of the seed's port and the peer."""
-    rows = sorted((r for r in records if r["origin"] in FINDING_ORIGINS and r["verdict"] == "fail"),
-                  key=lambda r: (r["origin"], r["implementation"], r["check"]))
-    if not rows:
-        return ("<p>No check fails on the seed's port or the peer.</p>",
-                "No check fails on the seed's port or the peer.\n")
-    out, md = [], []
-    for r in rows:
-        title = f"{r['check']}: {r['implementation']} ({r['origin']})"
-        phrase = expectation_phrase(r)
-        cls = {"finding": "finding", "flaky": "flaky", "mismatch": "mismatch"}.get(status_of(r), "skipped")
-        body = trim_trace(r["trace"]) if r["trace"].strip() else "(no trace recorded)"
-        out.append(f"<h4>{html.escape(title)}: <span class=\"{cls}\">{html.escape(phrase)}</span></h4>"
-                   f"<p>{html.escape(r['detail'])}</p><pre>{html.escape(body)}</pre>")
-        md.append(f"#### {title}: {phrase}\n\n{r['detail']}\n\n```\n{body}\n```\n")
-    return "\n".join(out), "\n".join(md)
+    return failing_records_block(records, FINDING_ORIGINS, "the seed's port or the peer",
+                                 trace_lines=TRACE_LINES, line_chars=LINE_CHARS)
 
 
 def tradeoff_chart(entries: dict, names: list[str]) -> str:

@@ -12,30 +12,21 @@ import unittest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 import report  # noqa: E402
+from report_fixtures import bench_run, record  # noqa: E402
 import report_deque  # noqa: E402
 
 IMG = '<img src="data:image/png;base64,'
 COMPONENT = "deque.work_stealing"
 
 
-def _rec(impl, check, verdict="pass", expected="pass", origin="in-house", component=COMPONENT, trace="",
-         metrics=None, reason="", detail=""):
-    if expected in ("flaky", "skip") and not reason:
-        reason = "fixture reason"
-    r = {"component": component, "implementation": impl, "origin": origin, "check": check, "verdict": verdict,
-         "expected": expected, "reason": reason, "status": "", "detail": detail or f"{check} detail of {impl}",
-         "trace": trace or f"replay: prog --entry '{impl}' --seed 1", "seed": "1", "seconds": 1.0,
-         "metrics": metrics if metrics is not None else {},
-         "_file": f"{check}.{component}.{impl}.json"}
-    r["status"] = report.status_of(r)
-    return r
+def _rec(*args, **kw):
+    if len(args) < 6:  # (impl, check, verdict, expected, origin, component, ...)
+        kw.setdefault("component", COMPONENT)
+    return record(*args, **kw)
 
 
 def _run(benchmark, **fields):
-    r = {"benchmark": benchmark, "thieves": 0, "threads": 1, "aggregate": "", "iterations": 10, "real_ns": 1e6,
-         "cpu_ns": 1e6}
-    r.update(fields)
-    return r
+    return bench_run(benchmark, {'thieves': 0}, **fields)
 
 
 def _deque_runs(batch, single, steal, owner):

@@ -12,28 +12,20 @@ import unittest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 import report  # noqa: E402
+from report_fixtures import bench_run, record  # noqa: E402
 import report_pool  # noqa: E402
 
 IMG = '<img src="data:image/png;base64,'
 
 
-def _rec(impl, check, verdict="pass", expected="pass", origin="in-house", component="pool", metrics=None,
-         reason="", detail=""):
-    if expected in ("flaky", "skip") and not reason:
-        reason = "fixture reason"
-    r = {"component": component, "implementation": impl, "origin": origin, "check": check, "verdict": verdict,
-         "expected": expected, "reason": reason, "status": "", "detail": detail or f"{check} detail of {impl}",
-         "trace": f"replay: prog --entry '{impl}' --seed 1", "seed": "1", "seconds": 1.0,
-         "metrics": metrics if metrics is not None else {}, "_file": f"{check}.{component}.{impl}.json"}
-    r["status"] = report.status_of(r)
-    return r
+def _rec(*args, **kw):
+    if len(args) < 6:  # (impl, check, verdict, expected, origin, component, ...)
+        kw.setdefault("component", "pool")
+    return record(*args, **kw)
 
 
 def _run(benchmark, **fields):
-    r = {"benchmark": benchmark, "workers": 2, "threads": 1, "aggregate": "", "iterations": 10, "real_ns": 1e6,
-         "cpu_ns": 1e5}
-    r.update(fields)
-    return r
+    return bench_run(benchmark, {'workers': 2}, cpu_ns=1e5, **fields)
 
 
 def _pool_runs(outside, inside, yields, ping, chained):
