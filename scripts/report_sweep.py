@@ -56,6 +56,16 @@ def killer_text(site: dict) -> str:
     return f"{k.get('scenario', '')}: {first}".strip(": ")
 
 
+def resolution_text(site: dict) -> str:
+    """How a `not shown necessary` site is resolved: another entry's scenario, a note at the site, or not."""
+    if site["class"] != "not shown necessary":
+        return ""
+    r = site.get("resolution")
+    if not r:
+        return "UNRESOLVED: no scenario shows it and no note at the site says why"
+    return ("scenario: " if r.get("how") == "scenario" else "note: ") + r.get("text", "")
+
+
 def share(sites: list[dict]) -> tuple[int, int]:
     """(declared orders shown necessary, sites with a weaker order)."""
     ordered = [s for s in sites if s["class"] != "relaxed"]
@@ -66,12 +76,13 @@ def share(sites: list[dict]) -> tuple[int, int]:
 
 def site_rows(sites: list[dict]) -> tuple[str, str]:
     """(html, markdown) table of one entry's sites."""
-    head = ("site", "operation", "declared", "class", "weakest passing", "killer of the weakest order")
+    head = ("site", "operation", "declared", "class", "weakest passing", "killer of the weakest order",
+            "resolution")
     h = ["<table><tr>" + "".join(f"<th>{c}</th>" for c in head) + "</tr>"]
     md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for s in sites:
         cells = (f"{s['file']}:{s['line']}", s["op"], s["declared"], s["class"], ", ".join(s["weakest_passing"]),
-                 killer_text(s))
+                 killer_text(s), resolution_text(s))
         cls = {"necessary": "ok", "not shown necessary": "finding"}.get(s["class"], "")
         h.append(f'<tr class="{cls}">' + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
         md.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")

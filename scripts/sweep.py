@@ -49,6 +49,7 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import sys
@@ -57,7 +58,7 @@ import threading
 import time
 
 PROGRAMS = ("models/lifecycle/lifecycle_model", "models/queues/queue_model", "models/deque/deque_model",
-            "models/loop/loop_model", "models/loop/signal_model")
+            "models/loop/loop_model", "models/loop/signal_model", "models/pq/pq_model", "models/pool/pool_model")
 SWEPT_ORIGINS = ("in-house",)  # swept by default; --entry may name any entry whose model check passes
 BASE_ORIGINS = ("in-house", "published", "seed")  # what a mutant may be a weakening of
 
@@ -84,6 +85,11 @@ WEAKER_OR_EQUAL = {
     "removed": {"removed"},
 }
 TRACE_LINES = 14
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+# a site's note: `// sweep: TEXT` (every site of the statement) or
+# `// sweep(OP[,OP]): TEXT` (the named operations only), in the comment block
+# just above the statement or trailing its first line
+NOTE = re.compile(r"//\s*sweep(?:\(([a-z_, ]+)\))?:\s*(.*)$")
 
 
 class UsageError(Exception):
@@ -411,6 +417,88 @@ def site_table(state: State, target: dict) -> list[dict]:
     return rows
 
 
+def site_notes(path: pathlib.Path, line: int) -> list[tuple[set | None, str]]:
+    """The `sweep:` notes of the statement holding a call site: (operations
+    or None for all, text) each, from the comment block just above the
+    statement (a statement may start lines above the site) and from a comment
+    trailing the statement's first line or the site's line."""
+    try:
+        rows = path.read_text().splitlines()
+    except OSError:
+        return []
+    i = line - 1
+    if not 0 <= i < len(rows):
+        return []
+
+    def code(r: str) -> bool:
+        t = r.strip()
+        return bool(t) and not t.startswith("//")
+
+    start = i  # the statement's first line: climb continuation lines
+    while start > 0 and code(rows[start - 1]) and not rows[start - 1].split("//")[0].rstrip().endswith(
+            (";", "{", "}")):
+        start -= 1
+    block = []
+    j = start - 1
+    while j >= 0 and rows[j].strip().startswith("//"):
+        block.insert(0, rows[j].strip())
+        j -= 1
+    for k in sorted({start, i}):
+        if "//" in rows[k]:
+            block.append("//" + rows[k].split("//", 1)[1])
+    notes, cur = [], None
+    for r in block:
+        m = NOTE.search(r)
+        if m:
+            ops = {o.strip() for o in m.group(1).split(",")} if m.group(1) else None
+            cur = [ops, m.group(2).strip()]
+            notes.append(cur)
+        elif cur is not None and r.startswith("//") and r[2:].strip():
+            cur[1] += " " + r[2:].strip()
+        else:
+            cur = None
+    return [(ops, text) for ops, text in notes]
+
+
+def note_for(site: dict) -> str | None:
+    """The note that resolves a site (`sweep(OP)` for its operation first, then `sweep:`)."""
+    notes = site_notes(ROOT / site["file"], site["line"])
+    for ops, text in notes:
+        if ops and site["op"] in ops:
+            return text
+    for ops, text in notes:
+        if ops is None:
+            return text
+    return None
+
+
+def resolve(tables: dict[str, list[dict]]) -> None:
+    """Gives every `not shown necessary` site its resolution, in place.
+
+    tables: entry -> site_table rows. A site (file:line:column, operation)
+    that another swept entry's scenarios show necessary is resolved by that
+    scenario; otherwise by its `sweep:` note at the site (why the order is
+    needed beyond what the checks can show, or why it is as declared). A
+    site with neither is unresolved (`resolution` None): its record fails."""
+    killers = {}
+    for entry, rows in tables.items():
+        for r in rows:
+            if r["class"] == "necessary":
+                killers.setdefault((r["file"], r["line"], r["column"], r["op"]), (entry, r))
+    for entry, rows in tables.items():
+        for r in rows:
+            if r["class"] != "not shown necessary":
+                continue
+            other = killers.get((r["file"], r["line"], r["column"], r["op"]))
+            if other is not None:
+                k = other[1].get("killer") or {}
+                r["resolution"] = {"how": "scenario",
+                                   "text": f"necessary in {other[0]}'s scenarios ({k.get('scenario', '?')})"}
+                continue
+            text = note_for(r)
+            r["resolution"] = {"how": "note", "text": text} if text else None
+
+
 def find_base(mutant: dict, bases: list[dict]) -> tuple[dict | None, list[dict]]:
     """The base entry a mutant weakens, and the weakenings it stands for.
 
@@ -512,6 +600,11 @@ def sweep_record(target: dict, disc: dict, sites: list[dict], agree: list[dict],
     pending = [s["site"] for s in sites if s["class"] == "pending"]
     if pending:
         problems.append(f"{len(pending)} site(s) not swept yet")
+    unresolved = [f"{s['file']}:{s['line']} {s['op']}" for s in sites
+                  if s["class"] == "not shown necessary" and not s.get("resolution")]
+    if unresolved:
+        problems.append(f"{len(unresolved)} not-shown-necessary site(s) with no scenario and no `sweep:` note at "
+                        "the site: " + ", ".join(unresolved))
     for a in mine:
         if a["agrees"] is False:
             problems.append(f"disagrees with mutant {a['mutant']} (expected {a['expected']}, sweep {a['sweep']})")
@@ -519,9 +612,12 @@ def sweep_record(target: dict, disc: dict, sites: list[dict], agree: list[dict],
     ordered = [s for s in sites if s["class"] != "relaxed"]
     exact = [s for s in ordered if s["weakest_passing"] == [s["declared"]] and s["class"] == "necessary"
              and s["complete"]]
+    nsn = [s for s in sites if s["class"] == "not shown necessary"]
+    by = {h: sum(1 for s in nsn if (s.get("resolution") or {}).get("how") == h) for h in ("scenario", "note")}
     summary = (f"{len(sites)} sites: {counts['necessary']} necessary, {counts['not shown necessary']} not shown "
-               f"necessary, {counts['relaxed']} relaxed; {len(exact)} of {len(ordered)} declared orders shown "
-               f"necessary; {len(mine)} hand mutant(s) compared")
+               f"necessary ({by['scenario']} necessary in another entry's scenarios, {by['note']} with a note "
+               f"at the site, {len(unresolved)} unresolved), {counts['relaxed']} relaxed; {len(exact)} of "
+               f"{len(ordered)} declared orders shown necessary; {len(mine)} hand mutant(s) compared")
     return {
         "component": target["component"], "implementation": target["name"], "origin": target["origin"],
         "check": "sweep", "verdict": "fail" if problems else "pass", "expected": "pass", "reason": "",
@@ -645,9 +741,12 @@ def sweep(args) -> int:
         run_weakenings(state, args.jobs, between)
     agree = [] if args.no_mutants else agreement(state, args.jobs, targets + compared)
     out, failed = {"entries": [], "mutants": agree}, 0
+    tables = {t["name"]: site_table(state, t) for t in targets
+              if state.get(t["binary"], t["name"])["verdict"] == "pass"}
+    resolve(tables)
     for t in targets:
         disc = state.get(t["binary"], t["name"])
-        sites = site_table(state, t) if disc["verdict"] == "pass" else []
+        sites = tables.get(t["name"], [])
         seconds = sum(r["seconds"] for k, r in state.done.items() if k[0] == t["binary"] and k[1] == t["name"])
         rec = sweep_record(t, disc, sites, agree, seconds)
         if extra:

@@ -146,6 +146,71 @@ class MutantMatching(unittest.TestCase):
         self.assertEqual(sweep.find_base(mutant, [base])[1], [])
 
 
+class Resolution(unittest.TestCase):
+    SRC = """    void f() {
+        // sweep: why the store is release
+        // and more of why.
+        x_.store(1, std::memory_order_release);
+        // an unrelated comment
+        // sweep(cas_failure): the failure order reads nothing
+        // sweep(cas): the success order publishes
+        if (y_.compare_exchange_strong(e, 2,
+                                       std::memory_order_release, std::memory_order_acquire))
+            g();
+        z_.load(std::memory_order_acquire);  // sweep: trailing
+        w_.load(std::memory_order_acquire);
+    }
+"""
+
+    def setUp(self):
+        import tempfile
+        self.tmp = tempfile.TemporaryDirectory()
+        self.path = pathlib.Path(self.tmp.name) / "f.hpp"
+        self.path.write_text(self.SRC)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def _note(self, line, op):
+        old = sweep.ROOT
+        sweep.ROOT = pathlib.Path(self.tmp.name)
+        try:
+            return sweep.note_for({"file": "f.hpp", "line": line, "op": op})
+        finally:
+            sweep.ROOT = old
+
+    def test_a_note_above_the_statement_with_its_continuation(self):
+        self.assertEqual(self._note(4, "store"), "why the store is release and more of why.")
+
+    def test_a_site_on_a_continuation_line_finds_the_statements_notes_by_operation(self):
+        self.assertEqual(self._note(9, "cas"), "the success order publishes")
+        self.assertEqual(self._note(9, "cas_failure"), "the failure order reads nothing")
+        self.assertIsNone(self._note(9, "load"))
+
+    def test_a_trailing_note_and_none(self):
+        self.assertEqual(self._note(11, "load"), "trailing")
+        self.assertIsNone(self._note(12, "load"))  # the note above belongs to the line above
+        self.assertIsNone(self._note(99, "load"))
+
+    def test_necessary_elsewhere_resolves_before_a_note_and_unresolved_fails_the_record(self):
+        a = [dict(_site(80, "rmw", "release", "necessary", ["release"], KILLER), site="k")]
+        b = [dict(_site(80, "rmw", "release", "not shown necessary", ["relaxed"]), site="k"),
+             dict(_site(99, "load", "acquire", "not shown necessary", ["relaxed"]), site="j",
+                  file="no/such/file.hpp", complete=True, errors=[])]
+        sweep.resolve({"packed_lifecycle": a, "coalescing_loop": b})
+        self.assertEqual(b[0]["resolution"]["how"], "scenario")
+        self.assertIn("packed_lifecycle", b[0]["resolution"]["text"])
+        self.assertIsNone(b[1]["resolution"])
+        t = {"component": "loop", "name": "coalescing_loop", "origin": "in-house"}
+        rec = sweep.sweep_record(t, {"verdict": "pass", "detail": ""}, [dict(s, errors=[], complete=True) for s in b],
+                                 [], 1.0)
+        self.assertEqual(rec["verdict"], "fail")
+        self.assertIn("1 not-shown-necessary site(s) with no scenario and no `sweep:` note", rec["detail"])
+        _, md = report_sweep.section([_rec(sites=rec["metrics"]["sites"])])
+        self.assertIn("UNRESOLVED", md)
+        self.assertIn("scenario: necessary in packed_lifecycle", md)
+
+
 class Section(unittest.TestCase):
     def test_no_records(self):
         h, md = report_sweep.section([])
