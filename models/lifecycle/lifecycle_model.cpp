@@ -7,7 +7,10 @@
 // CLOSED, marks itself in flight, writes its own slot and clears the mark
 // before exit(); one thread drains; one thread waits for CLOSED. The close
 // hook reads every slot (a data race if a unit's work does not happen-before
-// the close), asserts every in-flight mark is clear, and counts itself.
+// the close), asserts every in-flight mark is clear, and counts itself. The
+// waiter after wait_closed(), and a worker or the drainer whose last state()
+// is CLOSED, read every slot too: a data race unless every unit's work
+// happens-before them.
 // The marks and slots are World::var: a hook that runs while a unit is in
 // flight reads a mark that the unit's clear does not happen-before, which
 // Relacy reports as a DATA RACE on the mark at the hook's line (or the
@@ -21,7 +24,9 @@
 //
 // start race (3 threads, nothing started): one thread calls start(); one
 // worker tries try_enter twice (exiting when admitted); one thread drains and,
-// if its drain() moved the state, waits for CLOSED. The one start() from INIT
+// if its drain() moved the state, waits for CLOSED. The starter writes a
+// setup value before start(); an admitted unit reads it (a data race unless
+// start() happens-before the admitted unit's work). The one start() from INIT
 // must return true; a unit is admitted only once the state is RUNNING and
 // never sees CLOSED while admitted; a drain() that ran before start() returns
 // false; afterwards (sequentially) the service drains and closes at once: a
@@ -71,6 +76,10 @@ struct admission_race : rl::test_suite<admission_race<Entry, workers, waiter>, w
 
     void before() { RL_ASSERT(life.start()); }
 
+    void read_work() {
+        for (auto& s : slot) (void)s.load();
+    }
+
     void thread(unsigned index) {
         if (index < workers) {
             const auto seen = life.state();
@@ -83,12 +92,17 @@ struct admission_race : rl::test_suite<admission_race<Entry, workers, waiter>, w
                 in_flight[index].store(0);
                 life.exit();
             }
-            RL_ASSERT(life.state() >= seen);  // one-way
+            const auto last = life.state();
+            RL_ASSERT(last >= seen);  // one-way
+            if (last == lifecycle_state::closed) read_work();  // ... and before a state() that returns CLOSED
         } else if (index == workers) {
             RL_ASSERT(life.drain());
-            RL_ASSERT(life.state() >= lifecycle_state::draining);
+            const auto now = life.state();
+            RL_ASSERT(now >= lifecycle_state::draining);
+            if (now == lifecycle_state::closed) read_work();
         } else {
             life.wait_closed();
+            read_work();  // every unit's work happens-before wait_closed()'s return
             RL_ASSERT(life.state() == lifecycle_state::closed);
         }
     }
@@ -109,6 +123,7 @@ struct start_race : rl::test_suite<start_race<Entry>, 3> {
     W::var<int> closes{0};
     W::var<int> started{0};  // what start() returned
     W::var<int> drained{0};  // what the racing drain() returned
+    W::var<int> setup{0};    // written before start(), read by admitted units
     L life{close_hook{[](void* self) { static_cast<start_race*>(self)->on_close(); }, this}};
 
     void on_close() {
@@ -119,6 +134,7 @@ struct start_race : rl::test_suite<start_race<Entry>, 3> {
 
     void thread(unsigned index) {
         if (index == 0) {
+            setup.store(1);
             started.store(life.start() ? 1 : 0);
         } else if (index == 1) {
             for (int i = 0; i < attempts; ++i) {
@@ -126,6 +142,9 @@ struct start_race : rl::test_suite<start_race<Entry>, 3> {
                 const bool admitted = life.try_enter();
                 if (seen >= lifecycle_state::draining) RL_ASSERT(!admitted);
                 if (admitted) {
+                    // what start() published, read before any other load of
+                    // the state could synchronise in try_enter's place
+                    RL_ASSERT(setup.load() == 1);
                     const auto now = life.state();
                     RL_ASSERT(now >= lifecycle_state::running);  // admitted only once started
                     RL_ASSERT(now != lifecycle_state::closed);   // closed while this unit is admitted

@@ -17,6 +17,12 @@
 // admitted unit has exited, the state reaches CLOSED and every waiter wakes.
 // The close hook runs in the thread that closes, and every admitted unit's
 // work happens-before it (it may release what the units used).
+// Publication: what the starter did before start() happens-before the work
+// of every unit admitted after it (a service set up, then started); every
+// admitted unit's work happens-before the return of wait_closed() and of a
+// state() that returns CLOSED. Not promised: that the close hook has
+// finished when wait_closed() returns (in the lock-free entries the hook runs
+// after the state is CLOSED).
 #pragma once
 
 #include <concepts>

@@ -52,7 +52,8 @@ public:
     explicit packed_lifecycle_impl(close_hook on_close = {}) : on_close_(on_close) {}
 
     lifecycle_state state() const {
-        // acquire: a caller that sees CLOSED sees everything the hook saw.
+        // acquire: a caller that sees CLOSED sees every unit's work (the
+        // close CAS D read every exit's release sequence; contract.hpp).
         return static_cast<lifecycle_state>(word_.load(std::memory_order_acquire) & STATE_MASK);
     }
 
@@ -88,10 +89,21 @@ public:
     bool drain() {
         word_t w = word_.load(std::memory_order_relaxed);
         while ((w & STATE_MASK) == RUNNING) {
-            // C: linearization point of drain. acq_rel: release so a unit
-            // rejected by seeing DRAINING is ordered after it (one-way
-            // observation), acquire so a close done here sees prior exits.
-            if (word_.compare_exchange_weak(w, (w & ~STATE_MASK) | DRAINING, std::memory_order_acq_rel,
+            // C: linearization point of drain. relaxed, by argument (the
+            // sweep finds no scenario that needs more, and the contract
+            // needs nothing more):
+            // sweep: no order is needed here. One-way observation needs none:
+            // a try_enter that happens after a load which read DRAINING
+            // comes after C in the word's modification order (read-write
+            // coherence), so it sees DRAINING or later and is refused. A
+            // close done here needs no acquire of its own: C is an RMW, so
+            // it continues every exit's release sequence, and D (acq_rel)
+            // reads C's value and so synchronises with every exit. Nothing
+            // the drainer wrote before drain() is promised to anyone
+            // (contract.hpp). Weakened from acq_rel with the lifecycle model
+            // and the ThreadSanitizer stress passing; on x86 the CAS is the
+            // same instruction either way.
+            if (word_.compare_exchange_weak(w, (w & ~STATE_MASK) | DRAINING, std::memory_order_relaxed,
                                             std::memory_order_relaxed)) {
                 if constexpr (Defect == packed_defect::close_on_drain)
                     close_now();
@@ -105,9 +117,14 @@ public:
 
     void wait_closed() {
         for (;;) {
+            // acquire: every unit's work happens-before the return (contract.hpp).
             const word_t w = word_.load(std::memory_order_acquire);
             if ((w & STATE_MASK) == CLOSED) return;
-            World::park(word_, w, std::memory_order_acquire);
+            // sweep: relaxed by argument: what the park reads decides only
+            // whether to block; the loop returns only through the acquire
+            // load above. Weakened from acquire with the lifecycle model and
+            // the ThreadSanitizer stress passing.
+            World::park(word_, w, std::memory_order_relaxed);
         }
     }
 
@@ -124,7 +141,9 @@ private:
         word_t expected = DRAINING;
         // D: linearization point of the close. acq_rel: acquire completes the
         // synchronisation with every exit (B) before the hook runs; release
-        // publishes the hook's effects to wait_closed()/state() acquirers.
+        // passes the exits on to wait_closed()/state() acquirers. The hook
+        // runs after D, so a waiter may return while it still runs: the
+        // contract does not promise the hook finished (contract.hpp).
         if (word_.compare_exchange_strong(expected, CLOSED, std::memory_order_acq_rel,
                                           std::memory_order_relaxed)) {
             on_close_();

@@ -67,7 +67,11 @@ template <world World, unsigned Repairs = seed_003_repair::none>
 class seed_atomic_service_impl {
     static constexpr bool repaired(unsigned r) { return (Repairs & r) != 0; }
     static constexpr int INIT = 0, RUNNING = 1, DRAINING = 2, CLOSED = 3;
-    static constexpr auto sc = std::memory_order_seq_cst;  // JS Atomics are SC
+    // JS Atomics are SC. The entries built here keep the seed's orders and
+    // repair only its three defects; where the memory-order sweep shows an
+    // order stronger than needed, the note at the site says so (a finding
+    // about the seed, reported, not a change made here).
+    static constexpr auto sc = std::memory_order_seq_cst;
 
 public:
     explicit seed_atomic_service_impl(close_hook on_close = {}) : on_close_(on_close) {}
@@ -76,10 +80,15 @@ public:
 
     bool start() {
         int expected = INIT;
+        // sweep(cas_failure): the seed's seq_cst; a failed start() returns
+        // false and the caller reads nothing through it: no order needed.
         return state_.compare_exchange_strong(expected, RUNNING, sc);
     }
 
     bool try_enter() {
+        // sweep: the seed's seq_cst; this load only turns callers away early.
+        // The load after the increment decides admission and is the one
+        // that synchronises with start() (the sweep shows it necessary).
         if (state_.load(sc) != RUNNING) return false;
         active_.fetch_add(1, sc);
         if (state_.load(sc) != RUNNING) {
@@ -104,6 +113,8 @@ public:
 
     bool drain() {
         int expected = RUNNING;
+        // sweep(cas_failure): the seed's seq_cst; a failed drain() returns
+        // false and reads nothing through it: no order needed.
         if (state_.compare_exchange_strong(expected, DRAINING, sc)) {
             if (active_.load(sc) == 0) close();
             return true;
@@ -114,6 +125,9 @@ public:
     void wait_closed() {
         if constexpr (repaired(seed_003_repair::wait_on_tested_value)) {
             // repair 2: park on the value the loop tested
+            // sweep(wait): the seed's seq_cst; what the park reads decides
+            // only whether to block, and the loop returns only through its
+            // own load (the sweep shows that load necessary).
             for (int s = state_.load(sc); s != CLOSED; s = state_.load(sc)) World::park(state_, s, sc);
         } else {
             // defect 2, as written: while (this.state !== CLOSED) Atomics.wait(view, 0, this.state);
@@ -124,6 +138,8 @@ public:
 private:
     void close() {
         int expected = DRAINING;
+        // sweep(cas_failure): the seed's seq_cst; a failed close means
+        // another thread closed, and nothing is read through it.
         if (state_.compare_exchange_strong(expected, CLOSED, sc)) {
             on_close_();
             World::unpark_all(state_);  // Atomics.notify(view, 0)
