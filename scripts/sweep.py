@@ -434,9 +434,17 @@ def site_notes(path: pathlib.Path, line: int) -> list[tuple[set | None, str]]:
         t = r.strip()
         return bool(t) and not t.startswith("//")
 
-    start = i  # the statement's first line: climb continuation lines
-    while start > 0 and code(rows[start - 1]) and not rows[start - 1].split("//")[0].rstrip().endswith(
-            (";", "{", "}")):
+    def opens(r: str) -> int:
+        c = r.split("//")[0]
+        return c.count("(") - c.count(")")
+
+    # the statement's first line: climb lines that do not end a statement,
+    # and lines that leave a parenthesis open (a for header's `;`)
+    start = i
+    while start > 0 and code(rows[start - 1]):
+        above = rows[start - 1].split("//")[0].rstrip()
+        if above.endswith((";", "{", "}")) and opens(above) <= 0:
+            break
         start -= 1
     block = []
     j = start - 1

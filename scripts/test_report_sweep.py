@@ -159,6 +159,11 @@ class Resolution(unittest.TestCase):
             g();
         z_.load(std::memory_order_acquire);  // sweep: trailing
         w_.load(std::memory_order_acquire);
+        // sweep(load): a for header
+        for (r* p = h_.load(std::memory_order_acquire); p != nullptr;
+             p = p->n.load(std::memory_order_relaxed))
+            for (int i = 0; i < 2; ++i)
+                if (void* h = p->s[i].load(std::memory_order_seq_cst)) v.push_back(h);
     }
 """
 
@@ -186,6 +191,10 @@ class Resolution(unittest.TestCase):
         self.assertEqual(self._note(9, "cas"), "the success order publishes")
         self.assertEqual(self._note(9, "cas_failure"), "the failure order reads nothing")
         self.assertIsNone(self._note(9, "load"))
+
+    def test_a_for_header_is_one_statement_with_its_body(self):
+        self.assertEqual(self._note(14, "load"), "a for header")
+        self.assertEqual(self._note(17, "load"), "a for header")
 
     def test_a_trailing_note_and_none(self):
         self.assertEqual(self._note(11, "load"), "trailing")

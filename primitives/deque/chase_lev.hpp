@@ -118,6 +118,9 @@ public:
         // acquire: pairs with the thieves' CAS on top (seq_cst, so release),
         // so a thief's read of the cell it took happens before this push
         // overwrites that cell on the next lap.
+        // sweep: needed against a load-buffering shape (the thief's earlier read returning this
+        // later overwrite), which Relacy never produces and x86 never does; the cells are relaxed
+        // atomics, so there is no data race to report either.
         const index t = top_->load(std::memory_order_acquire);
         array* a = array_->load(std::memory_order_relaxed);  // the owner's own store
         if (b - t >= a->size.load()) {
@@ -154,6 +157,11 @@ public:
         // The last item: race the thieves for it on top. seq_cst: its place
         // in the single total order decides against their CAS; failure
         // relaxed (nothing read through it).
+        // sweep(cas): seq_cst as in Le et al. 2013, whose proof places this
+        // CAS in the single order with the fences; no one-site weakening is
+        // caught (the RMW's atomicity alone settles the race for the item
+        // in every scenario run), and on x86 it is the same instruction for
+        // every order.
         const bool won = top_->compare_exchange_strong(t, t + 1, std::memory_order_seq_cst, std::memory_order_relaxed);
         bottom_->store(b + 1, std::memory_order_relaxed);
         if (!won) return false;
@@ -164,6 +172,10 @@ public:
     steal_status steal(T& out) {
         // acquire: pairs with another thief's CAS, so the array it read is
         // no older than the one we read next.
+        // sweep: in the C++ model the seq_cst fence below already gives this
+        // load acquire semantics; the order is kept for ThreadSanitizer,
+        // which ignores fences and would otherwise see no edge from the
+        // previous thief's CAS (a false race on the cells it reads).
         index t = top_->load(std::memory_order_acquire);
         // seq_cst fence: the thief's half of the store-buffering pair with
         // the fence in pop (see pop).
@@ -180,8 +192,14 @@ public:
         // top (the cell may be overwritten only after this read).
         if constexpr (Policy::steal_claims_by_store) {
             top_->store(t + 1, Policy::steal_cas);
-        } else if (!top_->compare_exchange_strong(t, t + 1, Policy::steal_cas, std::memory_order_relaxed)) {
-            return steal_status::abort;
+        } else {
+            // sweep(cas): the release half is push's pair (see its note): needed against a load-
+            // buffering shape (the thief's earlier read returning this later overwrite), which
+            // Relacy never produces and x86 never does; the cells are relaxed atomics, so there is
+            // no data race to report either. The seq_cst half places it in the single order with
+            // the fences, as in Le et al. 2013.
+            if (!top_->compare_exchange_strong(t, t + 1, Policy::steal_cas, std::memory_order_relaxed))
+                return steal_status::abort;
         }
         out = x;
         return steal_status::success;

@@ -88,8 +88,14 @@ class coalescing_channel {
 public:
     using node = post_node<World>;
     void post(node* n) {
-        queue_.push(n);                                                                             // P1
-        if (sleeping_.load(std::memory_order_seq_cst) != 0 && sleeping_.exchange(0, std::memory_order_seq_cst) != 0)  // P2
+        queue_.push(n);  // P1
+        // P2: the seq_cst load is the post's half of the Dekker pair with S1
+        // and S2 (the sweep shows it necessary).
+        // sweep(rmw): the exchange only picks the one poster that writes
+        // the event; the event carries its own order (wake_event's
+        // exchange). relaxed by argument; weakened from seq_cst with the
+        // loop model and the ThreadSanitizer stress passing.
+        if (sleeping_.load(std::memory_order_seq_cst) != 0 && sleeping_.exchange(0, std::memory_order_relaxed) != 0)
             event_.signal();
     }
     node* take() { return queue_.take(); }

@@ -51,16 +51,25 @@ public:
     void reserve() {
         if (mark_ == 0) return;
         for (;;) {
-            std::uint32_t d = count_.load(std::memory_order_acquire);
+            // sweep: relaxed by argument, here and at the park: what they
+            // read decides only whether to try R1 or to block; a place is
+            // taken only by R1, whose acquire is the reservation's. Weakened
+            // from acquire with the loop model and the ThreadSanitizer
+            // stress passing.
+            std::uint32_t d = count_.load(std::memory_order_relaxed);
             if (d < mark_) {
                 if (take(d)) return;
                 continue;
             }
-            World::park(count_, d, std::memory_order_acquire);
+            World::park(count_, d, std::memory_order_relaxed);
         }
     }
     void release() {
         if (mark_ == 0) return;
+        // sweep: release is the header's promise (R1 reads it: a poster that
+        // waited sees what the loop did before this); no check holds a loop
+        // to it, since no scenario hands data across a reservation. The
+        // count's bound needs no order (one modification order).
         if (count_.fetch_sub(1, std::memory_order_acq_rel) >= mark_) World::unpark_all(count_);  // R2
     }
     std::uint32_t peak() const { return peak_.load(std::memory_order_relaxed); }
@@ -73,6 +82,8 @@ private:
         if constexpr (Policy::check_then_add) {
             now = count_.fetch_add(1, std::memory_order_acq_rel) + 1;  // d < mark was read before
         } else {
+            // sweep: acquire is the header's promise (see R2's note); no
+            // scenario hands data across a reservation.
             if (!count_.compare_exchange_weak(d, d + 1, std::memory_order_acq_rel, std::memory_order_relaxed))  // R1
                 return false;
             now = d + 1;

@@ -104,8 +104,10 @@ struct signal_ring_policy {
 //      the loop's clearing store.
 //   H2 tail CAS (relaxed): reserves position t. It publishes nothing: the
 //      slot's own store does.
-//   H3 slot.store(signo, release): pairs with L1.
-//   L1 slot.load(acquire): a nonzero slot at head is the signal its
+//   H3 slot.store(signo, relaxed): the number is all a handler passes; the
+//      slot's own modification order (H1/L2 above) keeps it from being
+//      cleared.
+//   L1 slot.load(relaxed): a nonzero slot at head is the signal its
 //      handler reserved at exactly this position (a position one lap
 //      later cannot be reserved while head is here: t - head < Slots).
 //   L2 slot.store(0, relaxed) then head.store(h + 1, release).
@@ -120,7 +122,14 @@ public:
     bool enqueue(std::uint8_t signo) {
         std::uint16_t t = tail_.load(std::memory_order_relaxed);
         for (;;) {
-            const std::uint16_t h = head_.load(std::memory_order_acquire);  // H1
+            // H1. sweep: acquire with L2's release orders the loop's clear
+            // of the slot before this handler's write of it in the slot's
+            // modification order; relaxed, the clear could land after the
+            // signal and erase it. That needs a modification order against
+            // execution order, which Relacy never produces (its stores
+            // become visible in execution order), so no model run can show
+            // it; x86 never reorders the two either.
+            const std::uint16_t h = head_.load(std::memory_order_acquire);
             if (Policy::check_full && static_cast<std::uint16_t>(t - h) >= Slots) {
                 const std::uint16_t now = tail_.load(std::memory_order_relaxed);
                 if (now != t) {  // t was stale: head may have passed it
@@ -134,7 +143,13 @@ public:
                                             std::memory_order_relaxed))  // H2
                 break;
         }
-        slots_[t % Slots].store(signo, std::memory_order_release);  // H3
+        // H3. sweep: relaxed by argument: the slot carries only the number
+        // (contract: a signal number, nothing beside it), and the loop's
+        // clear comes after this store in the slot's order by H1/L2 and
+        // by read-write coherence (L2 follows L1, which read it). Weakened
+        // from release with the signal model and the ThreadSanitizer
+        // stress passing.
+        slots_[t % Slots].store(signo, std::memory_order_relaxed);
         return true;
     }
     template <class F>
@@ -143,11 +158,15 @@ public:
         std::size_t n = 0;
         for (;; ++n) {
             auto& slot = slots_[h % Slots];
-            const std::uint8_t signo = slot.load(std::memory_order_acquire);  // L1
+            // L1. sweep: relaxed by argument, H3's pair: nothing is read
+            // through the slot but the number itself.
+            const std::uint8_t signo = slot.load(std::memory_order_relaxed);
             if (signo == 0) return n;
             h = static_cast<std::uint16_t>(h + 1);
             if constexpr (Policy::clear_before_advance) {
-                slot.store(0, std::memory_order_relaxed);  // L2
+                slot.store(0, std::memory_order_relaxed);  // L2: clear, then publish head
+                // sweep: release is H1's pair (see H1's note): the clear
+                // comes before a handler's write of this slot.
                 head_.store(h, std::memory_order_release);
             } else {
                 head_.store(h, std::memory_order_release);

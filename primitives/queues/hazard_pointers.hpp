@@ -71,6 +71,9 @@ public:
             for (std::size_t i = 0; i < Slots; ++i) clear(i);
             // Release: the holder's retire list and slot clears are handed to
             // the next holder that acquires the record (R1).
+            // sweep: needed for the retire list, a std::vector: plain data
+            // the model does not see (only World::var is race-checked), so
+            // no model run can show a missing order here.
             r_->in_use.store(false, std::memory_order_release);  // R2
         }
 
@@ -78,8 +81,17 @@ public:
         // protected until the slot is overwritten or cleared.
         template <class Node>
         Node* protect(std::size_t i, const atomic<Node*>& src) {
-            Node* p = src.load(std::memory_order_acquire);
+            // sweep: relaxed by argument: p is used only once H2 has read the
+            // same value again, and H2 (seq_cst) acquires it. Weakened from
+            // acquire with the queue model and the ThreadSanitizer stress
+            // passing.
+            Node* p = src.load(std::memory_order_relaxed);
             for (;;) {
+                // sweep: the store-load pair of hazard pointers (Michael 2004; the header's
+                // argument): a reader's H1 then H2 against the unlink then H4 must not both read
+                // the old value, which needs the single order S on both sides. The sweep weakens
+                // one site at a time, and Relacy's seq_cst operations on the other side order what
+                // this one no longer does, so no one-site run shows it.
                 r_->slot[i].store(p, std::memory_order_seq_cst);            // H1
                 Node* again = src.load(std::memory_order_seq_cst);          // H2
                 if (again == p) return p;
@@ -88,11 +100,19 @@ public:
         }
 
         // Publish without validation: the caller validates by its own re-read.
+        // sweep: H1's note: the store-load pair of hazard pointers (Michael 2004; the header's
+        // argument): a reader's H1 then H2 against the unlink then H4 must not both read the old
+        // value, which needs the single order S on both sides. The sweep weakens one site at a
+        // time, and Relacy's seq_cst operations on the other side order what this one no longer
+        // does, so no one-site run shows it.
         void set(std::size_t i, void* p) { r_->slot[i].store(p, std::memory_order_seq_cst); }  // H1
 
         void clear(std::size_t i) {
             // Release: this thread's reads of the node happen before a scan
             // that sees the slot empty and frees it (pairs with H4).
+            // sweep: needed against the free, which Relacy does not treat as
+            // a write racing with earlier reads of the node: beyond what the
+            // model can see.
             r_->slot[i].store(nullptr, std::memory_order_release);
         }
 
@@ -114,7 +134,11 @@ public:
 
     // Single-threaded by now: free every retired node and every record.
     ~hazard_domain() {
-        record* r = head_.load(std::memory_order_acquire);
+        // sweep: relaxed by argument: the destructor runs once every thread
+        // that used the domain has been joined, which orders all their work
+        // before it. Weakened from acquire with the queue model and the
+        // ThreadSanitizer stress passing.
+        record* r = head_.load(std::memory_order_relaxed);
         while (r != nullptr) {
             for (const retired_node& n : r->retired) n.free(n.p);
             record* next = r->next.load(std::memory_order_relaxed);
@@ -125,12 +149,22 @@ public:
 
 private:
     record* acquire() {
+        // sweep: the next loads are relaxed by argument: every record is
+        // published by a release CAS on head, each such CAS is an RMW that
+        // continues the release sequences of the ones before it, and the
+        // walk starts with an acquire load of head, so every record in the
+        // list is visible from there. Weakened from acquire with the queue
+        // model and the ThreadSanitizer stress passing.
         for (record* r = head_.load(std::memory_order_acquire); r != nullptr;
-             r = r->next.load(std::memory_order_acquire)) {
+             r = r->next.load(std::memory_order_relaxed)) {
             bool idle = false;
             // R1: acquire pairs with the previous holder's R2.
+            // sweep(cas): R2's note: the retire list is plain data the model
+            // does not see.
+            // sweep(cas_failure): relaxed by argument: a failed claim reads
+            // nothing and moves to the next record.
             if (!r->in_use.load(std::memory_order_relaxed) &&
-                r->in_use.compare_exchange_strong(idle, true, std::memory_order_acquire))
+                r->in_use.compare_exchange_strong(idle, true, std::memory_order_acquire, std::memory_order_relaxed))
                 return r;
         }
         // All records busy: add one. Release publishes its initialised slots
@@ -148,8 +182,14 @@ private:
         // H4: snapshot every hazard slot of every record.
         std::vector<void*>& hazards = mine.scratch;
         hazards.clear();
+        // sweep(load): the next loads are relaxed by argument, as in
+        // acquire(); H4 is the other half of H1's pair: the store-load pair of hazard pointers
+        // (Michael 2004; the header's argument): a reader's H1 then H2 against the unlink then H4
+        // must not both read the old value, which needs the single order S on both sides. The sweep
+        // weakens one site at a time, and Relacy's seq_cst operations on the other side order what
+        // this one no longer does, so no one-site run shows it.
         for (record* r = head_.load(std::memory_order_acquire); r != nullptr;
-             r = r->next.load(std::memory_order_acquire))
+             r = r->next.load(std::memory_order_relaxed))
             for (std::size_t i = 0; i < Slots; ++i)
                 if (void* h = r->slot[i].load(std::memory_order_seq_cst)) hazards.push_back(h);  // H4
         std::size_t kept = 0;

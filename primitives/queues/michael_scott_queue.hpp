@@ -107,6 +107,11 @@ public:
         holder h(domain_);
         for (;;) {
             node* tail = guard(h, 0, *tail_);                          // E1
+            // sweep: acquire makes a helper's E3 pass the linker's
+            // publication of next on to whoever reads tail next (the
+            // helper's CAS reads nothing else from the linker). Not shown:
+            // no scenario has a third thread use a node it reached only
+            // through a tail some helper moved.
             node* next = tail->next.load(std::memory_order_acquire);
             if (tail != tail_->load(std::memory_order_acquire)) continue;
             if (next != nullptr) {
@@ -115,6 +120,10 @@ public:
                 // be retired, and a producer's validation of tail (H2) must
                 // see that in the single order S (hazard_pointers.hpp); on
                 // x86 it is the same locked instruction as a release CAS.
+                // sweep: the hazard pointers' store-load pair (H2 in
+                // hazard_pointers.hpp) needs this CAS in the single order S;
+                // the sweep weakens one site at a time and Relacy's other
+                // seq_cst operations hide it.
                 tail_->compare_exchange_strong(tail, next, std::memory_order_seq_cst,
                                                std::memory_order_relaxed);
                 continue;
@@ -135,11 +144,20 @@ public:
         holder h(domain_);
         for (;;) {
             node* head = guard(h, 0, *head_);                        // D1
-            node* tail = tail_->load(std::memory_order_acquire);
+            // sweep: relaxed by argument: tail is only compared with head
+            // and passed as a CAS's expected value; the node the help CAS
+            // publishes is next, read through D2's acquire. Weakened from
+            // acquire with the queue model and the ThreadSanitizer stress
+            // passing.
+            node* tail = tail_->load(std::memory_order_relaxed);
             node* next = head->next.load(Policy::follow);            // D2
             // Protect next, then confirm head is still head: while it is,
             // next is reachable and not retired.
             h.set(1, next);
+            // sweep: D3 is the validation half of the hazard pointers'
+            // store-load pair for next (H1/H2 in hazard_pointers.hpp); the
+            // sweep weakens one site at a time and Relacy's other seq_cst
+            // operations hide it.
             if (head != head_->load(std::memory_order_seq_cst)) continue;  // D3
             if (next == nullptr) return false;  // empty at D2
             if (head == tail) {

@@ -72,6 +72,13 @@ public:
     // Any thread.
     void push(Node* n) {
         n->hook.next.store(nullptr, std::memory_order_relaxed);  // published by A
+        // sweep: acq_rel orders each node's nulling of its next (above)
+        // before the next producer's B on it in that field's modification
+        // order: release here, acquire in the next producer's A. Relaxed,
+        // B could land first and be overwritten by the null, losing the
+        // rest of the queue. That needs a modification order against
+        // execution order, which Relacy never produces (its stores become
+        // visible in execution order), and x86 never does it.
         Node* prev = tail_->exchange(n, Orders::swap_tail);      // A: linearization point
         // In-between: tail is n, prev->next is still null.
         prev->hook.next.store(n, Orders::link);  // B
@@ -94,12 +101,19 @@ public:
         }
         // head is the last linked node. If tail moved past it, a producer is
         // in-between: report empty rather than wait for it.
-        Node* tail = tail_->load(std::memory_order_acquire);
+        // sweep: relaxed by argument: tail is only compared with head;
+        // nothing is read through it. Weakened from acquire with the queue
+        // model and the ThreadSanitizer stress passing.
+        Node* tail = tail_->load(std::memory_order_relaxed);
         if (tail != head) return nullptr;
         // head is the last node: re-insert the stub behind it so head can be
         // handed out while the queue keeps a node.
         push(&stub_);
-        next = head->hook.next.load(Orders::follow);  // C
+        // sweep: relaxed by argument: a node found here was linked by a
+        // producer whose A came before the stub push's A, and that
+        // exchange (acq_rel) has already acquired it. Weakened from acquire
+        // with the queue model and the ThreadSanitizer stress passing.
+        next = head->hook.next.load(std::memory_order_relaxed);
         if (next != nullptr) {
             head_ = next;
             return head;
