@@ -25,8 +25,10 @@ operation's own latency, and on a shared machine its calibration and the
 cost are taken at different moments), so before recording, SIZING_PAIRS
 interleaved pairs (no delay, PROBE% nominal delay) measure what the probe
 delivers, and every delay is scaled by PROBE / delivered (between 1/4 and
-4; left at 1 within 10%). The scale, the probe's delivered slowdown and the
-slowdown the recorded rounds then show are reported beside the nominal one.
+4; left at 1 within 10%); SIZING_PAIRS more pairs at the scaled probe
+correct the scale once (a delay's effect need not be proportional to it).
+The scale, the probes' delivered slowdowns and the slowdown the recorded
+rounds then show are reported beside the nominal one.
 
 Recording: --recordings separate recordings (default 3, so drift between
 them is in the data), each of --recording-rounds rounds; a round runs, for
@@ -148,26 +150,41 @@ def decode_runs(items):
     return {(i["exe"], i["entry"], tuple(tuple(x) for x in i["labels"])): i["run"] for i in items}
 
 
-SIZING_PAIRS = 3
+SIZING_PAIRS = 7
 PROBE = 20.0
 
 
 def delivery_scale(exe, shape, cost, min_time, cpus, work, log, run=run_one):
     """What a PROBE% nominal delay delivers, from SIZING_PAIRS interleaved
-    pairs of fresh processes (no delay, probe): -> {probe, delivered (the
-    median cost ratio - 1), scale (PROBE / delivered, within [1/4, 4]; 1 when
-    within 10%)}."""
-    ratios = []
-    for k in range(SIZING_PAIRS):
-        a = op_cost_ns(run(exe, shape, None, min_time, cpus, work / "sizing" / f"{shape['entry']}.A{k}", log), shape)
-        b = op_cost_ns(run(exe, shape, cost * PROBE / 100, min_time, cpus,
-                           work / "sizing" / f"{shape['entry']}.B{k}", log), shape)
-        ratios.append(b / a)
-    delivered = float(np.median(ratios)) - 1
-    scale = 4.0 if delivered <= PROBE / 400 else min(4.0, max(0.25, PROBE / 100 / delivered))
+    pairs of fresh processes (no delay, probe), then once more at the scaled
+    probe to correct the first estimate: -> {probe, delivered (the first
+    probe's median cost ratio - 1), scale (within [1/4, 4]; 1 when the first
+    probe was within 10%), delivered_scaled (what the scaled probe
+    delivered), pair_ratios, scaled_pair_ratios}."""
+    def probe(factor, tag):
+        ratios = []
+        for k in range(SIZING_PAIRS):
+            a = op_cost_ns(run(exe, shape, None, min_time, cpus, work / "sizing" / f"{shape['entry']}.{tag}A{k}", log),
+                           shape)
+            b = op_cost_ns(run(exe, shape, cost * PROBE / 100 * factor, min_time, cpus,
+                               work / "sizing" / f"{shape['entry']}.{tag}B{k}", log), shape)
+            ratios.append(b / a)
+        return float(np.median(ratios)) - 1, ratios
+
+    def clamp(x):
+        return min(4.0, max(0.25, x))
+
+    delivered, ratios = probe(1.0, "")
+    scale = 4.0 if delivered <= PROBE / 400 else clamp(PROBE / 100 / delivered)
     if abs(scale - 1) < 0.1:
-        scale = 1.0
-    return {"probe": PROBE, "delivered": delivered, "scale": scale, "pair_ratios": ratios}
+        return {"probe": PROBE, "delivered": delivered, "scale": 1.0, "delivered_scaled": delivered,
+                "pair_ratios": ratios, "scaled_pair_ratios": ratios}
+    # the delivered share need not be proportional: correct once at the scaled delay
+    again, ratios2 = probe(scale, "s")
+    if again > PROBE / 400:
+        scale = clamp(scale * PROBE / 100 / again)
+    return {"probe": PROBE, "delivered": delivered, "scale": scale, "delivered_scaled": again,
+            "pair_ratios": ratios, "scaled_pair_ratios": ratios2}
 
 
 def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, progress, t0, run=run_one,
@@ -195,7 +212,8 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
         delays[sh["entry"]] = {s: costs[sh["entry"]] * s / 100 * z["scale"] for s in slowdowns}
         progress(f"[{time.monotonic() - t0:5.0f} s] {sh['shape']}: {sh['exe']} {sh['entry']}: "
                  f"{costs[sh['entry']]:.1f} ns per operation ({how}); a {PROBE:g}% delay delivered "
-                 f"{z['delivered'] * 100:+.1f}%: scale {z['scale']:.2f}; delays "
+                 f"{z['delivered'] * 100:+.1f}%, {z['delivered_scaled'] * 100:+.1f}% once scaled: scale "
+                 f"{z['scale']:.2f}; delays "
                  + ", ".join(f"{s:g}%: {ns:.2f} ns" for s, ns in delays[sh['entry']].items()))
     sides = ["A1", "A2"] + [f"B{s:g}" for s in slowdowns]
     out = []
@@ -352,7 +370,9 @@ def summary_lines(cal):
         z = cal.get("sizing", {}).get(sh["entry"])
         lines.append(f"  {sh['shape']}: {sh['exe']} {sh['entry']}: {cal['costs'][sh['entry']]:.1f} ns per operation"
                      + (f"; a {z['probe']:g}% delay delivered {z['delivered'] * 100:+.1f}% in {len(z['pair_ratios'])} "
-                        f"pairs, so delays x{z['scale']:.2f}" if z else ""))
+                        f"pairs"
+                        + (f", {z['delivered_scaled'] * 100:+.1f}% once scaled" if "delivered_scaled" in z else "")
+                        + f", so delays x{z['scale']:.2f}" if z else ""))
     lines.append("")
     lines.append("detection rate per benchmark of the slowed entry (nominal slowdown; measured = median cost ratio "
                  "over all recorded rounds):")
