@@ -122,7 +122,8 @@ public:
     bool enqueue(std::uint8_t signo) {
         std::uint16_t t = tail_.load(std::memory_order_relaxed);
         for (;;) {
-            // H1. sweep: acquire with L2's release orders the loop's clear
+            // H1.
+            // sweep: acquire with L2's release orders the loop's clear
             // of the slot before this handler's write of it in the slot's
             // modification order; relaxed, the clear could land after the
             // signal and erase it. That needs a modification order against
@@ -143,7 +144,8 @@ public:
                                             std::memory_order_relaxed))  // H2
                 break;
         }
-        // H3. sweep: relaxed by argument: the slot carries only the number
+        // H3.
+        // sweep: relaxed by argument: the slot carries only the number
         // (contract: a signal number, nothing beside it), and the loop's
         // clear comes after this store in the slot's order by H1/L2 and
         // by read-write coherence (L2 follows L1, which read it). Weakened
@@ -158,7 +160,8 @@ public:
         std::size_t n = 0;
         for (;; ++n) {
             auto& slot = slots_[h % Slots];
-            // L1. sweep: relaxed by argument, H3's pair: nothing is read
+            // L1.
+            // sweep: relaxed by argument, H3's pair: nothing is read
             // through the slot but the number itself.
             const std::uint8_t signo = slot.load(std::memory_order_relaxed);
             if (signo == 0) return n;

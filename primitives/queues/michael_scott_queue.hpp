@@ -107,13 +107,14 @@ public:
         holder h(domain_);
         for (;;) {
             node* tail = guard(h, 0, *tail_);                          // E1
-            // sweep: acquire makes a helper's E3 pass the linker's
-            // publication of next on to whoever reads tail next (the
-            // helper's CAS reads nothing else from the linker). Not shown:
-            // no scenario has a third thread use a node it reached only
-            // through a tail some helper moved.
+            // acquire: a helper's E3 passes the linker's publication of
+            // next on to whoever reads tail after it.
             node* next = tail->next.load(std::memory_order_acquire);
-            if (tail != tail_->load(std::memory_order_acquire)) continue;
+            // sweep: relaxed by argument: tail is only compared (is it still
+            // tail?); nothing is read through this load, and it cannot move
+            // before the acquire load above. Weakened from acquire with the
+            // queue model and the ThreadSanitizer stress passing.
+            if (tail != tail_->load(std::memory_order_relaxed)) continue;
             if (next != nullptr) {
                 // Tail lags: help it forward, then retry. Every CAS that
                 // moves tail is seq_cst (E3): a node leaves tail before it can
