@@ -9,7 +9,7 @@ and renders, per component:
   the first line of Relacy's result);
 * where the sweep ran the ThreadSanitizer half (sweep.py --tsan-build), the
   outcome of each `not shown necessary` site's ThreadSanitizer stress at its
-  weakest order (caught / passed / error); a caught site is `necessary` with
+  weakest order (caught / passed / not run / error); a caught site is `necessary` with
   killer `tsan`;
 * the share of declared orders shown necessary: a site whose every weaker
   order is caught, over the sites that have a weaker order;
@@ -68,8 +68,8 @@ def tsan_text(site: dict) -> str:
     t = site.get("tsan")
     if not t:
         return ""
-    if t["outcome"] == "error":
-        return f"error: {t.get('detail', '')[:120]}"
+    if t["outcome"] in ("error", "not run"):
+        return f"{t['outcome']}: {t.get('detail', '')[:120]}"
     return f"{t['outcome']} ({t['order']})"
 
 
@@ -143,7 +143,7 @@ def section(records: list[dict]) -> tuple[str, str]:
             t = rec["metrics"].get("tsan")
             if t and t.get("tried"):
                 line += (f"; ThreadSanitizer: {t['tried']} tried, {t['caught']} caught, {t['passed']} passed, "
-                         f"{t['error']} without a verdict")
+                         f"{t.get('not run', 0)} not run, {t['error']} without a verdict")
             out.append(f"<h4>{html.escape(line)}</h4>")
             md += [f"#### {line}", ""]
             if rec["verdict"] != "pass":

@@ -569,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
                          "weakest order, from this sweep build (clang, -Db_sanitize=thread, -Dsweep_world=true; "
                          "scripts/sweep_tsan.py)")
     ap.add_argument("--tsan-args", default="", metavar="ARGS",
-                    help="extra options for every ThreadSanitizer stress run, e.g. '--seconds 1'")
+                    help="extra options for every ThreadSanitizer stress run, e.g. '--rounds 12'")
     ap.add_argument("--model-args", default="", metavar="ARGS",
                     help="extra options for every model run, e.g. '--executions 2000' (a smaller search: "
                          "a short sweep; the record says so)")

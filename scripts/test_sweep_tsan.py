@@ -152,8 +152,10 @@ class Excerpt(unittest.TestCase):
         self.assertEqual(sweep_tsan.report_excerpt("a\nb\nhang: killed", lines=2), "b\nhang: killed")
 
     def test_outcomes(self):
-        self.assertEqual([sweep_tsan.tsan_outcome(v) for v in ("fail", "pass", "error", "skip")],
-                         ["caught", "passed", "error", "error"])
+        tsan = {"verdict": "fail", "detail": "ThreadSanitizer: data race (pid=1)"}
+        own = {"verdict": "fail", "detail": "backpressure: the flood never reached the mark"}
+        self.assertEqual([sweep_tsan.tsan_outcome(r) for r in (tsan, own, {"verdict": "pass"}, {"verdict": "error"})],
+                         ["caught", "error", "passed", "error"])  # only a ThreadSanitizer report is a catch
 
 
 def _row(op="rmw", declared="acq_rel", cls="not shown necessary"):
@@ -191,7 +193,7 @@ class CaughtBecomesNecessary(unittest.TestCase):
         self.assertEqual(report_sweep.share([s]), (1, 1))
 
     def test_passed_and_error_leave_the_class(self):
-        for outcome in ("passed", "error"):
+        for outcome in ("passed", "not run", "error"):
             s = sweep_tsan.annotate_site(_row(), _tsan(outcome))
             self.assertEqual(s["class"], "not shown necessary")
             self.assertEqual(s["tsan"]["outcome"], outcome)
@@ -210,12 +212,13 @@ class Record(unittest.TestCase):
         return rec
 
     def test_counts_and_verdict(self):
-        rec = self._rec(["caught", "passed"])
-        self.assertEqual(rec["verdict"], "pass")
-        self.assertEqual({k: rec["metrics"]["tsan"][k] for k in ("tried", "caught", "passed", "error")},
-                         {"tried": 2, "caught": 1, "passed": 1, "error": 0})
+        rec = self._rec(["caught", "passed", "not run"])
+        self.assertEqual(rec["verdict"], "pass")  # a site the stress never executes does not fail the record
+        self.assertEqual({k: rec["metrics"]["tsan"][k] for k in ("tried", "caught", "passed", "not run", "error")},
+                         {"tried": 3, "caught": 1, "passed": 1, "not run": 1, "error": 0})
         self.assertEqual(rec["metrics"]["counts"]["necessary"], 1)
-        self.assertIn("ThreadSanitizer: 2 not-shown-necessary site(s) tried, 1 caught", rec["detail"])
+        self.assertIn("ThreadSanitizer: 3 not-shown-necessary site(s) tried, 1 caught, 1 passed, 1 not run",
+                      rec["detail"])
 
     def test_a_run_without_a_verdict_fails_the_record(self):
         rec = self._rec(["caught", "error"])
@@ -228,7 +231,8 @@ class ReportColumn(unittest.TestCase):
         r = {"component": "queue.mpsc.unbounded", "implementation": "vyukov_mpsc_queue", "origin": "in-house",
              "check": "sweep", "verdict": "pass", "expected": "pass", "reason": "", "status": "", "detail": "",
              "trace": "", "seed": "0", "seconds": 1.0,
-             "metrics": {"sites": sites, "mutants": [], "tsan": {"tried": 1, "caught": 1, "passed": 0, "error": 0}},
+             "metrics": {"sites": sites, "mutants": [],
+                         "tsan": {"tried": 1, "caught": 1, "passed": 0, "not run": 0, "error": 0}},
              "_file": "sweep.q.json"}
         r["status"] = report.status_of(r)
         return report_sweep.section([r])
@@ -237,7 +241,7 @@ class ReportColumn(unittest.TestCase):
         _, md = self._report([sweep_tsan.annotate_site(_row(), _tsan("caught")), _row("load", "acquire")])
         self.assertIn("| ThreadSanitizer |", md)
         self.assertIn("| tsan: ThreadSanitizer: data race | caught (relaxed) |", md)
-        self.assertIn("ThreadSanitizer: 1 tried, 1 caught, 0 passed, 0 without a verdict", md)
+        self.assertIn("ThreadSanitizer: 1 tried, 1 caught, 0 passed, 0 not run, 0 without a verdict", md)
 
     def test_no_column_without_a_tsan_run(self):
         _, md = self._report([_row()])
