@@ -323,7 +323,10 @@ inline std::memory_order failure_cap(std::memory_order success) {
     return std::memory_order_seq_cst;
 }
 inline int strength(std::memory_order f) {  // of a failure order: relaxed < consume < acquire < seq_cst
-    return f == std::memory_order_seq_cst ? 3 : f == std::memory_order_acquire ? 2 : f == std::memory_order_consume ? 1 : 0;
+    return f == std::memory_order_seq_cst   ? 3
+           : f == std::memory_order_acquire ? 2
+           : f == std::memory_order_consume ? 1
+                                            : 0;
 }
 
 // Load, store, RMW and wait orders at a call site (never `removed`). The

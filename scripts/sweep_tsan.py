@@ -385,8 +385,9 @@ class TsanSweep:
                                      f"{out['detail']}")
             out.pop("sites")
             self.state.add({"binary": key, "entry": entry, "site": site, "order": order, **out})
-            progress.finished(None, f"tsan {entry} {site.split('@', 1)[0]} {sw.short_file(site.split('@', 1)[1])} -> {order}: "
-                                    f"{tsan_outcome(out)} ({out['seconds']:.1f} s)")
+            op, where = site.split("@", 1)
+            progress.finished(None, f"tsan {entry} {op} {sw.short_file(where)} -> {order}: {tsan_outcome(out)} "
+                                    f"({out['seconds']:.1f} s)")
 
         sw.parallel(self.jobs, todo, one)
         for key, (entry, site, order) in order_of.items():
