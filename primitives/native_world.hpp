@@ -22,15 +22,128 @@
 
 #include "primitives/world.hpp"
 
+// The sweep build (meson -Dsweep_world=true, clang only; scripts/sweep_tsan.py
+// runs its ThreadSanitizer stress): `atomic<T>` and `fence` take their call
+// site (__builtin_FILE/LINE/COLUMN/FUNCTION default arguments: clang 14 has
+// no std::source_location with libstdc++ 12) and look their order up in the
+// sweep's site table, primitives/sweep_sites.hpp (GAUNTLET_SWEEP_SITES,
+// GAUNTLET_SWEEP_WEAKEN, as in the Relacy world). No other build defines
+// GAUNTLET_SWEEP_WORLD: there `atomic` is std::atomic itself.
+#if GAUNTLET_SWEEP_WORLD
+#if !defined(__has_builtin) || !__has_builtin(__builtin_COLUMN)
+#error "the sweep world needs __builtin_COLUMN (clang): configure -Dsweep_world=true with clang"
+#endif
+#include <cstddef>
+#include <type_traits>
+
+#include "primitives/sweep_sites.hpp"
+#endif
+
 namespace gauntlet {
+
+#if GAUNTLET_SWEEP_WORLD
+namespace native_sweep {
+
+// The caller's location, as a default argument: clang evaluates the
+// builtins at the call that uses the default.
+struct here : sweep::where {
+    here(const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(), unsigned column = __builtin_COLUMN(),
+         const char* function = __builtin_FUNCTION())
+        : sweep::where{file, function, line, column} {}
+};
+
+// std::atomic whose every ordered operation looks its order up by site.
+template <class T>
+class atomic {
+public:
+    static constexpr bool is_always_lock_free = std::atomic<T>::is_always_lock_free;
+    constexpr atomic() noexcept = default;
+    constexpr atomic(T v) noexcept : a_(v) {}
+    atomic(const atomic&) = delete;
+    atomic& operator=(const atomic&) = delete;
+
+    bool is_lock_free() const noexcept { return a_.is_lock_free(); }
+    T load(std::memory_order mo = std::memory_order_seq_cst, here h = here()) const noexcept {
+        return a_.load(sweep::at(h, sweep::op::load, mo));
+    }
+    void store(T v, std::memory_order mo = std::memory_order_seq_cst, here h = here()) noexcept {
+        a_.store(v, sweep::at(h, sweep::op::store, mo));
+    }
+    T exchange(T v, std::memory_order mo = std::memory_order_seq_cst, here h = here()) noexcept {
+        return a_.exchange(v, sweep::at(h, sweep::op::rmw, mo));
+    }
+    bool compare_exchange_strong(T& expected, T desired, std::memory_order mo = std::memory_order_seq_cst,
+                                 here h = here()) noexcept {
+        return compare_exchange_strong(expected, desired, mo, failure_of(mo), h);
+    }
+    bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure,
+                                 here h = here()) noexcept {
+        sweep::cas_at(h, success, failure);
+        return a_.compare_exchange_strong(expected, desired, success, failure);
+    }
+    bool compare_exchange_weak(T& expected, T desired, std::memory_order mo = std::memory_order_seq_cst,
+                               here h = here()) noexcept {
+        return compare_exchange_weak(expected, desired, mo, failure_of(mo), h);
+    }
+    bool compare_exchange_weak(T& expected, T desired, std::memory_order success, std::memory_order failure,
+                               here h = here()) noexcept {
+        sweep::cas_at(h, success, failure);
+        return a_.compare_exchange_weak(expected, desired, success, failure);
+    }
+    template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+    T fetch_add(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> d,
+                std::memory_order mo = std::memory_order_seq_cst, here h = here()) noexcept {
+        return a_.fetch_add(d, sweep::at(h, sweep::op::rmw, mo));
+    }
+    template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+    T fetch_sub(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> d,
+                std::memory_order mo = std::memory_order_seq_cst, here h = here()) noexcept {
+        return a_.fetch_sub(d, sweep::at(h, sweep::op::rmw, mo));
+    }
+    template <class U = T, class = std::enable_if_t<std::is_integral_v<U>>>
+    T fetch_or(U d, std::memory_order mo = std::memory_order_seq_cst, here h = here()) noexcept {
+        return a_.fetch_or(d, sweep::at(h, sweep::op::rmw, mo));
+    }
+    template <class U = T, class = std::enable_if_t<std::is_integral_v<U>>>
+    T fetch_and(U d, std::memory_order mo = std::memory_order_seq_cst, here h = here()) noexcept {
+        return a_.fetch_and(d, sweep::at(h, sweep::op::rmw, mo));
+    }
+    template <class U = T, class = std::enable_if_t<std::is_integral_v<U>>>
+    T fetch_xor(U d, std::memory_order mo = std::memory_order_seq_cst, here h = here()) noexcept {
+        return a_.fetch_xor(d, sweep::at(h, sweep::op::rmw, mo));
+    }
+    void wait(T old, std::memory_order mo = std::memory_order_seq_cst, here h = here()) const noexcept {
+        a_.wait(old, sweep::at(h, sweep::op::wait, mo));
+    }
+    void notify_one() noexcept { a_.notify_one(); }
+    void notify_all() noexcept { a_.notify_all(); }
+
+private:
+    // [atomics.types.operations]: acq_rel -> acquire, release -> relaxed
+    static constexpr std::memory_order failure_of(std::memory_order mo) {
+        return mo == std::memory_order_acq_rel   ? std::memory_order_acquire
+               : mo == std::memory_order_release ? std::memory_order_relaxed
+                                                 : mo;
+    }
+    std::atomic<T> a_;
+};
+
+}  // namespace native_sweep
+#endif
 
 struct native_world {
     static constexpr const char* name = "native";
 
     // std::atomic is used directly: load/store/exchange/compare_exchange_*/
     // fetch_add/fetch_sub with explicit orders, and wait/notify for parking.
+    // (The sweep build: the same members, each looking its order up by site.)
+#if GAUNTLET_SWEEP_WORLD
+    template <class T>
+    using atomic = native_sweep::atomic<T>;
+#else
     template <class T>
     using atomic = std::atomic<T>;
+#endif
 
     // Non-atomic shared data. Under Relacy every access is race-checked; here
     // it is the plain value.
@@ -58,9 +171,16 @@ struct native_world {
         delete p;
     }
 
+#if GAUNTLET_SWEEP_WORLD
+    static void fence(std::memory_order mo, native_sweep::here h = native_sweep::here()) {
+        const int swept = sweep::fence_at(h, mo);
+        if (swept != sweep::removed) std::atomic_thread_fence(static_cast<std::memory_order>(swept));
+    }
+#else
     static void fence(std::memory_order mo) {
         std::atomic_thread_fence(mo);
     }
+#endif
 
     static void spin_hint() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -71,10 +191,17 @@ struct native_world {
     }
 
     // Block while `a` holds `old` (spurious returns allowed; callers loop).
+#if GAUNTLET_SWEEP_WORLD
+    template <class T>
+    static void park(const atomic<T>& a, T old, std::memory_order mo, native_sweep::here h = native_sweep::here()) {
+        a.wait(old, mo, h);
+    }
+#else
     template <class T>
     static void park(const atomic<T>& a, T old, std::memory_order mo) {
         a.wait(old, mo);
     }
+#endif
 
     template <class T>
     static void unpark_all(atomic<T>& a) {

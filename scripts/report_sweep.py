@@ -7,6 +7,10 @@ and renders, per component:
   order, class (necessary / not shown necessary / relaxed), the weakest
   orders that still pass, and the killer of the weakest order (scenario and
   the first line of Relacy's result);
+* where the sweep ran the ThreadSanitizer half (sweep.py --tsan-build), the
+  outcome of each `not shown necessary` site's ThreadSanitizer stress at its
+  weakest order (caught / passed / not run / error); a caught site is `necessary` with
+  killer `tsan`;
 * the share of declared orders shown necessary: a site whose every weaker
   order is caught, over the sites that have a weaker order;
 * the hand-written order mutants beside the sweep's verdict on the same
@@ -20,6 +24,7 @@ by scripts/report.py, which calls `section`.
 from __future__ import annotations
 
 import html
+import re
 
 from report import ReportError, where
 
@@ -48,11 +53,13 @@ def parse_records(records: list[dict]) -> dict:
 
 
 def killer_text(site: dict) -> str:
-    """The killing scenario and the first line of the failing run's detail."""
+    """The killing scenario and the first line of the failing run's detail (`tsan: ...` for ThreadSanitizer)."""
     k = site.get("killer")
     if not k:
         return ""
     first = (k.get("detail") or "").split(" in scenario")[0]
+    if k.get("check") == "tsan":
+        return "tsan: " + re.sub(r" \(pid=\d+\)", "", first)
     return f"{k.get('scenario', '')}: {first}".strip(": ")
 
 
@@ -66,6 +73,16 @@ def resolution_text(site: dict) -> str:
     return ("scenario: " if r.get("how") == "scenario" else "note: ") + r.get("text", "")
 
 
+def tsan_text(site: dict) -> str:
+    """The ThreadSanitizer outcome of a site at its weakest order, or empty where none was run."""
+    t = site.get("tsan")
+    if not t:
+        return ""
+    if t["outcome"] in ("error", "not run"):
+        return f"{t['outcome']}: {t.get('detail', '')[:120]}"
+    return f"{t['outcome']} ({t['order']})"
+
+
 def share(sites: list[dict]) -> tuple[int, int]:
     """(declared orders shown necessary, sites with a weaker order)."""
     ordered = [s for s in sites if s["class"] != "relaxed"]
@@ -76,13 +93,14 @@ def share(sites: list[dict]) -> tuple[int, int]:
 
 def site_rows(sites: list[dict]) -> tuple[str, str]:
     """(html, markdown) table of one entry's sites."""
-    head = ("site", "operation", "declared", "class", "weakest passing", "killer of the weakest order",
-            "resolution")
+    tsan = any("tsan" in s for s in sites)
+    head = ("site", "operation", "declared", "class", "weakest passing", "killer of the weakest order") + (
+        ("ThreadSanitizer",) if tsan else ()) + ("resolution",)
     h = ["<table><tr>" + "".join(f"<th>{c}</th>" for c in head) + "</tr>"]
     md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for s in sites:
         cells = (f"{s['file']}:{s['line']}", s["op"], s["declared"], s["class"], ", ".join(s["weakest_passing"]),
-                 killer_text(s), resolution_text(s))
+                 killer_text(s)) + ((tsan_text(s),) if tsan else ()) + (resolution_text(s),)
         cls = {"necessary": "ok", "not shown necessary": "finding"}.get(s["class"], "")
         h.append(f'<tr class="{cls}">' + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
         md.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
@@ -116,7 +134,9 @@ def section(records: list[dict]) -> tuple[str, str]:
         return "\n".join(out), "\n".join(md)
     note = ("Each order at each call site is weakened alone and the entry's model scenarios rerun. Relacy makes "
             "stores visible in execution order (no LB, 2+2W or S outcomes): a weakening only such an execution "
-            "shows passes, so `not shown necessary` is no proof an order can be relaxed.")
+            "shows passes, so `not shown necessary` is no proof an order can be relaxed. Where the ThreadSanitizer "
+            "column is filled, each `not shown necessary` site's ThreadSanitizer stress ran once with the site at "
+            "its weakest order: `caught` makes it necessary (killer tsan); `passed` is one run, no proof.")
     out.append(f"<p>{html.escape(note)}</p>")
     md += [note, ""]
     all_exact = all_ordered = 0
@@ -130,6 +150,10 @@ def section(records: list[dict]) -> tuple[str, str]:
             pct = f"{100 * exact / ordered:.0f}%" if ordered else "none to weaken"
             line = (f"{rec['implementation']} ({rec['verdict']}): {len(sites)} sites; declared orders shown "
                     f"necessary: {exact} of {ordered} ({pct})")
+            t = rec["metrics"].get("tsan")
+            if t and t.get("tried"):
+                line += (f"; ThreadSanitizer: {t['tried']} tried, {t['caught']} caught, {t['passed']} passed, "
+                         f"{t.get('not run', 0)} not run, {t['error']} without a verdict")
             out.append(f"<h4>{html.escape(line)}</h4>")
             md += [f"#### {line}", ""]
             if rec["verdict"] != "pass":

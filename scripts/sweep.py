@@ -668,6 +668,12 @@ def main(argv: list[str] | None = None) -> int:
                          "weaker order allows every execution a stronger one does)")
     ap.add_argument("--site", action="append", default=[], metavar="GLOB",
                     help="only sites whose OP@FILE:LINE:COLUMN or function matches (repeatable)")
+    ap.add_argument("--tsan-build", default=None, metavar="DIR",
+                    help="also run each `not shown necessary` site's ThreadSanitizer stress, the site at its "
+                         "weakest order, from this sweep build (clang, -Db_sanitize=thread, -Dsweep_world=true; "
+                         "scripts/sweep_tsan.py)")
+    ap.add_argument("--tsan-args", default="", metavar="ARGS",
+                    help="extra options for every ThreadSanitizer stress run, e.g. '--rounds 12'")
     ap.add_argument("--model-args", default="", metavar="ARGS",
                     help="extra options for every model run, e.g. '--executions 2000' (a smaller search: "
                          "a short sweep; the record says so)")
@@ -700,6 +706,13 @@ def sweep(args) -> int:
         raise UsageError(f"--build {build}: no model program (build with -Dsuites=model: {', '.join(PROGRAMS)})")
     state = State(pathlib.Path(args.state) if args.state else build / "sweep")
     results = pathlib.Path(args.results) if args.results else build / "sweep" / "results"
+    tsan = None
+    if args.tsan_build:  # the ThreadSanitizer half: scripts/sweep_tsan.py
+        import sweep_tsan
+        try:
+            tsan = sweep_tsan.TsanSweep(args.tsan_build, state.path.parent, args.jobs, args.tsan_args)
+        except sweep_tsan.BadInput as e:
+            raise UsageError(str(e)) from e
 
     def selected(name):
         return any(fnmatch.fnmatchcase(name, g) for g in args.entry) if args.entry else None
@@ -748,15 +761,22 @@ def sweep(args) -> int:
               f"{len(caught)} caught sites", flush=True)
         run_weakenings(state, args.jobs, between)
     agree = [] if args.no_mutants else agreement(state, args.jobs, targets + compared)
+    if tsan is not None:
+        tsan.run(sweep_tsan.plan_for(state, targets, {t["name"]: site_table(state, t) for t in swept}))
     out, failed = {"entries": [], "mutants": agree}, 0
     tables = {t["name"]: site_table(state, t) for t in targets
               if state.get(t["binary"], t["name"])["verdict"] == "pass"}
+    if tsan is not None:  # a ThreadSanitizer catch makes a site necessary before resolution
+        tables = {name: tsan.annotate(next(t for t in targets if t["name"] == name), rows)
+                  for name, rows in tables.items()}
     resolve(tables)
     for t in targets:
         disc = state.get(t["binary"], t["name"])
         sites = tables.get(t["name"], [])
         seconds = sum(r["seconds"] for k, r in state.done.items() if k[0] == t["binary"] and k[1] == t["name"])
         rec = sweep_record(t, disc, sites, agree, seconds)
+        if tsan is not None:
+            tsan.amend(rec, t)
         if extra:
             rec["metrics"]["model_args"] = " ".join(extra)
             rec["detail"] += f" (short search: {' '.join(extra)})"
