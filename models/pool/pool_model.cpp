@@ -21,11 +21,15 @@
 //   inside_spawn     thread 2 submits 1 job that submits 3 jobs from inside
 //                    its worker (the 2-slot deque overflows into the inject
 //                    queue) while the other worker searches and parks
+//   shutdown_race    4 threads: thread 2 shuts the pool down while thread 3
+//                    submits one job from outside; the job is refused, or
+//                    accepted and run exactly once (an accepted job that no
+//                    worker runs fails the assertion in after())
 //
 // Search: Relacy's random scheduler, --executions per scenario (default
 // 30000) from --search-seed (default 0: the same search on every run), in
-// the order outside_submit, inside_spawn, outside_submit_3, stopping at the
-// first failure. The context-bound search does not fit the quick tier: one
+// the order outside_submit, inside_spawn, outside_submit_3, shutdown_race,
+// stopping at the first failure. The context-bound search does not fit the quick tier: one
 // preemption of outside_submit alone is 8971776 executions (195 s, no
 // violation, measured on an earlier version of the park protocol). Deeper
 // runs: --executions 1000000 (about 3 minutes per entry).
@@ -122,6 +126,48 @@ struct scenario : rl::test_suite<scenario<Entry, Outside, Children>, 3> {
     }
 };
 
+// Shutdown racing an outside submission: thread 2 shuts the pool down while
+// thread 3 submits one job. The submission is refused (submit() returns
+// false, the job never runs) or accepted and then run exactly once before
+// shutdown() returns: an accepted job that no worker runs is stranded.
+template <class Entry>
+struct shutdown_race : rl::test_suite<shutdown_race<Entry>, 4> {
+    using P = typename Entry::template type<W>;
+
+    P* pool = nullptr;
+    pool_job job{};
+    unsigned ran = 0;
+    bool accepted = false;
+
+    static inline shutdown_race* self = nullptr;
+    static void run_job(pool_job*) { ++self->ran; }
+
+    void before() {
+        pool_thread_slot<W>::reset();
+        pool = make_pool<P>();
+        self = this;
+        job.run = &run_job;
+        ran = 0;
+        accepted = false;
+    }
+
+    void thread(unsigned index) {
+        if (index < 2) {
+            pool->run_worker(index);
+        } else if (index == 2) {
+            pool->shutdown();
+        } else {
+            accepted = pool->submit(&job);
+        }
+    }
+
+    void after() {
+        RL_ASSERT(ran == (accepted ? 1u : 0u));  // accepted: run once; refused: never
+        W::destroy(pool);
+        pool = nullptr;
+    }
+};
+
 template <class Entry>
 result check_entry(unsigned long executions, std::uint64_t seed) {
     search_run s;
@@ -131,6 +177,7 @@ result check_entry(unsigned long executions, std::uint64_t seed) {
     s.run<scenario<Entry, 2, 0>>("outside_submit", b);
     s.run<scenario<Entry, 1, 3>>("inside_spawn", b);
     s.run<scenario<Entry, 3, 0>>("outside_submit_3", b);
+    s.run<shutdown_race<Entry>>("shutdown_race", b);
     result r = verdict_of(s);
     r.metrics["pool_blind_spots"] =
         "2 workers and 2-slot deques only (no two thieves on one deque); at most 3 outside jobs or 1 job with 3 "

@@ -103,6 +103,12 @@ struct stealing_policy {
     // A full deque's jobs move to the inject queue under its mutex. false
     // (a mutant): without it, racing the other workers' takes.
     static constexpr bool overflow_locks = true;
+    // The order of drain()'s first load of the pending count: seq_cst, the
+    // shutdown's half of its store-load pair with an outside submit.
+    // acquire (a mutant, the first version of this pool): a shutdown racing
+    // an outside submission can strand the accepted job (the model's
+    // shutdown_race).
+    static constexpr std::memory_order drain_first_load = std::memory_order_seq_cst;
 };
 
 template <world World, class Policy = stealing_policy>
@@ -173,7 +179,14 @@ public:
     }
 
     void drain() {
-        for (std::uint32_t p = pending_->load(std::memory_order_acquire); p != 0;
+        // The first load is seq_cst: shutdown() stores closed, then drains;
+        // an outside submit() adds to pending, then loads closed (all
+        // seq_cst). That is a store-load pair: with an acquire load here
+        // both loads may read the old value (the C++ model allows it;
+        // x86, whose seq_cst store is a full barrier, never shows it), and
+        // then the drain ends while the submitter goes on to queue a job
+        // that no worker will run. The model's shutdown_race found it.
+        for (std::uint32_t p = pending_->load(Policy::drain_first_load); p != 0;
              p = pending_->load(std::memory_order_acquire))
             World::park(*pending_, p, std::memory_order_acquire);
     }
