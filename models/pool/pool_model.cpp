@@ -87,12 +87,12 @@ struct scenario : rl::test_suite<scenario<Entry, Outside, Children>, 3> {
     };
     P* pool = nullptr;
     job jobs[jobs_total];
-    unsigned ran[jobs_total] = {};
+    W::var<unsigned> ran[jobs_total];  // World::var: the drain must see every job's write
 
     static void run_job(pool_job* pj) {
         job& j = *static_cast<job*>(pj);
         scenario& s = *j.self;
-        ++s.ran[j.id];
+        s.ran[j.id].store(s.ran[j.id].load() + 1);
         if (j.id == 0)
             for (unsigned c = 0; c < Children; ++c) RL_ASSERT(s.pool->submit(&s.jobs[Outside + c]));
     }
@@ -104,7 +104,7 @@ struct scenario : rl::test_suite<scenario<Entry, Outside, Children>, 3> {
             jobs[i].run = &run_job;
             jobs[i].self = this;
             jobs[i].id = i;
-            ran[i] = 0;
+            ran[i].store(0);
         }
     }
 
@@ -115,12 +115,13 @@ struct scenario : rl::test_suite<scenario<Entry, Outside, Children>, 3> {
         }
         for (unsigned i = 0; i < Outside; ++i) RL_ASSERT(pool->submit(&jobs[i]));
         pool->drain();
-        for (unsigned i = 0; i < jobs_total; ++i) RL_ASSERT(ran[i] == 1);  // drained: every job ran once
+        // drained: every job ran once, and its work happens-before the drain's return
+        for (unsigned i = 0; i < jobs_total; ++i) RL_ASSERT(ran[i].load() == 1);
         pool->shutdown();
     }
 
     void after() {
-        for (unsigned i = 0; i < jobs_total; ++i) RL_ASSERT(ran[i] == 1);
+        for (unsigned i = 0; i < jobs_total; ++i) RL_ASSERT(ran[i].load() == 1);
         W::destroy(pool);
         pool = nullptr;
     }

