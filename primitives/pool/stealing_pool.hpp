@@ -103,13 +103,16 @@ struct stealing_policy {
     // A full deque's jobs move to the inject queue under its mutex. false
     // (a mutant): without it, racing the other workers' takes.
     static constexpr bool overflow_locks = true;
+    // The worker deques' policy (a mutant swaps the order of push's
+    // publication).
+    using deque_policy = chase_lev_bounded_policy;
 };
 
 template <world World, class Policy = stealing_policy>
 class stealing_pool {
     template <class U>
     using atomic = typename World::template atomic<U>;
-    using deque = chase_lev<World, pool_job*, chase_lev_bounded_policy>;
+    using deque = chase_lev<World, pool_job*, typename Policy::deque_policy>;
 
     struct worker {
         explicit worker(std::size_t capacity) : local(capacity) {}
