@@ -30,7 +30,7 @@
 //                          schedules a task, whose completion on the loop
 //                          thread (work_task: then(); promise_task: the
 //                          reaction) schedules the next, 1000 in a row per
-//                          iteration; p50_ns, p99_ns and p999_ns of schedule()
+//                          iteration (--bridge-rounds; the smoke test 50); p50_ns, p99_ns and p999_ns of schedule()
 //                          to completion (the pool's wake-up, the job, the
 //                          post and the loop's)
 //
@@ -223,9 +223,8 @@ using pool_maker = std::unique_ptr<any_pool> (*)(unsigned);
 using loop_maker = std::unique_ptr<any_loop> (*)();
 
 template <bool promise>
-void bridge_latency(benchmark::State& state, pool_maker make_pool, loop_maker make_loop) {
+void bridge_latency(benchmark::State& state, pool_maker make_pool, loop_maker make_loop, std::uint32_t rounds) {
     using clock = std::chrono::steady_clock;
-    constexpr std::uint32_t rounds = 1000;
     const std::unique_ptr<any_pool> pool = make_pool(2u);
     struct ctx;
     using T = std::conditional_t<promise, promise_task<any_pool, any_loop, ctx>, work_task<any_pool, any_loop, ctx>>;
@@ -293,6 +292,10 @@ int main(int argc, char** argv) {
                        "yield-many, ping-pong, chained spawn (tokio's rt_multi_threaded set); submit-to-completion\n"
                        "latency through the bridge for every pool x loop pair.",
                        300.0);
+    std::uint32_t bridge_rounds = 1000;
+    prog.options().option("--bridge-rounds", "N",
+                          "bridge_latency: completions in a row per iteration (default 1000; the smoke test: 50)",
+                          bridge_rounds, 1u, 10000000u);
     if (const int status = parse_bench_program(prog, argc, argv); status >= 0) return status;
     prog.run<pool_kind>([&]<class E>(const entry_context&) -> result {
         if constexpr (E::expected.bench.kind == expect::skip) {
@@ -325,9 +328,10 @@ int main(int argc, char** argv) {
             json labels;
             labels["workers"] = 2;
             labels["benchmark"] = "bridge_latency";
-            s.add("bridge_latency/" + std::string(E::name), labels, [](benchmark::State& st) {
+            labels["rounds"] = bridge_rounds;
+            s.add("bridge_latency/" + std::string(E::name), labels, [&](benchmark::State& st) {
                  bridge_latency<promise>(st, &make_erased_pool<typename E::pool_entry>,
-                                         &make_erased_loop<typename E::loop_entry>);
+                                         &make_erased_loop<typename E::loop_entry>, bridge_rounds);
              })->UseRealTime();
             return s.run();
         }
