@@ -290,7 +290,8 @@ struct tbb_pool_entry {
     // only after the pair stopped at its limit (100000 hand-offs, bound
     // 244). outside_progress: a task_arena::enqueue'd job waited while the
     // worker's own pool held a chain job: it ran after 94706 chain jobs, when
-    // the chains stopped at their limit (oneTBB takes from the arena's
+    // the chains stopped at their limit (100001 since the limit counts from
+    // the outside job's submission; oneTBB takes from the arena's
     // shared queue when the thread's own pool is empty). stress and asan:
     // pass; model: a peer. tsan skip: see tbb_uninstrumented.
     static constexpr expectation tbb_uninstrumented{
