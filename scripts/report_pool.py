@@ -51,20 +51,22 @@ def _number(rec: dict, run: dict, i: int, name: str) -> float:
 
 
 def parse_records(records: list[dict]) -> dict:
-    """entries[entry] = {"origin", benchmark: jobs/s, "latency:p50_ns" ...}
-    for every pool bench record that ran (the first run of a kind is kept)."""
+    """entries[entry] = {"origin", benchmark: jobs/s ...} for every pool bench
+    record that ran, and entries[pair] = {"origin", "latency:p50_ns" ...} for
+    every bridge pair's bench record that ran (bridge_latency; the first run
+    of a kind is kept)."""
     entries: dict = {}
     for rec in records:
-        if rec["component"] != FAMILY or rec["check"] != "bench" or rec["verdict"] == "skip":
+        if rec["component"] not in (FAMILY, BRIDGE) or rec["check"] != "bench" or rec["verdict"] == "skip":
             continue
         for i, run in bench_runs(rec):
             kind = run.get("benchmark")
-            if kind == LATENCY:
+            if kind == LATENCY and rec["component"] == BRIDGE:
                 e = entries.setdefault(rec["implementation"], {"origin": rec["origin"]})
                 for q, _ in PERCENTILES:
                     e.setdefault(f"latency:{q}", _number(rec, run, i, q))
                 continue
-            if kind not in dict(BENCHMARKS):
+            if kind not in dict(BENCHMARKS) or rec["component"] != FAMILY:
                 continue
             e = entries.setdefault(rec["implementation"], {"origin": rec["origin"]})
             if kind not in e:
@@ -117,29 +119,36 @@ def peer_findings(records: list[dict]) -> tuple[str, str]:
 
 
 def charts(entries: dict) -> tuple[list[str], list[str]]:
-    if not entries:
-        return [], []
-    names = _order(entries)
-    kinds = [(k, lab) for k, lab in BENCHMARKS if any(k in entries[e] for e in names)]
-    fig = grouped_bars(
-        "work pools: jobs per second", names, [entries[e]["origin"] for e in names],
-        [(lab, [_scaled(entries[e].get(k), 1e6) for e in names]) for k, lab in kinds],
-        "million jobs/s (higher is better)",
-        "2 workers; wall time from the first submission to the end of the drain")
-    md = ["| entry | " + " | ".join(f"{lab} jobs/s" for _, lab in kinds) + " |", "|---|" + "---|" * len(kinds)]
-    for e in names:
-        md.append(f"| {entry_label(e, entries[e]['origin'])} | "
-                  + " | ".join(_rate(entries[e].get(k)) for k, _ in kinds) + " |")
-    md.append("")
-    lat = [e for e in names if f"latency:{PERCENTILES[0][0]}" in entries[e]]
-    if lat:
-        md += ["Submit-to-completion through the bridge (work_task to a coalescing loop), microseconds:", "",
-               "| entry | " + " | ".join(lab for _, lab in PERCENTILES) + " |", "|---|" + "---|" * len(PERCENTILES)]
-        for e in lat:
-            md.append(f"| {entry_label(e, entries[e]['origin'])} | "
-                      + " | ".join(f"{entries[e][f'latency:{q}'] / 1e3:.3g}" for q, _ in PERCENTILES) + " |")
+    pools = {e: v for e, v in entries.items() if any(k in v for k, _ in BENCHMARKS)}
+    pairs = {e: v for e, v in entries.items() if f"latency:{PERCENTILES[0][0]}" in v}
+    figs: list[str] = []
+    md: list[str] = []
+    if pools:
+        names = _order(pools)
+        kinds = [(k, lab) for k, lab in BENCHMARKS if any(k in pools[e] for e in names)]
+        figs.append(grouped_bars(
+            "work pools: jobs per second", names, [pools[e]["origin"] for e in names],
+            [(lab, [_scaled(pools[e].get(k), 1e6) for e in names]) for k, lab in kinds],
+            "million jobs/s (higher is better)",
+            "2 workers; wall time from the first submission to the end of the drain"))
+        md += ["| entry | " + " | ".join(f"{lab} jobs/s" for _, lab in kinds) + " |", "|---|" + "---|" * len(kinds)]
+        for e in names:
+            md.append(f"| {entry_label(e, pools[e]['origin'])} | "
+                      + " | ".join(_rate(pools[e].get(k)) for k, _ in kinds) + " |")
         md.append("")
-    return [fig] + ([_md_table_html(md[md.index("| entry | p50 | p99 | p99.9 |"):])] if lat else []), md
+    if pairs:
+        md += [LATENCY_TITLE, "", "| pair | " + " | ".join(lab for _, lab in PERCENTILES) + " |",
+               "|---|" + "---|" * len(PERCENTILES)]
+        for e in _order(pairs):
+            md.append(f"| {entry_label(e, pairs[e]['origin'])} | "
+                      + " | ".join(f"{pairs[e][f'latency:{q}'] / 1e3:.3g}" for q, _ in PERCENTILES) + " |")
+        md.append("")
+        figs.append(_md_table_html(md[md.index(LATENCY_TITLE) + 2:]))
+    return figs, md
+
+
+LATENCY_TITLE = ("Submit-to-completion through the bridge, per pool x loop pair (work_task: schedule() to "
+                 "then(); promise_task: to the reaction), microseconds:")
 
 
 def _md_table_html(lines: list[str]) -> str:
@@ -147,7 +156,7 @@ def _md_table_html(lines: list[str]) -> str:
     if not rows:
         return ""
     head, body = rows[0], rows[1:]
-    return ("<p>Submit-to-completion through the bridge (work_task to a coalescing loop), microseconds:</p><table><tr>"
+    return (f"<p>{html.escape(LATENCY_TITLE)}</p><table><tr>"
             + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
             + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in body)
             + "</table>")

@@ -34,12 +34,12 @@ def _pool_runs(outside, inside, yields, ping, chained):
             _run("spawn_inside", items_per_second=1.0, aggregate="mean"),
             _run("yield_many", items_per_second=yields),
             _run("ping_pong", items_per_second=ping),
-            _run("chained_spawn", items_per_second=chained),
-            _run("bridge_latency", p50_ns=5000.0, p99_ns=33000.0, p999_ns=2.7e6)]
+            _run("chained_spawn", items_per_second=chained)]
 
 
-def _bench(impl, runs, origin="in-house", verdict="pass"):
-    return _rec(impl, "bench", verdict, "pass" if verdict != "skip" else "skip", origin, metrics={"runs": runs})
+def _bench(impl, runs, origin="in-house", verdict="pass", component="pool"):
+    return _rec(impl, "bench", verdict, "pass" if verdict != "skip" else "skip", origin, component,
+                metrics={"runs": runs})
 
 
 POOLS = [
@@ -47,6 +47,12 @@ POOLS = [
     _bench("global_queue", _pool_runs(11e6, 22e6, 24e6, 24e6, 23e6)),
     _bench("tbb", _pool_runs(10e6, 17e6, 16e6, 15e6, 10e6), origin="peer"),
     _bench("work_stealing.lifo_only", [], origin="mutant", verdict="skip"),
+    _bench("work_stealing+coalescing_loop.work_task",
+           [_run("bridge_latency", p50_ns=5000.0, p99_ns=33000.0, p999_ns=2.7e6)], component="pool.bridge"),
+    _bench("tbb+mutex_loop.promise_task",
+           [_run("bridge_latency", p50_ns=7000.0, p99_ns=40000.0, p999_ns=1e6)], component="pool.bridge"),
+    _bench("work_stealing+coalescing_loop.work_task.then_on_pool", [], origin="mutant", verdict="skip",
+           component="pool.bridge"),
     _rec("work_stealing", "property", metrics={"bound": 244, "hog_handoffs_before_third": 59,
                                                "outside_jobs_before": 3}),
     _rec("work_stealing.lifo_only", "property", "fail", "fail", "mutant",
@@ -69,7 +75,10 @@ POOLS = [
 class ParseTest(unittest.TestCase):
     def test_reads_typed_labels(self):
         e = report_pool.parse_records(POOLS)
-        self.assertEqual(sorted(e), ["global_queue", "tbb", "work_stealing"])
+        self.assertEqual(sorted(e), ["global_queue", "tbb", "tbb+mutex_loop.promise_task", "work_stealing",
+                                     "work_stealing+coalescing_loop.work_task"])
+        self.assertNotIn("spawn_inside", e["work_stealing+coalescing_loop.work_task"])
+        self.assertEqual(e["tbb+mutex_loop.promise_task"]["latency:p50_ns"], 7000.0)
         self.assertEqual(e["work_stealing"]["spawn_inside"], 28e6)  # the aggregate is left out
         self.assertEqual(e["tbb"]["origin"], "peer")
 
@@ -112,8 +121,10 @@ class SectionTest(unittest.TestCase):
         # the benchmark table, the peer labelled and last
         self.assertIn("| work_stealing | 20M | 28M | 25M | 22M | 27M |", md)
         self.assertLess(md.index("| work_stealing | 20M"), md.index("| tbb (peer) | 10M"))
-        # the bridge latency, in microseconds
-        self.assertIn("| work_stealing | 5 | 33 | 2.7e+03 |", md)
+        # the bridge latency per pair, in microseconds; pairs are not in the jobs/s table
+        self.assertIn("| work_stealing+coalescing_loop.work_task | 5 | 33 | 2.7e+03 |", md)
+        self.assertIn("| tbb+mutex_loop.promise_task | 7 | 40 | 1e+03 |", md)
+        self.assertNotIn("| work_stealing+coalescing_loop.work_task | -", md)
         self.assertIn("<th>p99.9</th>", html)
 
     def test_fairness_mismatch_says_so(self):

@@ -23,13 +23,16 @@
 //   ping_pong/<entry>      1000 pairs from outside; each ping submits its pong
 //                          from inside, 10 round trips a pair
 //   chained_spawn/<entry>  one chain of 1000 jobs, each submitting the next
-//   bridge_latency/<entry> submit-to-completion through the bridge to the
-//                          loop (primitives/pool/bridge.hpp, work_task, with
-//                          coalescing_loop): the loop thread schedules a work
-//                          task, whose then() on the loop thread schedules the
-//                          next, 1000 in a row per iteration; p50_ns, p99_ns
-//                          and p999_ns of schedule() to then() (the pool's
-//                          wake-up, the job, the post and the loop's)
+//   bridge_latency/<pair>  for every bridge pair that is not a mutant
+//                          (primitives/pool/bridge_catalogue.hpp, its own
+//                          record, component pool.bridge): submit-to-
+//                          completion through the bridge; the loop thread
+//                          schedules a task, whose completion on the loop
+//                          thread (work_task: then(); promise_task: the
+//                          reaction) schedules the next, 1000 in a row per
+//                          iteration (--bridge-rounds; the smoke test 50); p50_ns, p99_ns and p999_ns of schedule()
+//                          to completion (the pool's wake-up, the job, the
+//                          post and the loop's)
 //
 // Performance claims between two entries are made with interleaved pairs
 // (scripts/pairs.py run --pairs A,B), never from one run of this program.
@@ -51,6 +54,8 @@
 #include "primitives/loop/channels.hpp"
 #include "primitives/native_world.hpp"
 #include "primitives/pool/bridge.hpp"
+#include "primitives/pool/bridge_catalogue.hpp"
+#include "primitives/pool/bridge_erased.hpp"
 #include "primitives/pool/catalogue.hpp"
 
 namespace {
@@ -210,54 +215,63 @@ void chained_spawn(benchmark::State& state) {
     finish_state<P>(state, n, ran.load(), iterations);
 }
 
-template <class P>
-void bridge_latency(benchmark::State& state) {
-    using L = basic_loop<native_world, coalescing_channel<native_world>>;
+// The pair's pool and loop come in behind virtual calls
+// (primitives/pool/bridge_erased.hpp): one instantiation per mode, not per
+// pair. work_task: schedule() to then(); promise_task: schedule() to the
+// reaction (the microtask after then()).
+using pool_maker = std::unique_ptr<any_pool> (*)(unsigned);
+using loop_maker = std::unique_ptr<any_loop> (*)();
+
+template <bool promise>
+void bridge_latency(benchmark::State& state, pool_maker make_pool, loop_maker make_loop, std::uint32_t rounds) {
     using clock = std::chrono::steady_clock;
-    constexpr std::uint32_t rounds = 1000;
-    P pool(2u);
+    const std::unique_ptr<any_pool> pool = make_pool(2u);
     struct ctx;
-    using T = work_task<P, L, ctx>;
+    using T = std::conditional_t<promise, promise_task<any_pool, any_loop, ctx>, work_task<any_pool, any_loop, ctx>>;
     struct ctx {
         T* self = nullptr;
         std::vector<std::int64_t>* ns = nullptr;
         clock::time_point t0{};
         std::uint32_t left = 0;
-        bool off_loop = false;
         void run() {}
-        void then() {
+        void completed() {
             ns->push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - t0).count());
             if (--left > 0) {
                 t0 = clock::now();
                 self->schedule();
             }
         }
+        void then() {
+            if (!promise) completed();
+        }
+        void reaction() { completed(); }
     };
     std::vector<std::int64_t> ns;
     ns.reserve(rounds * 64);
     std::string error;
     for (auto _ : state) {
-        L loop;
-        T t(pool, loop);
+        const std::unique_ptr<any_loop> loop = make_loop();
+        T t(*pool, *loop);
         t.ctx.self = &t;
         t.ctx.ns = &ns;
         t.ctx.left = rounds;
         struct start_t {
             T* t;
         } start{&t};
-        loop.post(task{[](void* p) {
-                           T* t = static_cast<start_t*>(p)->t;
-                           t->ctx.t0 = clock::now();
-                           t->schedule();
-                       },
-                       &start});
+        loop->post(task{[](void* p) {
+                            T* t = static_cast<start_t*>(p)->t;
+                            t->ctx.t0 = clock::now();
+                            t->schedule();
+                        },
+                        &start});
         std::thread loop_thread([&] {
             pin_current_thread(0);
-            loop.run();
+            loop->run();
         });
         loop_thread.join();
         if (t.ctx.left != 0) error = "the loop returned before every completion ran";
     }
+    pool->shutdown();
     if (ns.empty()) {
         state.SkipWithError("no completion measured");
         return;
@@ -276,8 +290,12 @@ int main(int argc, char** argv) {
     check_program prog("bench_pool", check_kind::bench,
                        "Benchmarks every pool entry (2 workers): spawn-many from outside and from inside a worker,\n"
                        "yield-many, ping-pong, chained spawn (tokio's rt_multi_threaded set); submit-to-completion\n"
-                       "latency through the bridge to a coalescing loop.",
+                       "latency through the bridge for every pool x loop pair.",
                        300.0);
+    std::uint32_t bridge_rounds = 1000;
+    prog.options().option("--bridge-rounds", "N",
+                          "bridge_latency: completions in a row per iteration (default 1000; the smoke test: 50)",
+                          bridge_rounds, 1u, 10000000u);
     if (const int status = parse_bench_program(prog, argc, argv); status >= 0) return status;
     prog.run<pool_kind>([&]<class E>(const entry_context&) -> result {
         if constexpr (E::expected.bench.kind == expect::skip) {
@@ -298,8 +316,23 @@ int main(int argc, char** argv) {
             s.add("ping_pong/" + n, labels, ping_pong<P>)->UseRealTime();
             labels["benchmark"] = "chained_spawn";
             s.add("chained_spawn/" + n, labels, chained_spawn<P>)->UseRealTime();
+            return s.run();
+        }
+    });
+    prog.run<bridge_kind>([&]<class E>(const entry_context&) -> result {
+        if constexpr (E::expected.bench.kind == expect::skip) {
+            return result::fail("the body of a pair whose bench check is skipped ran");
+        } else {
+            constexpr bool promise = E::mode == bridge_mode::promise_task;
+            bench_session s;
+            json labels;
+            labels["workers"] = 2;
             labels["benchmark"] = "bridge_latency";
-            s.add("bridge_latency/" + n, labels, bridge_latency<P>)->UseRealTime();
+            labels["rounds"] = bridge_rounds;
+            s.add("bridge_latency/" + std::string(E::name), labels, [&](benchmark::State& st) {
+                 bridge_latency<promise>(st, &make_erased_pool<typename E::pool_entry>,
+                                         &make_erased_loop<typename E::loop_entry>, bridge_rounds);
+             })->UseRealTime();
             return s.run();
         }
     });

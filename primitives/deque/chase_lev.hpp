@@ -63,6 +63,11 @@ struct chase_lev_policy {
     static constexpr bool steal_fence = true;
     static constexpr std::memory_order steal_cas = std::memory_order_seq_cst;
     static constexpr std::memory_order publish_array = std::memory_order_release;
+    // The order of push's store of bottom (release: it publishes the cell).
+    // Mutant switch (the pool's work_stealing.relaxed_push): relaxed, so a
+    // thief that reads the new bottom has no edge to what the owner wrote
+    // before the push.
+    static constexpr std::memory_order publish_bottom = std::memory_order_release;
     // Mutant switch: a thief claims index t with a plain store of t + 1 to
     // top instead of the CAS (the CAS weakened to no read-modify-write).
     static constexpr bool steal_claims_by_store = false;
@@ -131,7 +136,7 @@ public:
         a->cell(b).store(x, std::memory_order_relaxed);
         // release: a thief whose acquire load of bottom reads b + 1 sees the
         // cell (and, after a resize, the array the cell is in).
-        bottom_->store(b + 1, std::memory_order_release);
+        bottom_->store(b + 1, Policy::publish_bottom);
         return true;
     }
 

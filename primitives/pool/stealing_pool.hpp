@@ -109,13 +109,16 @@ struct stealing_policy {
     // an outside submission can strand the accepted job (the model's
     // shutdown_race).
     static constexpr std::memory_order drain_first_load = std::memory_order_seq_cst;
+    // The worker deques' policy (a mutant swaps the order of push's
+    // publication).
+    using deque_policy = chase_lev_bounded_policy;
 };
 
 template <world World, class Policy = stealing_policy>
 class stealing_pool {
     template <class U>
     using atomic = typename World::template atomic<U>;
-    using deque = chase_lev<World, pool_job*, chase_lev_bounded_policy>;
+    using deque = chase_lev<World, pool_job*, typename Policy::deque_policy>;
 
     struct worker {
         explicit worker(std::size_t capacity) : local(capacity) {}

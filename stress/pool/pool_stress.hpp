@@ -21,9 +21,20 @@
 // and the job reads it when it runs: under ThreadSanitizer a pool whose
 // hand-off carries no happens-before edge is a reported race. The counters
 // are relaxed atomics, adding no edge that could hide a missing one.
+// Each round begins with a hand-off phase, alone on the pool: a root job
+// submits 8 children from inside its worker and then waits (at most 50 ms)
+// until another worker has run 2 of them, so that they are stolen from its
+// deque (a global queue hands them over under its mutex). In the round's
+// traffic a stolen job's stamp is mostly ordered by something else than
+// the steal: the owner's own CASes on its deque's top when it overflows
+// into the inject queue (16-slot deques) release everything it wrote
+// before. In the hand-off phase nothing but the pool's hand-off orders the
+// second child's stamp before its read on the thief: a push that does not
+// publish (work_stealing.relaxed_push) is a reported race every time.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -76,9 +87,82 @@ struct plan {
 };
 
 // One round on `pool`; "" when every invariant held.
+// The hand-off phase (see the top): "" when it held.
+template <class P>
+struct handoff {
+    static constexpr std::uint32_t kids = 8, stolen_wanted = 2;
+    struct job : pool_job {
+        handoff* h = nullptr;
+        std::uint32_t id = 0;
+        std::uint64_t stamp = 0;  // plain: written by the root's thread just before submit
+    };
+    P* pool = nullptr;
+    job root, kid[kids];
+    std::atomic<std::thread::id> root_thread{};  // relaxed: no edge
+    std::atomic<std::uint32_t> elsewhere{0}, ran[kids + 1], bad{0}, refused{0};
+    std::atomic<std::uint64_t> done{0};
+
+    static void run_root(pool_job* pj) {
+        handoff& h = *static_cast<job*>(pj)->h;
+        h.root_thread.store(std::this_thread::get_id(), std::memory_order_relaxed);
+        for (auto& k : h.kid) {
+            k.stamp = k.id + 1;
+            if (!h.pool->submit(&k)) h.refused.fetch_add(1, std::memory_order_relaxed);
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        while (h.elsewhere.load(std::memory_order_relaxed) < stolen_wanted &&
+               std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50))
+            std::this_thread::yield();
+        h.ran[0].fetch_add(1, std::memory_order_relaxed);
+        h.done.fetch_add(1, std::memory_order_release);
+    }
+    static void run_kid(pool_job* pj) {
+        job& j = *static_cast<job*>(pj);
+        handoff& h = *j.h;
+        if (j.stamp != j.id + 1) h.bad.fetch_add(1, std::memory_order_relaxed);  // stale hand-off
+        if (pool_thread_slot<native_world>::get().pool != h.pool) h.bad.fetch_add(1, std::memory_order_relaxed);
+        else if (std::this_thread::get_id() != h.root_thread.load(std::memory_order_relaxed))
+            h.elsewhere.fetch_add(1, std::memory_order_relaxed);
+        h.ran[j.id].fetch_add(1, std::memory_order_relaxed);
+        h.done.fetch_add(1, std::memory_order_release);
+    }
+};
+
+template <class P>
+std::string run_handoff(P& pool, const options& opt, std::uint64_t& jobs_total) {
+    using H = handoff<P>;
+    auto h = std::make_unique<H>();
+    h->pool = &pool;
+    h->root.h = h.get();
+    h->root.run = &H::run_root;
+    for (std::uint32_t i = 0; i < H::kids; ++i) {
+        h->kid[i].h = h.get();
+        h->kid[i].id = i + 1;
+        h->kid[i].run = &H::run_kid;
+    }
+    for (auto& r : h->ran) r.store(0, std::memory_order_relaxed);
+    if (!pool.submit(&h->root)) return "hand-off phase: the outside submission was refused before shutdown";
+    if (!pool_check::wait_for_count(h->done, H::kids + 1, opt.quiet)) {
+        const std::uint64_t d = h->done.load();
+        (void)h.release();  // the pool's workers may still hold its jobs: never freed
+        return "stranded: hand-off phase: " + std::to_string(H::kids + 1 - d) + " of " +
+               std::to_string(H::kids + 1) + " jobs not run " + std::to_string(opt.quiet) +
+               " s after the last progress";
+    }
+    pool.drain();
+    jobs_total += H::kids + 1;
+    for (std::uint32_t i = 0; i <= H::kids; ++i)
+        if (h->ran[i].load() != 1)
+            return "hand-off phase: job " + std::to_string(i) + " ran " + std::to_string(h->ran[i].load()) + " times";
+    if (h->bad.load()) return "hand-off phase: " + std::to_string(h->bad.load()) + " jobs ran off a worker or saw a stale stamp";
+    if (h->refused.load()) return "hand-off phase: " + std::to_string(h->refused.load()) + " inside submissions refused";
+    return {};
+}
+
 template <class P>
 std::string run_round(P& pool, std::mt19937_64& rng, const options& opt, std::uint64_t& jobs_total,
                   std::uint64_t& plan_hash) {
+    if (std::string why = run_handoff(pool, opt, jobs_total); !why.empty()) return why;
     using pl = plan<P>;
     auto p = std::make_unique<pl>();
     p->pool = &pool;
