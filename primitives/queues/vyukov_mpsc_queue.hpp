@@ -72,13 +72,12 @@ public:
     // Any thread.
     void push(Node* n) {
         n->hook.next.store(nullptr, std::memory_order_relaxed);  // published by A
-        // sweep: acq_rel orders each node's nulling of its next (above)
-        // before the next producer's B on it in that field's modification
-        // order: release here, acquire in the next producer's A. Relaxed,
-        // B could land first and be overwritten by the null, losing the
-        // rest of the queue. That needs a modification order against
-        // execution order, which Relacy never produces (its stores become
-        // visible in execution order), and x86 never does it.
+        // acq_rel orders each node's nulling of its next (above), and its
+        // allocation, before the next producer's B on it: release here,
+        // acquire in the next producer's A (relaxed, B could land first and
+        // be overwritten by the null; ThreadSanitizer reports B against the
+        // allocation). The consumer's stub push relies on its acquire too
+        // (pop). The sweep shows it necessary.
         Node* prev = tail_->exchange(n, Orders::swap_tail);      // A: linearization point
         // In-between: tail is n, prev->next is still null.
         prev->hook.next.store(n, Orders::link);  // B
