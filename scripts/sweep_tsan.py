@@ -38,7 +38,6 @@ import pathlib
 import re
 import subprocess
 import tempfile
-import threading
 import time
 
 import sweep as sw
@@ -206,16 +205,9 @@ def annotate_site(site: dict, result: dict) -> dict:
 # --------------------------------------------------------------------------
 # running the stress programs
 
-RUNNING: set = set()
-RUNNING_LOCK = threading.Lock()
-
-
-def stop_running() -> None:
-    """Kills every stress process of ours still running (by pid)."""
-    with RUNNING_LOCK:
-        for proc in RUNNING:
-            if proc.poll() is None:
-                proc.kill()
+# the stress processes under way share sweep.py's set, so that an
+# interrupted sweep ends them as it ends its model processes
+RUNNING, RUNNING_LOCK, stop_running = sw.RUNNING, sw.RUNNING_LOCK, sw.stop_running
 
 
 def stress_env() -> dict:
