@@ -228,18 +228,21 @@ result check_pair(const options& opt, const entry_context& ctx, std::unique_ptr<
 int main(int argc, char** argv) {
     options opt;
     if (under_tsan()) opt.tasks = 80;
-    check_program prog("pool_bridge", under_tsan() ? check_kind::tsan : check_kind::stress,
+    // the same body is the check "asan" in the AddressSanitizer build
+    const check_kind kind = under_tsan() ? check_kind::tsan : under_asan() ? check_kind::asan : check_kind::stress;
+    check_program prog("pool_bridge", kind,
                        "The pool-to-loop bridge for every pool x loop pair: work on the pool, completion on the\n"
                        "loop thread as a task (WorkTask) or a microtask (ConcurrentPromiseTask); exactly once, on\n"
                        "the loop thread, in the stated phase.",
-                       under_tsan() ? 60.0 : 20.0);
+                       kind == check_kind::stress ? 20.0 : 60.0);
     prog.options()
         .option("--tasks", "N", "bridge tasks per entry (default 250, 80 under TSan)", opt.tasks, 1u, 1000000u)
         .option("--quiet", "S", "seconds without progress that make a completion stranded (default 2)", opt.quiet,
                 0.1, 600.0);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     prog.run<bridge_kind>([&]<class E>(const entry_context& ctx) -> result {
-        if constexpr (E::expected.stress.kind == expect::skip && E::expected.tsan.kind == expect::skip)
+        if constexpr (E::expected.stress.kind == expect::skip && E::expected.tsan.kind == expect::skip &&
+                      E::expected.asan.kind == expect::skip)
             return result::fail("the body of an entry whose stress check is skipped ran");
         else
             return check_pair<E::mode == bridge_mode::promise_task, typename E::policy>(
