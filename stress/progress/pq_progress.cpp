@@ -135,10 +135,7 @@ int main(int argc, char** argv) {
                        "Progress guarantees of every catalogue priority queue: a producer or the consumer stopped "
                        "inside push or pop, the others must keep completing successful operations.",
                        30.0);
-    prog.options()
-        .option("--seconds", "S", "trial budget per entry (default 0.6)", opt.seconds, 0.05, 600.0)
-        .option("--trials", "N", "at most this many trials per entry (default 400)", opt.max_trials, 1, 1000000)
-        .option("--stalls", "N", "stop an entry's trials after this many stalls (default 2)", opt.max_stalls, 1, 1000);
+    progress::declare_trial_options(prog.options(), opt);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     progress::suspender::instance().install();
     prog.run<pq_kind>([&]<class E>(const entry_context& ctx) -> result {

@@ -89,6 +89,20 @@ struct trial_options {
     double window_ms = 250;
 };
 
+// The trial options every progress program takes, each defaulting to what
+// `opt` holds when called.
+inline command_line& declare_trial_options(command_line& cl, trial_options& opt) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%g", opt.seconds);
+    return cl.option("--seconds", "S", std::string("trial budget per entry (default ") + secs + ")", opt.seconds, 0.05,
+                     600.0)
+        .option("--trials", "N", "at most this many trials per entry (default " + std::to_string(opt.max_trials) + ")",
+                opt.max_trials, 1, 1000000)
+        .option("--stalls", "N",
+                "stop an entry's trials after this many stalls (default " + std::to_string(opt.max_stalls) + ")",
+                opt.max_stalls, 1, 1000);
+}
+
 // The component's judge, asked while the others have been silent: given
 // the victim (its index in the workers) and the operation it is stopped in,
 // which successful operation of the others do the completed operations

@@ -171,10 +171,7 @@ int main(int argc, char** argv) {
                        "Progress guarantees of every catalogue queue: one thread stopped inside try_push/try_pop, "
                        "the others must keep completing successful operations.",
                        30.0);
-    prog.options()
-        .option("--seconds", "S", "trial budget per entry (default 1.5)", opt.seconds, 0.05, 600.0)
-        .option("--trials", "N", "at most this many trials per entry (default 400)", opt.max_trials, 1, 1000000)
-        .option("--stalls", "N", "stop an entry's trials after this many stalls (default 2)", opt.max_stalls, 1, 1000);
+    progress::declare_trial_options(prog.options(), opt);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     progress::suspender::instance().install();
     prog.run<queue_kind>(
