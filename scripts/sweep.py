@@ -761,14 +761,11 @@ def sweep(args) -> int:
               f"{len(caught)} caught sites", flush=True)
         run_weakenings(state, args.jobs, between)
     agree = [] if args.no_mutants else agreement(state, args.jobs, targets + compared)
-    if tsan is not None:
-        tsan.run(sweep_tsan.plan_for(state, targets, {t["name"]: site_table(state, t) for t in swept}))
-    out, failed = {"entries": [], "mutants": agree}, 0
-    tables = {t["name"]: site_table(state, t) for t in targets
-              if state.get(t["binary"], t["name"])["verdict"] == "pass"}
+    tables = {t["name"]: site_table(state, t) for t in swept}
     if tsan is not None:  # a ThreadSanitizer catch makes a site necessary before resolution
-        tables = {name: tsan.annotate(next(t for t in targets if t["name"] == name), rows)
-                  for name, rows in tables.items()}
+        tsan.run(sweep_tsan.plan_for(state, targets, tables))
+        tables = {t["name"]: tsan.annotate(t, tables[t["name"]]) for t in swept}
+    out, failed = {"entries": [], "mutants": agree}, 0
     resolve(tables)
     for t in targets:
         disc = state.get(t["binary"], t["name"])

@@ -34,18 +34,32 @@ struct bridge_policy {
     static constexpr bool reaction_as_microtask = true;
 };
 
-template <class Pool, class Loop, class Ctx, class Policy = bridge_policy>
-class work_task : public pool_job {
+// What both bridge tasks share: the pool that runs them, the loop they
+// complete on, and schedule(), which holds a keep-alive reference on the
+// loop from the submission until the completion drops it.
+template <class Pool, class Loop>
+class bridge_job : public pool_job {
 public:
-    work_task(Pool& p, Loop& l) : pool_(&p), loop_(&l) { run = &on_pool; }
-    Ctx ctx;
-
     bool schedule() {
         loop_->ref();
         if (pool_->submit(this)) return true;
         loop_->unref();
         return false;
     }
+
+protected:
+    bridge_job(Pool& p, Loop& l, void (*on_pool)(pool_job*)) : pool_(&p), loop_(&l) { run = on_pool; }
+    Pool* pool_;
+    Loop* loop_;
+};
+
+template <class Pool, class Loop, class Ctx, class Policy = bridge_policy>
+class work_task : public bridge_job<Pool, Loop> {
+    using base = bridge_job<Pool, Loop>;
+
+public:
+    work_task(Pool& p, Loop& l) : base(p, l, &on_pool) {}
+    Ctx ctx;
 
 private:
     static void on_pool(pool_job* j) {
@@ -63,22 +77,15 @@ private:
         self->ctx.then();
         l->unref();
     }
-    Pool* pool_;
-    Loop* loop_;
 };
 
 template <class Pool, class Loop, class Ctx, class Policy = bridge_policy>
-class promise_task : public pool_job {
-public:
-    promise_task(Pool& p, Loop& l) : pool_(&p), loop_(&l) { run = &on_pool; }
-    Ctx ctx;
+class promise_task : public bridge_job<Pool, Loop> {
+    using base = bridge_job<Pool, Loop>;
 
-    bool schedule() {
-        loop_->ref();
-        if (pool_->submit(this)) return true;
-        loop_->unref();
-        return false;
-    }
+public:
+    promise_task(Pool& p, Loop& l) : base(p, l, &on_pool) {}
+    Ctx ctx;
 
 private:
     static void on_pool(pool_job* j) {
@@ -100,8 +107,6 @@ private:
         self->ctx.reaction();
         l->unref();
     }
-    Pool* pool_;
-    Loop* loop_;
 };
 
 }  // namespace gauntlet
