@@ -70,10 +70,24 @@ struct bench_job : pool_job {
     std::uint32_t count = 0;          // spawn_inside: jobs to submit; yield/ping: rounds left
 };
 
+// A job that only counts itself.
 template <class P>
-void finish_state(benchmark::State& state, std::uint64_t per_iteration, std::uint64_t ran, std::uint64_t iterations) {
-    state.SetItemsProcessed(static_cast<std::int64_t>(per_iteration * iterations));
-    if (ran != per_iteration * iterations) state.SkipWithError("jobs run differ from jobs submitted");
+void count_run(pool_job* p) {
+    static_cast<bench_job<P>*>(p)->ran->fetch_add(1, std::memory_order_relaxed);
+}
+
+// The timed loop every benchmark here shares: submit one iteration's jobs,
+// drain, and at the end hold that `per_iteration` jobs ran per iteration.
+template <class P, class Submit>
+void timed(benchmark::State& state, P& pool, const std::atomic<std::uint64_t>& ran, std::uint64_t per_iteration,
+           Submit&& submit) {
+    for (auto _ : state) {
+        submit();
+        pool.drain();
+    }
+    const std::uint64_t expected = per_iteration * static_cast<std::uint64_t>(state.iterations());
+    state.SetItemsProcessed(static_cast<std::int64_t>(expected));
+    if (ran.load() != expected) state.SkipWithError("jobs run differ from jobs submitted");
 }
 
 template <class P>
@@ -85,15 +99,11 @@ void spawn_outside(benchmark::State& state) {
     std::vector<bench_job<P>> jobs(n);
     for (auto& j : jobs) {
         j.ran = &ran;
-        j.run = [](pool_job* p) { static_cast<bench_job<P>*>(p)->ran->fetch_add(1, std::memory_order_relaxed); };
+        j.run = &count_run<P>;
     }
-    std::uint64_t iterations = 0;
-    for (auto _ : state) {
+    timed(state, pool, ran, n, [&] {
         for (auto& j : jobs) pool.submit(&j);
-        pool.drain();
-        ++iterations;
-    }
-    finish_state<P>(state, n, ran.load(), iterations);
+    });
 }
 
 template <class P>
@@ -105,7 +115,7 @@ void spawn_inside(benchmark::State& state) {
     std::vector<bench_job<P>> jobs(n + 1);
     for (std::uint32_t i = 1; i <= n; ++i) {
         jobs[i].ran = &ran;
-        jobs[i].run = [](pool_job* p) { static_cast<bench_job<P>*>(p)->ran->fetch_add(1, std::memory_order_relaxed); };
+        jobs[i].run = &count_run<P>;
     }
     jobs[0].pool = &pool;
     jobs[0].next = &jobs[1];
@@ -114,13 +124,7 @@ void spawn_inside(benchmark::State& state) {
         auto* j = static_cast<bench_job<P>*>(p);
         for (std::uint32_t i = 0; i < j->count; ++i) j->pool->submit(&j->next[i]);
     };
-    std::uint64_t iterations = 0;
-    for (auto _ : state) {
-        pool.submit(&jobs[0]);
-        pool.drain();
-        ++iterations;
-    }
-    finish_state<P>(state, n, ran.load(), iterations);
+    timed(state, pool, ran, n, [&] { pool.submit(&jobs[0]); });
 }
 
 template <class P>
@@ -139,16 +143,12 @@ void yield_many(benchmark::State& state) {
             if (--j->count > 0) j->pool->submit(j);
         };
     }
-    std::uint64_t iterations = 0;
-    for (auto _ : state) {
+    timed(state, pool, ran, std::uint64_t{jobs_n} * yields, [&] {
         for (auto& j : jobs) {
             j.count = yields;
             pool.submit(&j);
         }
-        pool.drain();
-        ++iterations;
-    }
-    finish_state<P>(state, std::uint64_t{jobs_n} * yields, ran.load(), iterations);
+    });
 }
 
 template <class P>
@@ -176,17 +176,13 @@ void ping_pong(benchmark::State& state) {
         ping.next = &pong;
         pong.next = &ping;
     }
-    std::uint64_t iterations = 0;
-    for (auto _ : state) {
+    timed(state, pool, ran, std::uint64_t{pairs} * 2 * rounds, [&] {
         for (std::uint32_t i = 0; i < pairs; ++i) {
             jobs[2 * i].count = rounds;
             jobs[2 * i + 1].count = rounds - 1;
             pool.submit(&jobs[2 * i]);
         }
-        pool.drain();
-        ++iterations;
-    }
-    finish_state<P>(state, std::uint64_t{pairs} * 2 * rounds, ran.load(), iterations);
+    });
 }
 
 template <class P>
@@ -206,13 +202,7 @@ void chained_spawn(benchmark::State& state) {
             if (j->next) j->pool->submit(j->next);
         };
     }
-    std::uint64_t iterations = 0;
-    for (auto _ : state) {
-        pool.submit(&jobs[0]);
-        pool.drain();
-        ++iterations;
-    }
-    finish_state<P>(state, n, ran.load(), iterations);
+    timed(state, pool, ran, n, [&] { pool.submit(&jobs[0]); });
 }
 
 // The pair's pool and loop come in behind virtual calls
