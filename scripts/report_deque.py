@@ -30,7 +30,8 @@ The module is imported by scripts/report.py, which calls `section`.
 from __future__ import annotations
 
 from report import ReportError, bench_runs, benchmarks_block, family, kill_matrix, verdict_matrix, where
-from report_loop import _order, _rate, _scaled, entry_label, failing_records_block, grouped_bars
+from report_loop import (_order, _rate, _scaled, add_block, empty_section, entry_label, failing_records_block,
+                         grouped_bars, opening)
 
 FAMILY = "deque"
 # (label `benchmark`, what the chart and table call it)
@@ -114,21 +115,12 @@ NOTE = ("Single runs, threads pinned; a difference between two entries here is n
 def section(records: list[dict]) -> tuple[str, str]:
     """(html, markdown) of the deque section, chart embedded."""
     ours = [r for r in records if family(r["component"]) == FAMILY]
-    out = ["<h2>Work-stealing deques</h2>"]
-    md = ["## Work-stealing deques", ""]
     if not ours:
-        out.append("<p>no deque records</p>")
-        md += ["no deque records", ""]
-        return "\n".join(out), "\n".join(md)
-    table_html, table_md = verdict_matrix(ours)
-    out += ["<h3>Verdicts</h3>", table_html]
-    md += ["### Verdicts", "", table_md, ""]
-    kill_html, kill_md = kill_matrix(ours)
-    out += ["<h3>Mutants caught</h3>", kill_html]
-    md += ["### Mutants caught", "", kill_md, ""]
-    f_html, f_md = findings(ours)
-    out += ["<h3>Findings in the published port and the peer</h3>", f_html]
-    md += ["### Findings in the published port and the peer", "", f_md, ""]
+        return empty_section("Work-stealing deques", "deque")
+    out, md = opening("Work-stealing deques")
+    add_block(out, md, "Verdicts", *verdict_matrix(ours))
+    add_block(out, md, "Mutants caught", *kill_matrix(ours))
+    add_block(out, md, "Findings in the published port and the peer", *findings(ours))
     figures, fig_md = charts(parse_records(ours))
     b_html, b_md = benchmarks_block(figures, fig_md, "deque", NOTE)
     out += b_html

@@ -193,6 +193,25 @@ def expectation_phrase(rec: dict) -> str:
 ENTRY_RAN = re.compile(r"\s*entry\s+ran\b")
 
 
+def opening(title: str) -> tuple[list[str], list[str]]:
+    """A component section's first lines: (html lines, markdown lines)."""
+    return [f"<h2>{html.escape(title)}</h2>"], [f"## {title}", ""]
+
+
+def empty_section(title: str, noun: str) -> tuple[str, str]:
+    """(html, markdown) of a component section with no records of its own."""
+    out, md = opening(title)
+    out.append(f"<p>no {html.escape(noun)} records</p>")
+    md += [f"no {noun} records", ""]
+    return "\n".join(out), "\n".join(md)
+
+
+def add_block(out: list[str], md: list[str], title: str, block_html: str, block_md: str) -> None:
+    """Appends a titled block (an h3 and its table or text) to a section's html and markdown lines."""
+    out += [f"<h3>{html.escape(title)}</h3>", block_html]
+    md += [f"### {title}", "", block_md, ""]
+
+
 def failing_records_block(records: list[dict], origins: tuple, what: str, label: str = "origin",
                           traces: bool = True, trace_lines: int = 18, line_chars: int = 200) -> tuple[str, str]:
     """(html, markdown): the failing records of the given origins (a seed's
@@ -577,12 +596,9 @@ def section(records: list[dict]) -> tuple[str, str]:
     """(html, markdown) of the event-loop section, charts embedded."""
     ours = [r for r in records if family(r["component"]) in FAMILIES]
     data = parse_records(records)
-    out = ["<h2>Event loops</h2>"]
-    md = ["## Event loops", ""]
     if not ours and not data["dispatch"]:
-        out.append("<p>no loop or timer records</p>")
-        md += ["no loop or timer records", ""]
-        return "\n".join(out), "\n".join(md)
+        return empty_section("Event loops", "loop or timer")
+    out, md = opening("Event loops")
     if ours:
         table_html, table_md = verdict_matrix(ours)
         out += ["<h3>Verdicts: loop and timer entries</h3>", table_html]

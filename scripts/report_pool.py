@@ -31,7 +31,8 @@ from __future__ import annotations
 import html
 
 from report import ReportError, bench_runs, benchmarks_block, family, kill_matrix, status_of, verdict_matrix, where
-from report_loop import _order, _rate, _scaled, entry_label, expectation_phrase, failing_records_block, grouped_bars
+from report_loop import (_order, _rate, _scaled, add_block, empty_section, entry_label, expectation_phrase,
+                         failing_records_block, grouped_bars, opening)
 
 FAMILY = "pool"
 BRIDGE = "pool.bridge"
@@ -171,28 +172,17 @@ NOTE = ("Single runs; a difference between two entries here is not a result. "
 def section(records: list[dict]) -> tuple[str, str]:
     """(html, markdown) of the pool section, chart embedded."""
     ours = [r for r in records if family(r["component"]) == FAMILY]
-    out = ["<h2>Work pools</h2>"]
-    md = ["## Work pools", ""]
     if not ours:
-        out.append("<p>no pool records</p>")
-        md += ["no pool records", ""]
-        return "\n".join(out), "\n".join(md)
+        return empty_section("Work pools", "pool")
+    out, md = opening("Work pools")
     pools = [r for r in ours if r["component"] == FAMILY]
     bridge = [r for r in ours if r["component"] == BRIDGE]
     for title, recs in (("Verdicts: pools", pools), ("Verdicts: the bridge to the loop", bridge)):
         if recs:
-            t_html, t_md = verdict_matrix(recs)
-            out += [f"<h3>{title}</h3>", t_html]
-            md += [f"### {title}", "", t_md, ""]
-    kill_html, kill_md = kill_matrix(ours)
-    out += ["<h3>Mutants caught</h3>", kill_html]
-    md += ["### Mutants caught", "", kill_md, ""]
-    f_html, f_md = fairness(ours)
-    out += ["<h3>Fairness (property check)</h3>", f_html]
-    md += ["### Fairness (property check)", "", f_md, ""]
-    p_html, p_md = peer_findings(ours)
-    out += ["<h3>Findings in the peer</h3>", p_html]
-    md += ["### Findings in the peer", "", p_md, ""]
+            add_block(out, md, title, *verdict_matrix(recs))
+    add_block(out, md, "Mutants caught", *kill_matrix(ours))
+    add_block(out, md, "Fairness (property check)", *fairness(ours))
+    add_block(out, md, "Findings in the peer", *peer_findings(ours))
     figures, fig_md = charts(parse_records(ours))
     b_html, b_md = benchmarks_block(figures, fig_md, "pool", NOTE)
     out += b_html

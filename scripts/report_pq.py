@@ -37,7 +37,8 @@ import html
 
 from report import (ReportError, bench_runs, benchmarks_block, family, figure_html, kill_matrix, pyplot, status_of,
                     verdict_matrix, where)
-from report_loop import _order, _rate, entry_label, expectation_phrase, failing_records_block
+from report_loop import (_order, _rate, add_block, empty_section, entry_label, expectation_phrase,
+                         failing_records_block, opening)
 
 FAMILY = "pq"
 LOOP_FAMILY = "pq_loop"  # the loop-fed entries (stress/pq/pq_loop.cpp)
@@ -180,25 +181,16 @@ def loop_table(records: list[dict]) -> tuple[str, str]:
 def section(records: list[dict]) -> tuple[str, str]:
     """(html, markdown) of the priority-queue section, chart embedded."""
     ours = [r for r in records if family(r["component"]) in (FAMILY, LOOP_FAMILY)]
-    out = ["<h2>Priority queues</h2>"]
-    md = ["## Priority queues", ""]
     if not ours:
-        out.append("<p>no priority-queue records</p>")
-        md += ["no priority-queue records", ""]
-        return "\n".join(out), "\n".join(md)
-    table_html, table_md = verdict_matrix(ours)
-    out += ["<h3>Verdicts</h3>", table_html]
-    md += ["### Verdicts", "", table_md, ""]
-    kill_html, kill_md = kill_matrix(ours)
-    out += ["<h3>Mutants caught</h3>", kill_html]
-    md += ["### Mutants caught", "", kill_md, ""]
+        return empty_section("Priority queues", "priority-queue")
+    out, md = opening("Priority queues")
+    add_block(out, md, "Verdicts", *verdict_matrix(ours))
+    add_block(out, md, "Mutants caught", *kill_matrix(ours))
     l_html, l_md = loop_table(ours)
     if l_html:
         out.append(l_html)
         md.append(l_md)
-    f_html, f_md = findings(ours)
-    out += ["<h3>Findings in the seed's port and the peer</h3>", f_html]
-    md += ["### Findings in the seed's port and the peer", "", f_md, ""]
+    add_block(out, md, "Findings in the seed's port and the peer", *findings(ours))
     figures, fig_md = charts(parse_records(ours))
     if fig_md and not figures:
         fig_md = []
