@@ -204,6 +204,21 @@ def stop_running() -> None:
                 proc.kill()
 
 
+def run_tracked(cmd: list[str], env: dict) -> tuple[int, str, str, float]:
+    """Runs one check program, kept in RUNNING while it runs (an interrupted
+    sweep ends it): -> (exit status, stdout, stderr, seconds)."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with RUNNING_LOCK:
+        RUNNING.add(proc)
+    try:
+        stdout, stderr = proc.communicate()
+    finally:
+        with RUNNING_LOCK:
+            RUNNING.discard(proc)
+    return proc.returncode, stdout, stderr, time.monotonic() - t0
+
+
 def read_sites(path: pathlib.Path) -> list[dict]:
     """The sites a run listed (GAUNTLET_SWEEP_SITES), function names cut at their template arguments."""
     sites = []
@@ -234,21 +249,12 @@ def run_model(exe: pathlib.Path, entry: dict, sites_to: pathlib.Path | None = No
         if weaken is not None:
             env["GAUNTLET_SWEEP_WEAKEN"] = weaken
         cmd = ["nice", "-n", "19", str(exe), "--entry", entry["name"]] + (extra or [])
-        t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        with RUNNING_LOCK:
-            RUNNING.add(proc)
-        try:
-            stdout, stderr = proc.communicate()
-        finally:
-            with RUNNING_LOCK:
-                RUNNING.discard(proc)
-        seconds = time.monotonic() - t0
+        status, stdout, stderr, seconds = run_tracked(cmd, env)
         records = list(pathlib.Path(tmp).glob("model.*.json"))
         replay = (f"GAUNTLET_SWEEP_WEAKEN='{weaken}' " if weaken else "") + " ".join(
             [str(exe), "--entry", entry["name"]] + (extra or []))
-        if proc.returncode == 2 or len(records) != 1:
-            return {"verdict": "error", "detail": f"exit {proc.returncode}: {(stderr or stdout)[-400:]}",
+        if status == 2 or len(records) != 1:
+            return {"verdict": "error", "detail": f"exit {status}: {(stderr or stdout)[-400:]}",
                     "trace": "", "scenario": "", "seconds": seconds, "replay": replay}
         rec = json.loads(records[0].read_text())
         if weaken is not None:

@@ -205,9 +205,9 @@ def annotate_site(site: dict, result: dict) -> dict:
 # --------------------------------------------------------------------------
 # running the stress programs
 
-# the stress processes under way share sweep.py's set, so that an
+# the stress processes run through sweep.py's run_tracked, so an
 # interrupted sweep ends them as it ends its model processes
-RUNNING, RUNNING_LOCK, stop_running = sw.RUNNING, sw.RUNNING_LOCK, sw.stop_running
+stop_running = sw.stop_running
 
 
 def stress_env() -> dict:
@@ -233,22 +233,14 @@ def run_stress(exe: pathlib.Path, entry: str, sites_to: pathlib.Path | None = No
         if weaken is not None:
             env["GAUNTLET_SWEEP_WEAKEN"] = weaken
         cmd = ["nice", "-n", "19", str(exe), "--entry", entry] + (extra or [])
-        t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        with RUNNING_LOCK:
-            RUNNING.add(proc)
-        try:
-            stdout, stderr = proc.communicate()
-        finally:
-            with RUNNING_LOCK:
-                RUNNING.discard(proc)
-        seconds = round(time.monotonic() - t0, 1)
+        status, stdout, stderr, seconds = sw.run_tracked(cmd, env)
+        seconds = round(seconds, 1)
         replay = (f"GAUNTLET_SWEEP_WEAKEN='{weaken}' " if weaken else "") + " ".join(
             [str(exe), "--entry", entry] + (extra or []))
         sites = sw.read_sites(sites_to)
         records = list(pathlib.Path(tmp).glob("tsan.*.json"))
-        if proc.returncode == 2 or len(records) != 1:
-            return {"verdict": "error", "detail": f"exit {proc.returncode}: {(stderr or stdout)[-400:]}",
+        if status == 2 or len(records) != 1:
+            return {"verdict": "error", "detail": f"exit {status}: {(stderr or stdout)[-400:]}",
                     "report": "", "seconds": seconds, "replay": replay, "sites": sites}
         rec = json.loads(records[0].read_text())
         if weaken is not None:
