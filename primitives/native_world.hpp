@@ -162,6 +162,11 @@ struct native_world {
     using mutex = std::mutex;
     using condition_variable = std::condition_variable;
 
+    // The happens-before witness (world.hpp): nothing natively.
+    struct witness {
+        void touch() {}
+    };
+
     template <class T, class... A>
     static T* make(A&&... a) {
         return new T(std::forward<A>(a)...);

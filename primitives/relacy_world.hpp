@@ -223,6 +223,25 @@ struct relacy_world {
         rl::var<T> v_;
     };
 
+    // The happens-before witness (world.hpp): a no-op here, as natively, so
+    // every scenario runs the component unchanged; a scenario that wants the
+    // ordering checked runs the component over a world derived from this one
+    // whose `witness` is `tracked_witness`.
+    struct witness {
+        void touch(loc = loc::current()) {}
+    };
+    // A race-checked variable: touch() writes it, so two touches that
+    // happens-before does not order are a DATA RACE in Relacy's report, at the
+    // touching lines. It observes ordering only: no value flows through it.
+    class tracked_witness {
+    public:
+        tracked_witness(loc l = loc::current()) { v_(relacy_detail::info(l)) = 0; }
+        void touch(loc l = loc::current()) { v_(relacy_detail::info(l)) = 1; }
+
+    private:
+        rl::var<int> v_;
+    };
+
     class mutex {
     public:
         void lock(loc l = loc::current()) { m_.lock(relacy_detail::info(l)); }

@@ -15,14 +15,28 @@
 //                           returns allowed); W::unpark_all(a) wakes them
 //   W::make<T>(args...)     heap objects shared between threads, and
 //   W::destroy(p)           W::destroy: Relacy tracks their lifetimes
+//   W::witness              a happens-before witness: ghost data with one
+//                           member, touch(). Every world here makes it empty
+//                           and touch() a no-op; a model program may derive a
+//                           world whose witness is a race-checked variable
+//                           (touch() writes it), so that two touches not
+//                           ordered by happens-before are a data race. It
+//                           states an ordering the component relies on but
+//                           does not otherwise expose to a checker: for
+//                           chase_lev, a successful steal's read of a cell
+//                           happens before the owner's overwrite of it
+//                           (models/deque: the `lap` scenario).
 // Both worlds are checked against it here, at compile time; components
 // constrain their World parameter with it.
 #pragma once
 
 #include <atomic>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
+#include <type_traits>
 
 namespace gauntlet {
 
@@ -51,6 +65,26 @@ concept world = requires(typename W::template atomic<std::uint32_t>& a,
     W::unpark_all(a);
     { W::template make<int>(1) } -> std::same_as<int*>;
     W::destroy(static_cast<int*>(nullptr));
+    requires requires(typename W::witness& w) { w.touch(); };
+};
+
+// One witness per cell of an array of n cells, for components whose cells
+// are reused (a ring's slot on its next lap). Nothing is allocated where the
+// world's witness is empty (every world but a model program's witness
+// world), so the component's layout and cost are unchanged there.
+template <world W>
+class witness_row {
+public:
+    explicit witness_row(std::size_t n) {
+        if constexpr (tracked) marks_ = std::make_unique<typename W::witness[]>(n);
+    }
+    void touch(std::size_t i) {
+        if constexpr (tracked) marks_[i].touch();
+    }
+
+private:
+    static constexpr bool tracked = !std::is_empty_v<typename W::witness>;
+    std::unique_ptr<typename W::witness[]> marks_;
 };
 
 }  // namespace gauntlet

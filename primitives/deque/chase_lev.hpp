@@ -85,7 +85,8 @@ class chase_lev {
     using index = std::int64_t;
 
     struct array {
-        explicit array(index n) : size(n), buffer(new atomic<T>[static_cast<std::size_t>(n)]) {}
+        explicit array(index n)
+            : size(n), buffer(new atomic<T>[static_cast<std::size_t>(n)]), marks(static_cast<std::size_t>(n)) {}
         ~array() { delete[] buffer; }
         array(const array&) = delete;
         array& operator=(const array&) = delete;
@@ -93,8 +94,14 @@ class chase_lev {
         // (weakened publication) races with its construction in the model.
         var<index> size;
         atomic<T>* buffer;  // cells: atomics, since a thief's read may race the owner's overwrite
+        // Ghost (world.hpp, witness): one per cell, touched by push before it
+        // writes the cell and by steal after it reads one. Empty, and never
+        // allocated, in every world but the deque model's witness world.
+        witness_row<World> marks;
         array* retired = nullptr;  // owner only: the chain freed in the destructor
-        atomic<T>& cell(index i) { return buffer[static_cast<std::size_t>(i % size.load())]; }
+        atomic<T>& cell(index i) { return buffer[slot(i)]; }
+        void mark(index i) { marks.touch(slot(i)); }
+        std::size_t slot(index i) { return static_cast<std::size_t>(i % size.load()); }
     };
 
 public:
@@ -123,9 +130,10 @@ public:
         // acquire: pairs with the thieves' CAS on top (seq_cst, so release),
         // so a thief's read of the cell it took happens before this push
         // overwrites that cell on the next lap.
-        // sweep: needed against a load-buffering shape (the thief's earlier read returning this
-        // later overwrite), which Relacy never produces and x86 never does; the cells are relaxed
-        // atomics, so there is no data race to report either.
+        // Without it the thief's earlier read could return this later
+        // overwrite (load buffering): no execution Relacy or x86 produces,
+        // and no data race on the atomic cells, but a missing happens-before
+        // edge that the model's `lap` scenario sees through the witness.
         const index t = top_->load(std::memory_order_acquire);
         array* a = array_->load(std::memory_order_relaxed);  // the owner's own store
         if (b - t >= a->size.load()) {
@@ -133,6 +141,7 @@ public:
             a = grow(a, t, b);
         }
         // relaxed: published by the release store of bottom below.
+        a->mark(b);
         a->cell(b).store(x, std::memory_order_relaxed);
         // release: a thief whose acquire load of bottom reads b + 1 sees the
         // cell (and, after a resize, the array the cell is in).
@@ -192,17 +201,19 @@ public:
         // copied cells are visible.
         array* a = array_->load(std::memory_order_acquire);
         const T x = a->cell(t).load(std::memory_order_relaxed);
+        // What the release half below is for, stated for the model: this read
+        // happens before push's write of the cell on its next lap (a data race
+        // on the witness in the `lap` scenario when it does not).
+        a->mark(t);
         // seq_cst: ordered in the single total order with the owner's fence
         // and its CAS on the last item; release for push's acquire load of
         // top (the cell may be overwritten only after this read).
         if constexpr (Policy::steal_claims_by_store) {
             top_->store(t + 1, Policy::steal_cas);
         } else {
-            // sweep(cas): the release half is push's pair (see its note): needed against a load-
-            // buffering shape (the thief's earlier read returning this later overwrite), which
-            // Relacy never produces and x86 never does; the cells are relaxed atomics, so there is
-            // no data race to report either. The seq_cst half places it in the single order with
-            // the fences, as in Le et al. 2013.
+            // The release half is push's pair (see its note; the model's `lap`
+            // scenario fails without it). The seq_cst half places it in the
+            // single order with the fences, as in Le et al. 2013.
             if (!top_->compare_exchange_strong(t, t + 1, Policy::steal_cas, std::memory_order_relaxed))
                 return steal_status::abort;
         }

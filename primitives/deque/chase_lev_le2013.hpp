@@ -68,12 +68,13 @@ class chase_lev_le2013 {
     using var = typename World::template var<U>;
 
     struct array {
-        explicit array(std::size_t n) : size(n), buffer(new atomic<T>[n]) {}
+        explicit array(std::size_t n) : size(n), buffer(new atomic<T>[n]), marks(n) {}
         ~array() { delete[] buffer; }
         array(const array&) = delete;
         array& operator=(const array&) = delete;
         var<std::size_t> size;
         atomic<T>* buffer;
+        witness_row<World> marks;  // ghost, not in the paper: see steal
         array* replaced = nullptr;  // this port's chain of replaced arrays (owner only)
     };
 
@@ -101,6 +102,7 @@ public:
             resize();
             a = array_->load(std::memory_order_relaxed);
         }
+        a->marks.touch(b % a->size.load());
         a->buffer[b % a->size.load()].store(x, std::memory_order_relaxed);
         World::fence(std::memory_order_release);
         bottom_->store(b + 1, std::memory_order_relaxed);
@@ -138,6 +140,10 @@ public:
         if (t < b) {  // non-empty queue
             array* a = array_->load(std::memory_order_acquire);  // consume, compiled as acquire
             const T x = a->buffer[t % a->size.load()].load(std::memory_order_relaxed);
+            // Ghost (world.hpp, witness): no code in any world but the model's
+            // witness world, where it states what the CAS's release half is
+            // for: this read happens before push's next write of the cell.
+            a->marks.touch(t % a->size.load());
             if (!top_->compare_exchange_strong(t, t + 1, Orders::steal_cas, std::memory_order_relaxed))
                 return steal_status::abort;  // failed race
             out = x;
