@@ -127,6 +127,128 @@ class DecisionTest(unittest.TestCase):
                          {"bench_x/e/l"})
 
 
+def sided(base, head, higher=False, key="bench_x/e/ping_pong", figure="p50_ns"):
+    """A row with each round's figure per side (as cost_rows makes it)."""
+    ratios = [h / b for b, h in zip(base, head)]
+    return {"key": key, "exe": "bench_x", "entry": "e", "labels": {}, "figure": figure, "higher_is_better": higher,
+            "ratios": ratios, "cost_ratios": [1 / r if higher else r for r in ratios],
+            "base_values": list(base), "head_values": list(head)}
+
+
+class ModeTest(unittest.TestCase):
+    """Benchmarks whose processes land in a fast or a slow mode (the loop
+    ping-pong: ~870 ns spinning, ~20 us after a host-level wake-up)."""
+
+    def bimodal(self, n, slow_base, slow_head, fast_effect=1.0, slow_effect=1.0, seed=7):
+        """n rounds of a latency: side values of 870 ns (fast) or 20 us
+        (slow), 1% noise; slow_* (sets of round indices) say which processes
+        are slow; head's figure is multiplied by the effect of its mode."""
+        rng = np.random.default_rng(seed)
+        base, head = [], []
+        for i in range(n):
+            b = 20000.0 if i in slow_base else 870.0
+            h = 20000.0 * slow_effect if i in slow_head else 870.0 * fast_effect
+            base.append(b * float(np.exp(rng.normal(0, 0.01))))
+            head.append(h * float(np.exp(rng.normal(0, 0.01))))
+        return base, head
+
+    def test_two_modes_are_found_one_mode_is_not(self):
+        base, head = self.bimodal(20, {1, 2, 3, 9}, {1, 2, 3, 12})
+        m = gate.mode_split(base, head, False)
+        self.assertIsNotNone(m)
+        self.assertGreater(m["gap"], 10)
+        self.assertTrue(870 < m["cutoff"] < 20000)
+        self.assertEqual((m["slow_base"], m["slow_head"]), (4, 4))
+        self.assertIsNone(gate.mode_split(noisy(1e8, 0.05, 20), noisy(1e8, 0.05, 20, seed=2), True))
+        # a rate: the fast mode is the higher one
+        m = gate.mode_split([1e6, 1e6, 4e4, 1e6], [1e6, 4e4, 4e4, 1e6], True)
+        self.assertEqual((m["slow_base"], m["slow_head"]), (1, 2))
+
+    def test_a_single_outlier_does_not_split_a_benchmark(self):
+        base = noisy(1e8, 0.02, 12)
+        head = noisy(1e8, 0.02, 12, seed=4)
+        head[5] /= 20  # one preempted process
+        self.assertIsNone(gate.mode_split(base, head, True))
+        [r] = gate.decide([sided(base, head, higher=True, figure="items_per_second")], 0.05, 30)
+        self.assertIsNone(r["modes"])
+        self.assertEqual(r["rounds"], 12)  # gated on every round, no power lost
+        self.assertIn(r["verdict"], ("same", "unknown"))
+        # two processes that agree are a mode
+        head[6] /= 20
+        self.assertIsNotNone(gate.mode_split(base, head, True))
+
+    def test_gated_on_rounds_fast_on_both_sides(self):
+        # 10% slower in the fast mode, unchanged in the slow mode (the delay
+        # is invisible there), mismatched rounds 20x: the fast rounds decide
+        slow = {0, 1, 2, 3, 4, 5, 6, 7}
+        base, head = self.bimodal(20, slow | {8}, slow | {9}, fast_effect=1.10)
+        [r] = gate.decide([sided(base, head)], 0.05, 30)
+        self.assertEqual(r["verdict"], "regression", gate.row_line(r))
+        self.assertEqual((r["rounds"], r["rounds_total"]), (10, 20))
+        self.assertAlmostEqual(r["ratio"], 1.10, delta=0.02)
+        self.assertIsNone(r["reason"])
+        self.assertEqual((r["modes"]["slow_base"], r["modes"]["slow_head"]), (9, 9))
+        self.assertIn("gated on the fast mode, 10/20 rounds fast on both sides; slow mode: base 9/20, head 9/20",
+                      gate.row_line(r))
+        # the same mix without a change: no verdict of change
+        base, head = self.bimodal(20, slow | {8}, slow | {9})
+        [r] = gate.decide([sided(base, head)], 0.05, 30)
+        self.assertEqual(r["verdict"], "same", gate.row_line(r))
+
+    def test_mode_shift_is_a_regression(self):
+        # head lands in the slow mode far more often; the fast rounds alone
+        # show no change
+        base, head = self.bimodal(20, {0, 1}, set(range(0, 16)))
+        [r] = gate.decide([sided(base, head)], 0.05, 30)
+        self.assertEqual(r["verdict"], "regression", gate.row_line(r))
+        self.assertEqual(r["reason"], "mode shift: head slow in 16/20 processes, base in 2/20")
+        self.assertLess(r["modes"]["shift_p_holm"], 0.05)
+        # and the other way round an improvement
+        [r] = gate.decide([sided(head, base)], 0.05, 30)
+        self.assertEqual(r["verdict"], "improvement", gate.row_line(r))
+        # the mode-shift test is in the Holm family with every Wilcoxon
+        rows = [sided(base, head)] + [row([1.0] * 20, key=f"bench_x/e/other {i}") for i in range(5)]
+        got = gate.decide(rows, 0.05, 30)
+        self.assertAlmostEqual(got[0]["modes"]["shift_p_holm"], min(1.0, 7 * got[0]["modes"]["shift_p"]))
+
+    def test_unimodal_five_times_slower_is_a_regression(self):
+        # every head process 5x slower than every base process: the pooled
+        # figures split into "fast" (base) and "slow" (head), no round is
+        # fast on both sides, and the mode shift is the regression
+        base = noisy(1e8, 0.03, 10)
+        head = noisy(2e7, 0.03, 10, seed=9)
+        [r] = gate.decide([sided(base, head, higher=True, figure="items_per_second")], 0.05, 30)
+        self.assertEqual(r["verdict"], "regression", gate.row_line(r))
+        self.assertIn("mode shift: head slow in 10/10 processes, base in 0/10", r["reason"])
+
+        # and through cost_rows (which keeps each side's figures)
+        def runs(v):
+            return {("bench_x", "e", (("benchmark", "t"),)): {"benchmark": "t", "items_per_second": v}}
+        rows = gate.cost_rows([(runs(b), runs(h)) for b, h in zip(base, head)])
+        self.assertEqual(rows[0]["base_values"], base)
+        [r] = gate.decide(rows, 0.05, 30)
+        self.assertEqual(r["verdict"], "regression")
+
+    def test_too_few_fast_rounds_is_unknown_then_cannot_gate(self):
+        # every round has one side slow: no round fast on both sides
+        base, head = self.bimodal(10, {0, 2, 4, 6, 8}, {1, 3, 5, 7, 9})
+        [r] = gate.decide([sided(base, head)], 0.05, 30)
+        self.assertEqual(r["verdict"], "unknown")
+        self.assertIn("more rounds", r["reason"])
+        [r] = gate.decide([sided(base, head)], 0.05, 10)
+        self.assertEqual(r["verdict"], "cannot gate")
+        self.assertIn("only 0 of 10 rounds have both sides in the fast mode", r["reason"])
+
+    def test_outputs_say_the_mode(self):
+        base, head = self.bimodal(20, {0, 1, 2}, {0, 1, 3})
+        rows = gate.decide([sided(base, head), row([1.0] * 20, key="bench_x/e/other")], 0.05, 30)
+        lines = "\n".join(gate.row_line(r) for r in rows)
+        self.assertIn("gated on fast mode", lines)
+        self.assertIn("gated on one mode", lines)
+        self.assertIn("slow mode: base 3/20, head 3/20", lines)
+        self.assertIn("mde95=", lines)
+
+
 FAKE = textwrap.dedent('''\
     #!/usr/bin/python3
     # A bench executable: --manifest, and one record per entry per run.
