@@ -1205,9 +1205,9 @@ def parse_args(argv):
         try:
             costs[entry] = float(ns)
         except ValueError:
-            ap.error(f"--op-cost takes ENTRY=NS, not '{item}'")
+            ap.error(f"--op-cost takes SHAPE=NS, not '{item}'")
         if not entry or not costs[entry] > 0:
-            ap.error(f"--op-cost takes ENTRY=NS with NS > 0, not '{item}'")
+            ap.error(f"--op-cost takes SHAPE=NS with NS > 0, not '{item}'")
     args.op_cost = costs
     if args.max_rounds < args.rounds:
         ap.error(f"--max-rounds {args.max_rounds} is below --rounds {args.rounds}")

@@ -797,10 +797,13 @@ class CiRunTest(unittest.TestCase):
 DELAY_FAKE = textwrap.dedent('''\
     #!/usr/bin/python3
     # A -Dgate_delay=true bench executable: GAUNTLET_GATE_DELAY=ENTRY=NS slows
-    # ENTRY's operations by NS ns each.
+    # ENTRY's operations by NS ns each. --benchmark_filter=F runs the one
+    # benchmark BY_FILTER[F] names (its labels), as a shape's filter does.
     import json, os, random, sys
-    ENTRY, FIGURE, LABELS, NS, EFFECT = {entry!r}, {figure!r}, {labels!r}, {ns!r}, {effect!r}
+    ENTRY, FIGURE, BY_FILTER, NS, EFFECT = {entry!r}, {figure!r}, {by_filter!r}, {ns!r}, {effect!r}
     args = sys.argv[1:]
+    filters = [a.split("=", 1)[1] for a in args if a.startswith("--benchmark_filter=")]
+    LABELS = BY_FILTER[filters[0]]
     if "--manifest" in args:
         print(json.dumps({{"check": "bench", "component": "c", "implementation": ENTRY, "expected": "pass"}}))
         sys.exit(0)
@@ -809,7 +812,7 @@ DELAY_FAKE = textwrap.dedent('''\
     if spec.rsplit("=", 1)[0] == ENTRY:
         delay = float(spec.rsplit("=", 1)[1])
     rate = 1e9 / (NS + EFFECT * delay) * (1 + 0.002 * random.random())
-    run = dict(LABELS, benchmark="b", aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
+    run = dict(LABELS, aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
     run[FIGURE] = 1e9 / rate if FIGURE.endswith("_ns") else rate
     rec = {{"component": "c", "implementation": ENTRY, "origin": "in-house", "check": "bench", "verdict": "pass",
            "expected": "pass", "reason": "", "status": "ok", "detail": "", "trace": "replay: x", "seed": "1",
@@ -818,15 +821,20 @@ DELAY_FAKE = textwrap.dedent('''\
 ''')
 
 
+IDS = ("single-thread", "two-thread-word", "two-thread-queue", "loop-ping-pong")
+
+
 def delay_build(folder, effect=1.0):
     """Fake bench executables whose slowed entry's operation costs 100 ns
     plus `effect` times the injected delay."""
     import calibrate
-    for sh in calibrate.SHAPES:
-        exe = pathlib.Path(folder) / "bench" / sh["exe"]
+    for name in {sh["exe"] for sh in calibrate.SHAPES}:
+        mine = [sh for sh in calibrate.SHAPES if sh["exe"] == name]
+        exe = pathlib.Path(folder) / "bench" / name
         exe.parent.mkdir(parents=True, exist_ok=True)
-        exe.write_text(DELAY_FAKE.format(entry=sh["entry"], figure=sh["cost_figure"],
-                                         labels=dict(sh["cost_labels"], threads=1), ns=100.0, effect=effect))
+        exe.write_text(DELAY_FAKE.format(entry=mine[0]["entry"], figure=mine[0]["cost_figure"],
+                                         by_filter={sh["filter"]: dict({"threads": 1}, **sh["labels"]) for sh in mine},
+                                         ns=100.0, effect=effect))
         exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
     return str(folder)
 
@@ -849,18 +857,88 @@ class CalibrationTest(unittest.TestCase):
         shapes = [dict(calibrate.SHAPES[0])]
         rng = np.random.default_rng(5)
         recorded = []
-        labels = (("benchmark", "b"), ("threads", 1))
+        labels = (("benchmark", "enter_exit"), ("threads", 1))
         for i in range(30):
             level = 1e8 * float(np.exp(rng.uniform(-0.3, 0.3)))
-            runs = {s: {("bench_lifecycle", "packed_lifecycle", labels): {"benchmark": "b", "threads": 1,
+            runs = {s: {("bench_lifecycle", "packed_lifecycle", labels): {"benchmark": "enter_exit", "threads": 1,
                                                                          "items_per_second": level / f}}
                     for s, f in (("A1", 1.0), ("A2", 1.0), ("B10", 1.10))}
-            recorded.append({"recording": 1 + i // 10, "round": i % 10 + 1, "sides": {"packed_lifecycle": runs}})
+            recorded.append({"recording": 1 + i // 10, "round": i % 10 + 1, "sides": {"single-thread": runs}})
         r = calibrate.rates(recorded, shapes, [10.0], 10, 20, 0.05, 20, progress=lambda s: None)
         self.assertEqual(r["aa"]["false_alarms"], 0)
         [d] = r["detection"]
         self.assertEqual((d["detected"], d["replays"]), (20, 20))
         self.assertAlmostEqual(d["measured_slowdown"], 1.10)
+
+    def test_each_shape_sized_on_its_own_benchmark(self):
+        # the two-thread benchmark's operation costs 3x the single-thread
+        # one's, on the same entry: each shape's delay is sized on its own
+        # benchmark and each process runs just that benchmark
+        import calibrate
+        cost = {"single-thread": 10.0, "two-thread-word": 30.0, "two-thread-queue": 4.0, "loop-ping-pong": 870.0}
+        calls = []
+
+        def run(exe, shape, delay_ns, min_time, cpus, folder, log):
+            calls.append((shape["id"], shape["filter"], delay_ns))
+            ns = cost[shape["id"]] + (delay_ns or 0.0)
+            labels = tuple(sorted(shape["labels"].items()))
+            figure = {shape["cost_figure"]: ns if shape["cost_figure"].endswith("_ns") else 1e9 / ns}
+            return {(shape["exe"], shape["entry"], labels): dict(shape["labels"], **figure)}
+
+        with tempfile.TemporaryDirectory() as t:
+            sizing = {}
+            costs, delays, rec = calibrate.record({sh["exe"]: pathlib.Path(sh["exe"]) for sh in calibrate.SHAPES},
+                                                  calibrate.SHAPES, [10.0], 1, 2, 0.01, "", pathlib.Path(t),
+                                                  lambda s: None, 0.0, run=run, sizing=sizing)
+        self.assertEqual(set(costs), set(IDS))
+        self.assertEqual(set(delays), set(IDS))
+        self.assertEqual(set(sizing), set(IDS))
+        self.assertEqual(set(rec[0]["sides"]), set(IDS))
+        self.assertAlmostEqual(delays["single-thread"][10.0], 1.0)
+        self.assertAlmostEqual(delays["two-thread-word"][10.0], 3.0)
+        self.assertIn(("two-thread-word", "lifecycle_enter_exit/.*/threads:2$", 3.0), calls)
+        self.assertIn(("single-thread", "lifecycle_enter_exit/.*/threads:1$", 1.0), calls)
+        self.assertEqual({c[0] for c in calls}, set(IDS))
+        # the replayed 10% slows each shape's own benchmark by 10%
+        r = calibrate.rates(rec * 5, calibrate.SHAPES, [10.0], 10, 10, 0.05, 2, progress=lambda s: None)
+        self.assertEqual(sorted(d["id"] for d in r["detection"]), sorted(IDS))
+        for d in r["detection"]:
+            self.assertAlmostEqual(d["measured_slowdown"], 1.10, places=6)
+
+    def test_rounds_keyed_by_entry_replay_but_do_not_append(self):
+        # a calibration written when shapes were keyed by entry: replayed with
+        # its own shapes; --append to it is refused, naming the problem
+        with tempfile.TemporaryDirectory() as t:
+            d = pathlib.Path(t)
+            old = d / "old" / "calibration"
+            old.mkdir(parents=True)
+            shape = {"shape": "single-thread operation", "exe": "bench_lifecycle", "entry": "packed_lifecycle",
+                     "filter": "lifecycle_enter_exit", "cost_figure": "items_per_second",
+                     "cost_labels": {"threads": 1}}
+            rounds = []
+            for i in range(6):
+                sides = {s: [{"exe": "bench_lifecycle", "entry": "packed_lifecycle", "labels": [[
+                    "benchmark", "enter_exit"], ["threads", t]], "run": {"benchmark": "enter_exit", "threads": t,
+                                                                        "items_per_second": 1e8 / f}}
+                    for t in (1, 2)] for s, f in (("A1", 1.0), ("A2", 1.0), ("B10", 1.1))}
+                rounds.append({"recording": 1, "round": i + 1, "sides": {"packed_lifecycle": sides}})
+            (old / "rounds.json").write_text(json.dumps(rounds))
+            (old / "calibration.json").write_text(json.dumps({
+                "shapes": [shape], "slowdowns": [10.0], "recordings": 1, "recording_rounds": 6,
+                "costs": {"packed_lifecycle": 10.0}, "delays": {"packed_lifecycle": {"10": 1.0}},
+                "environment": gate.environment({"calibration": d}, "")}))
+            status, out, err = quiet(gate.main, ["--calibrate", "--replay-rounds", str(old / "rounds.json"),
+                                                 "--slowdowns", "10", "--rounds", "6", "--max-rounds", "6",
+                                                 "--replays", "3", "--out", str(d / "out"), "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            self.assertIn("single-thread operation (packed_lifecycle)", out)
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", delay_build(d / "delay"),
+                                                 "--append", str(old / "rounds.json"), "--slowdowns", "10",
+                                                 "--recordings", "1", "--recording-rounds", "2", "--min-time",
+                                                 "0.001", "--cpus", "", "--out", str(d / "out2"), "--cache",
+                                                 str(d / "c")])
+            self.assertEqual(status, 2, out + err)
+            self.assertIn("recorded with one shape per entry", err)
 
     def test_delay_scaled_to_deliver_its_nominal_slowdown(self):
         # a delay that slows the operation by half its length: the probe
@@ -874,8 +952,8 @@ class CalibrationTest(unittest.TestCase):
                                                  "--cpus", "", "--out", str(d / "out"), "--cache", str(d / "c")])
             self.assertEqual(status, 0, out + err)
             cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
-            by = {(x["entry"], x["slowdown"]): x for x in cal["rates"]["detection"]}
-            for entry in ("packed_lifecycle", "spsc_ring", "coalescing_loop"):
+            by = {(x["id"], x["slowdown"]): x for x in cal["rates"]["detection"]}
+            for entry in IDS:
                 self.assertAlmostEqual(cal["sizing"][entry]["delivered"], 0.10, places=2)
                 self.assertAlmostEqual(cal["sizing"][entry]["scale"], 2.0, places=1)
                 self.assertAlmostEqual(cal["delays"][entry]["10"], 20.0, delta=0.5)
@@ -894,9 +972,11 @@ class CalibrationTest(unittest.TestCase):
             self.assertIn("A/A false alarms per gate run: 0 of 10", out)
             cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
             self.assertEqual(cal["rates"]["recorded_rounds"], 10)
-            by = {(x["entry"], x["slowdown"]): x for x in cal["rates"]["detection"]}
-            self.assertEqual(len(by), 9)
-            for entry in ("packed_lifecycle", "spsc_ring", "coalescing_loop"):
+            by = {(x["id"], x["slowdown"]): x for x in cal["rates"]["detection"]}
+            self.assertEqual(len(by), 12)
+            # each shape's detection holds just its own benchmark
+            self.assertEqual(len(cal["rates"]["detection"]), 12)
+            for entry in IDS:
                 self.assertEqual(by[(entry, 20.0)]["detected"], 10, by[(entry, 20.0)])
                 self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
                 self.assertAlmostEqual(cal["delays"][entry]["10"], 10.0, delta=0.1)  # 10% of 100 ns
@@ -910,10 +990,10 @@ class CalibrationTest(unittest.TestCase):
             given = json.loads((d / "out4" / "calibration" / "calibration.json").read_text())
             # (200 ns given for a 100 ns operation: the probe delivers 40%
             # for 20% nominal, and the delivery scale halves the delays back)
-            self.assertAlmostEqual(given["costs"]["spsc_ring"], 200.0)
-            self.assertAlmostEqual(given["sizing"]["spsc_ring"]["scale"], 0.5, places=1)
-            self.assertAlmostEqual(given["delays"]["spsc_ring"]["10"], 10.0, delta=0.3)
-            self.assertAlmostEqual(given["delays"]["packed_lifecycle"]["10"], 10.0, delta=0.1)
+            self.assertAlmostEqual(given["costs"]["two-thread-queue"], 200.0)
+            self.assertAlmostEqual(given["sizing"]["two-thread-queue"]["scale"], 0.5, places=1)
+            self.assertAlmostEqual(given["delays"]["two-thread-queue"]["10"], 10.0, delta=0.3)
+            self.assertAlmostEqual(given["delays"]["single-thread"]["10"], 10.0, delta=0.1)
             self.assertTrue((d / "out" / "calibration" / "rounds.json").exists())
             self.assertIn("minimum detectable effect per benchmark", (d / "out" / "calibration" / "summary.md")
                           .read_text())
