@@ -291,7 +291,7 @@ def mode_text(r):
 
 def decide(rows, threshold, max_rounds, accepted=(), alpha=ALPHA):
     """Adds p_holm, verdict, reason, mde, mde95, projected_half_width,
-    modes, rounds_total to every row (a dict with key, figure,
+    gated_on ("one mode" or "fast mode"), modes, rounds_total to every row (a dict with key, figure,
     higher_is_better, cost_ratios and, when known, base_values and
     head_values: each round's figure per side); Holm across every hypothesis
     of the run (each row's Wilcoxon, each multimodal row's mode shift).
@@ -303,6 +303,7 @@ def decide(rows, threshold, max_rounds, accepted=(), alpha=ALPHA):
         m = None
         if r.get("base_values") and r.get("head_values"):
             m = mode_split(r["base_values"], r["head_values"], r["higher_is_better"])
+        r["gated_on"] = "one mode" if m is None else "fast mode"
         if m is None:
             r["modes"] = None
             r.update(estimate(r["cost_ratios"]))
@@ -592,7 +593,7 @@ def row_line(r):
     its verdict, when there is more to say than 'one mode'."""
     line = (f"{r['verdict']:<12} {pct(r['ratio']):>8} [{pct(r['ci_low']):>8}, {pct(r['ci_high']):>8}] "
             f"n={r['rounds']:<3} p={r['p']:.4f} holm={r['p_holm']:.4f} mde={r['mde'] * 100:.1f}% "
-            f"mde95={r.get('mde95', float('nan')) * 100:.1f}% gated on {'fast mode' if r.get('modes') else 'one mode'}"
+            f"mde95={r.get('mde95', float('nan')) * 100:.1f}% gated on {r.get('gated_on', 'one mode')}"
             f"  {r['key']} ({r['figure']})")
     more = [x for x in ((mode_text(r) if r.get("modes") else None), r.get("reason")) if x]
     return line + ("\n    " + "; ".join(more) if more else "")

@@ -184,7 +184,7 @@ class ModeTest(unittest.TestCase):
         base, head = self.bimodal(20, slow | {8}, slow | {9}, fast_effect=1.10)
         [r] = gate.decide([sided(base, head)], 0.05, 30)
         self.assertEqual(r["verdict"], "regression", gate.row_line(r))
-        self.assertEqual((r["rounds"], r["rounds_total"]), (10, 20))
+        self.assertEqual((r["rounds"], r["rounds_total"], r["gated_on"]), (10, 20, "fast mode"))
         self.assertAlmostEqual(r["ratio"], 1.10, delta=0.02)
         self.assertIsNone(r["reason"])
         self.assertEqual((r["modes"]["slow_base"], r["modes"]["slow_head"]), (9, 9))
