@@ -624,9 +624,10 @@ def summary_lines(result):
     if cannot:
         lines.append("")
         lines.append(f"cannot be gated here ({len(cannot)}): its own noise (interval half-width, projected to "
-                     f"{result['max_rounds']} rounds) exceeds the {t * 100:g}% threshold; NOT passed, listed:")
+                     f"{result['max_rounds']} rounds) exceeds the {t * 100:g}% threshold, or too few rounds fast on "
+                     "both sides (multimodal); NOT passed, listed:")
         lines += [f"    {r['key']} ({r['figure']}): half-width {math.expm1(r['projected_half_width']) * 100:.1f}%"
-                  for r in cannot]
+                  + (f" ({r['reason']})" if r.get("reason") else "") for r in cannot]
     unknown = [r for r in rows if r["verdict"] == "unknown"]
     if unknown:
         lines.append(f"still unknown at the cap of {result['max_rounds']} rounds ({len(unknown)}): listed, "
