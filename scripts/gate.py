@@ -45,7 +45,10 @@ rate), and then
     hypothesis in the same Holm family; significant, it is a regression
     ("mode shift: head slow in k/n processes, base in j/n") when head is
     slow more often, an improvement when less. It needs no threshold: a
-    process that changed mode changed by MODE_GAP or more. It also keeps a
+    process that changed mode changed by MODE_GAP or more. Fisher's test
+    takes the processes as independent; as the two sides of a round share
+    their mode more often than not, it is conservative here (a paired
+    test on the rounds whose sides differ would have more power). It also keeps a
     plain 5x regression a regression: base and head then form two
     "modes" of their own with no round fast on both sides;
   - with fewer than MIN_ROUNDS rounds fast on both sides the benchmark is
