@@ -3,22 +3,34 @@
 
 What it measures on the machine it runs on: the gate's false-alarm rate per
 gate run (A against A: the same build on both sides) and its detection rate
-for slowdowns of 5%, 10% and 20% injected into three entries of different
-shapes, with the minimum detectable effect per benchmark and the share of
-benchmarks that cannot be gated here.
+for slowdowns of 5%, 10% and 20% injected into four benchmarks of different
+shapes, with the minimum detectable effect per benchmark (detected about
+half the time, and mde95: in 95% of runs) and the share of benchmarks that
+cannot be gated here.
 
 The injected slowdown: a build of the bench suite with the meson option
 -Dgate_delay=true (bench/gate_delay.hpp; off by default, absent from normal
 builds), where GAUNTLET_GATE_DELAY=ENTRY=NS adds a calibrated busy delay of
-NS nanoseconds to each operation of one entry. The three shapes (SHAPES):
+NS nanoseconds to each operation of one entry. A shape is one benchmark
+(an entry and a --benchmark_filter that runs just that benchmark, in
+processes of its own), so each calibrated benchmark receives its nominal
+slowdown: a delay sized on packed_lifecycle's one-thread benchmark
+delivered +9.4% there but +2.9% to its two-thread benchmark. The four
+shapes (SHAPES, keyed by id everywhere: costs, delays, sizing, the sides of
+rounds.json, replays, detection):
 
-  single-thread operation   bench_lifecycle packed_lifecycle, lifecycle_enter_exit
-  two-thread queue          bench_queues spsc_ring, queue_throughput (1P1C)
-  loop ping-pong            bench_loop coalescing_loop, loop_ping_pong
+  single-thread             single-thread operation: bench_lifecycle
+                            packed_lifecycle, lifecycle_enter_exit threads:1
+  two-thread-word           two-thread contended word: bench_lifecycle
+                            packed_lifecycle, lifecycle_enter_exit threads:2
+  two-thread-queue          two-thread queue: bench_queues spsc_ring,
+                            queue_throughput 1P1C
+  loop-ping-pong            loop ping-pong: bench_loop coalescing_loop,
+                            loop_ping_pong
 
-NS for a slowdown of s is s times the operation's cost measured first
-without a delay (the fastest of three runs per entry: ns per item, or the
-median round trip), times the entry's delivery scale: a busy delay does not
+NS for a slowdown of s is s times the benchmark's operation cost measured first
+without a delay (the fastest of three runs per shape: ns per item, or the
+median round trip), times the shape's delivery scale: a busy delay does not
 slow an operation by its own length (measured: 10% nominal showed +4.1% on
 packed_lifecycle and +4.8% on coalescing_loop; the spin overlaps the
 operation's own latency, and on a shared machine its calibration and the
@@ -32,7 +44,7 @@ rounds then show are reported beside the nominal one.
 
 Recording: --recordings separate recordings (default 3, so drift between
 them is in the data), each of --recording-rounds rounds; a round runs, for
-each entry, five fresh pinned processes back to back: A1, A2 (no delay) and
+each shape, five fresh pinned processes back to back: A1, A2 (no delay) and
 B5, B10, B20 (the delays), in an order rotated from round to round. Pairs:
 (A1, A2) is an A/A pair, (A1, Bs) an s% pair, always from the same round.
 The recordings of one run follow each other; --append FILE adds recordings
@@ -44,22 +56,30 @@ by the gate's own code (gate.gate: its first --rounds rounds, more rounds for
 the benchmarks still unknown up to --max-rounds, Holm across every benchmark
 of the run, the threshold), fed with real recorded rounds drawn without
 replacement from all recordings, pairs kept intact. For an A/A replay every
-entry's pairs are (A1, A2); for an s% replay of entry X, X's pairs are
-(A1, Bs) and the other entries' (A1, A2), as a real gate run with one slowed
-entry would see. --replays replays per figure (default 200, fixed seed).
-False alarm: an A/A replay whose gate fails (any regression). Detection, per
-benchmark of the slowed entry: that benchmark's verdict is regression.
+shape's pairs are (A1, A2); for an s% replay of shape X, X's benchmark's
+pairs are (A1, Bs) and the other shapes' (A1, A2), as a real gate run with
+one slowed benchmark would see. --replays replays per figure (default 200,
+fixed seed). False alarm: an A/A replay whose gate fails (any regression).
+Detection, per figure of the slowed shape's benchmark: its verdict is
+regression.
 Replays reuse the same recorded rounds, so they are not independent: the
 Wilson 95% intervals printed are nominal (too narrow); the number of
 recorded rounds is the honest sample size and is printed.
 
 Minimum detectable effect per benchmark: the median, over the A/A replays,
 of the gate's mde (threshold plus the interval's half-width at the rounds
-the replay used); "cannot gate here": a benchmark the gate declares
-'cannot gate' in most A/A replays.
+the replay used: detected about half the time) and of its mde95 (detected in
+95% of runs); a gateable benchmark whose mde95 exceeds 10% is flagged (10%
+not assured there); "cannot gate here": a benchmark the gate declares
+'cannot gate' in most A/A replays. The share of A/A replays in which the
+gate found a benchmark multimodal (gated on its fast mode) is listed too.
 
 Outputs (--out/calibration): calibration.json, summary.md, rounds.json (every
-recorded figure, so the replays can be redone).
+recorded figure, so the replays can be redone; its sides keyed by shape id).
+--replay-rounds replays with the shapes of the calibration.json beside the
+file; files written when shapes were keyed by entry (one process per entry
+running all its filtered benchmarks) are read that way (the entry is the
+id), but --append refuses them (their delays fit no current shape).
 """
 
 import argparse
@@ -77,18 +97,56 @@ import numpy as np
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import gate  # noqa: E402
 
-# shape, executable, entry, --benchmark_filter, the figure that gives the cost
-# of one operation (a rate: ns = 1e9 / figure; a figure in ns: itself; the
-# ping-pong's median round trip, as its rate counter also holds the loop's
-# sleeps), labels the figure's run has
+# A shape is one calibrated benchmark: id (the key of its costs, delays,
+# sizing and recorded sides), name, executable, entry, a --benchmark_filter
+# that runs just that benchmark (one process per shape, so the delay sized
+# for it is the one it runs with), the labels its records carry (the gate's
+# benchmarks of the shape are those with these labels), and the figure that
+# gives the cost of one operation (a rate: ns = 1e9 / figure; a figure in
+# ns: itself; the ping-pong's median round trip, as its rate counter also
+# holds the loop's sleeps). Two shapes may share an entry (GAUNTLET_GATE_DELAY
+# names the entry; each process runs one shape's benchmark only).
 SHAPES = [
-    {"shape": "single-thread operation", "exe": "bench_lifecycle", "entry": "packed_lifecycle",
-     "filter": "lifecycle_enter_exit", "cost_figure": "items_per_second", "cost_labels": {"threads": 1}},
-    {"shape": "two-thread queue", "exe": "bench_queues", "entry": "spsc_ring",
-     "filter": "queue_throughput", "cost_figure": "items_per_second", "cost_labels": {"producers": 1}},
-    {"shape": "loop ping-pong", "exe": "bench_loop", "entry": "coalescing_loop",
-     "filter": "loop_ping_pong", "cost_figure": "p50_ns", "cost_labels": {}},
+    {"id": "single-thread", "shape": "single-thread operation", "exe": "bench_lifecycle",
+     "entry": "packed_lifecycle", "filter": "lifecycle_enter_exit/.*/threads:1$",
+     "labels": {"benchmark": "enter_exit", "threads": 1}, "cost_figure": "items_per_second"},
+    {"id": "two-thread-word", "shape": "two-thread contended word", "exe": "bench_lifecycle",
+     "entry": "packed_lifecycle", "filter": "lifecycle_enter_exit/.*/threads:2$",
+     "labels": {"benchmark": "enter_exit", "threads": 2}, "cost_figure": "items_per_second"},
+    {"id": "two-thread-queue", "shape": "two-thread queue", "exe": "bench_queues", "entry": "spsc_ring",
+     "filter": "queue_throughput/.*/1P1C/", "labels": {"benchmark": "throughput", "producers": 1, "consumers": 1},
+     "cost_figure": "items_per_second"},
+    {"id": "loop-ping-pong", "shape": "loop ping-pong", "exe": "bench_loop", "entry": "coalescing_loop",
+     "filter": "loop_ping_pong/", "labels": {"benchmark": "ping_pong"}, "cost_figure": "p50_ns"},
 ]
+
+
+def normalise_shape(sh):
+    """A shape as stored in calibration.json, with id and labels. Files
+    written before shapes named one benchmark keyed everything by entry and
+    ran every benchmark of the entry's filter in one process: there the id
+    is the entry and the labels are those of the cost figure only for the
+    cost, none for membership (every benchmark of the entry's process)."""
+    sh = dict(sh)
+    if "id" not in sh:
+        sh["id"] = sh["entry"]
+        sh.setdefault("labels", {})
+    return sh
+
+
+def cost_labels(sh):
+    return sh.get("cost_labels", sh.get("labels", {}))
+
+
+def of_shape(sh, exe, entry, labels):
+    """Whether the benchmark (exe, entry, labels: a dict) is one of the shape's."""
+    return exe == sh["exe"] and entry == sh["entry"] and \
+        all(labels.get(k) == v for k, v in sh.get("labels", {}).items())
+
+
+def shape_runs(sh, runs):
+    """The runs of {(exe, entry, labels): run} that are the shape's."""
+    return {k: v for k, v in runs.items() if of_shape(sh, k[0], k[1], dict(k[2]))}
 SEED = 20261128
 
 
@@ -108,8 +166,8 @@ def wilson(k, n, z=1.96):
 
 
 def run_one(exe, shape, delay_ns, min_time, cpus, folder, log):
-    """One fresh process of one entry's filtered benchmarks, with the delay
-    (None: no delay). -> {(exe, entry, labels): run}."""
+    """One fresh process of one shape's benchmark (its entry, its filter),
+    with the delay (None: no delay). -> {(exe, entry, labels): run}."""
     import subprocess
     folder.mkdir(parents=True)
     cmd = (["taskset", "-c", cpus] if cpus else []) + [str(exe), "--entry", shape["entry"],
@@ -133,12 +191,12 @@ def op_cost_ns(runs, shape):
     """ns per operation from a no-delay run's cost figure."""
     for (_, _, labels), run in runs.items():
         d = dict(labels)
-        if all(d.get(k) == v for k, v in shape["cost_labels"].items()):
+        if all(d.get(k) == v for k, v in cost_labels(shape).items()):
             v = run.get(shape["cost_figure"])
             if isinstance(v, (int, float)) and v > 0:
                 return float(v) if shape["cost_figure"].endswith("_ns") else 1e9 / v
-    raise gate.GateError(f"{shape['exe']} {shape['entry']}: no {shape['cost_figure']} in a run with labels "
-                         f"{shape['cost_labels']} (cannot size the delay)", 1)
+    raise gate.GateError(f"{shape['shape']}: {shape['exe']} {shape['entry']}: no {shape['cost_figure']} in a run "
+                         f"with labels {cost_labels(shape)} (cannot size the delay)", 1)
 
 
 def encode_runs(runs):
@@ -164,10 +222,10 @@ def delivery_scale(exe, shape, cost, min_time, cpus, work, log, run=run_one):
     def probe(factor, tag):
         ratios = []
         for k in range(SIZING_PAIRS):
-            a = op_cost_ns(run(exe, shape, None, min_time, cpus, work / "sizing" / f"{shape['entry']}.{tag}A{k}", log),
+            a = op_cost_ns(run(exe, shape, None, min_time, cpus, work / "sizing" / f"{shape['id']}.{tag}A{k}", log),
                            shape)
             b = op_cost_ns(run(exe, shape, cost * PROBE / 100 * factor, min_time, cpus,
-                               work / "sizing" / f"{shape['entry']}.{tag}B{k}", log), shape)
+                               work / "sizing" / f"{shape['id']}.{tag}B{k}", log), shape)
             ratios.append(b / a)
         return float(np.median(ratios)) - 1, ratios
 
@@ -189,32 +247,33 @@ def delivery_scale(exe, shape, cost, min_time, cpus, work, log, run=run_one):
 
 def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, progress, t0, run=run_one,
            fixed=None, first=1, given=None, sizing=None):
-    """-> (costs {entry: ns}, delays {entry: {s: ns}}, recorded rounds
-    [{recording, round, sides: {entry: {side: runs}}}]). fixed: (costs,
+    """-> (costs {shape id: ns}, delays {shape id: {s: ns}}, recorded rounds
+    [{recording, round, sides: {shape id: {side: runs}}}]). fixed: (costs,
     delays) of earlier recordings, kept (--append); first: the number of the
-    first recording; sizing: a dict filled with each entry's delivery_scale."""
+    first recording; given: {shape id or entry: ns} operation costs given
+    (--op-cost); sizing: a dict filled with each shape's delivery_scale."""
     log = work / "runs.log"
     costs, delays = fixed if fixed else ({}, {})
     for sh in shapes if not fixed else []:
-        if given and sh["entry"] in given:
-            costs[sh["entry"]] = given[sh["entry"]]
+        i = sh["id"]
+        if given and (i in given or sh["entry"] in given):
+            costs[i] = given.get(i, given.get(sh["entry"]))
             how = "--op-cost"
         else:
             # the fastest of three runs without a delay (interference only adds:
             # on a loaded machine a loop's ping-pong may sleep between trips)
-            costs[sh["entry"]] = float(np.min([op_cost_ns(run(exes[sh["exe"]], sh, None, min_time, cpus,
-                                                                 work / "cost" / f"{sh['entry']}.{k}", log), sh)
-                                                  for k in range(3)]))
+            costs[i] = float(np.min([op_cost_ns(run(exes[sh["exe"]], sh, None, min_time, cpus,
+                                                    work / "cost" / f"{i}.{k}", log), sh) for k in range(3)]))
             how = "fastest of 3 runs"
-        z = delivery_scale(exes[sh["exe"]], sh, costs[sh["entry"]], min_time, cpus, work, log, run)
+        z = delivery_scale(exes[sh["exe"]], sh, costs[i], min_time, cpus, work, log, run)
         if sizing is not None:
-            sizing[sh["entry"]] = z
-        delays[sh["entry"]] = {s: costs[sh["entry"]] * s / 100 * z["scale"] for s in slowdowns}
-        progress(f"[{time.monotonic() - t0:5.0f} s] {sh['shape']}: {sh['exe']} {sh['entry']}: "
-                 f"{costs[sh['entry']]:.1f} ns per operation ({how}); a {PROBE:g}% delay delivered "
+            sizing[i] = z
+        delays[i] = {s: costs[i] * s / 100 * z["scale"] for s in slowdowns}
+        progress(f"[{time.monotonic() - t0:5.0f} s] {sh['shape']}: {sh['exe']} {sh['entry']} {sh['filter']}: "
+                 f"{costs[i]:.1f} ns per operation ({how}); a {PROBE:g}% delay delivered "
                  f"{z['delivered'] * 100:+.1f}%, {z['delivered_scaled'] * 100:+.1f}% once scaled: scale "
                  f"{z['scale']:.2f}; delays "
-                 + ", ".join(f"{s:g}%: {ns:.2f} ns" for s, ns in delays[sh['entry']].items()))
+                 + ", ".join(f"{s:g}%: {ns:.2f} ns" for s, ns in delays[i].items()))
     sides = ["A1", "A2"] + [f"B{s:g}" for s in slowdowns]
     out = []
     for r in range(first, first + recordings):
@@ -227,11 +286,11 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
                 order.reverse()
             got = {}
             for sh in shapes:
-                got[sh["entry"]] = {}
+                got[sh["id"]] = {}
                 for side in order:
-                    ns = None if side.startswith("A") else delays[sh["entry"]][float(side[1:])]
-                    folder = work / f"rec{r}" / f"round{i:03d}" / sh["entry"] / side
-                    got[sh["entry"]][side] = run(exes[sh["exe"]], sh, ns, min_time, cpus, folder, log)
+                    ns = None if side.startswith("A") else delays[sh["id"]][float(side[1:])]
+                    folder = work / f"rec{r}" / f"round{i:03d}" / sh["id"] / side
+                    got[sh["id"]][side] = run(exes[sh["exe"]], sh, ns, min_time, cpus, folder, log)
             out.append({"recording": r, "round": i, "sides": got})
     return costs, delays, out
 
@@ -248,8 +307,8 @@ class _Args:
 
 def replay(recorded, shapes, slowed, side, order, rounds, max_rounds, threshold):
     """One gate run on recorded rounds taken in `order` (indices, used
-    without replacement): entry `slowed` compared (A1, side), every other
-    entry (A1, A2); slowed None: A/A throughout. -> gate result."""
+    without replacement): shape `slowed` (an id) compared (A1, side), every
+    other shape (A1, A2); slowed None: A/A throughout. -> gate result."""
     pos = [0]
 
     def rounds_fn(plan, first, count):
@@ -262,15 +321,17 @@ def replay(recorded, shapes, slowed, side, order, rounds, max_rounds, threshold)
             for sh in shapes:
                 if (sh["exe"], sh["entry"]) not in wanted:
                     continue
-                s = rec["sides"][sh["entry"]]
-                base.update(s["A1"])
-                head.update(s[side] if sh["entry"] == slowed else s["A2"])
+                s = rec["sides"][sh["id"]]
+                base.update(shape_runs(sh, s["A1"]))
+                head.update(shape_runs(sh, s[side] if sh["id"] == slowed else s["A2"]))
             got.append((base, head))
         return got
 
     plan = {}
-    for sh in shapes:  # two shapes may share an executable
-        plan.setdefault(sh["exe"], (None, None, []))[2].append(sh["entry"])
+    for sh in shapes:  # two shapes may share an executable, or an entry
+        es = plan.setdefault(sh["exe"], (None, None, []))[2]
+        if sh["entry"] not in es:
+            es.append(sh["entry"])
     sides = {"base": {"label": "A1"}, "head": {"label": side}}
     return gate.gate(rounds_fn, plan, _Args(rounds, max_rounds, threshold), sides, {}, [], progress=lambda s: None)
 
@@ -290,8 +351,11 @@ def rates(recorded, shapes, slowdowns, rounds, max_rounds, threshold, replays, s
         alarms += res["status"] == "fail"
         changes += any(b["verdict"] in ("regression", "improvement") for b in res["benchmarks"])
         for b in res["benchmarks"]:
-            row = per_row.setdefault((b["key"], b["figure"]), {"mde": [], "cannot": 0, "n": 0, "verdicts": {}})
+            row = per_row.setdefault((b["key"], b["figure"]), {"mde": [], "mde95": [], "cannot": 0, "n": 0,
+                                                                "verdicts": {}, "multimodal": 0})
             row["mde"].append(b["mde"])
+            row["mde95"].append(b["mde95"])
+            row["multimodal"] += bool(b.get("modes"))
             row["n"] += 1
             row["cannot"] += b["verdict"] == "cannot gate"
             row["verdicts"][b["verdict"]] = row["verdicts"].get(b["verdict"], 0) + 1
@@ -299,8 +363,10 @@ def rates(recorded, shapes, slowdowns, rounds, max_rounds, threshold, replays, s
                  "interval": wilson(alarms, replays)}
     bench = {}
     for (key, figure), row in sorted(per_row.items()):
-        bench[f"{key} ({figure})"] = {"mde": float(np.median(row["mde"])), "cannot_gate_share": row["cannot"] / row["n"],
-                                      "gateable": row["cannot"] * 2 < row["n"], "aa_verdicts": row["verdicts"]}
+        bench[f"{key} ({figure})"] = {"mde": float(np.median(row["mde"])), "mde95": float(np.median(row["mde95"])),
+                                      "cannot_gate_share": row["cannot"] / row["n"],
+                                      "gateable": row["cannot"] * 2 < row["n"], "aa_verdicts": row["verdicts"],
+                                      "multimodal_share": row["multimodal"] / row["n"]}
     out["benchmarks"] = bench
     progress(f"A/A: {alarms} false alarms in {replays} replayed gate runs")
     # detection
@@ -308,26 +374,32 @@ def rates(recorded, shapes, slowdowns, rounds, max_rounds, threshold, replays, s
     for sh in shapes:
         for s in slowdowns:
             side = f"B{s:g}"
-            hits, seen, achieved = {}, {}, {}
+            hits, seen, achieved, verdicts = {}, {}, {}, {}
             for _ in range(replays):
-                res = replay(recorded, shapes, sh["entry"], side, list(rng.permutation(n)), rounds, max_rounds,
+                res = replay(recorded, shapes, sh["id"], side, list(rng.permutation(n)), rounds, max_rounds,
                              threshold)
                 for b in res["benchmarks"]:
-                    if b["entry"] != sh["entry"]:
+                    if not of_shape(sh, b["exe"], b["entry"], b["labels"]):
                         continue
                     k = f"{b['key']} ({b['figure']})"
                     seen[k] = seen.get(k, 0) + 1
                     hits[k] = hits.get(k, 0) + (b["verdict"] == "regression")
+                    v = verdicts.setdefault(k, {})
+                    v[b["verdict"]] = v.get(b["verdict"], 0) + 1
             # the slowdown the recorded rounds show (all of them, median cost ratio)
             for k, ratios in measured_slowdown(recorded, sh, side).items():
                 achieved[k] = ratios
             for k in sorted(seen):
-                out["detection"].append({"shape": sh["shape"], "entry": sh["entry"], "slowdown": s, "benchmark": k,
+                out["detection"].append({"id": sh["id"], "shape": sh["shape"], "entry": sh["entry"], "slowdown": s,
+                                         "benchmark": k,
                                          "detected": hits[k], "replays": seen[k], "rate": hits[k] / seen[k],
                                          "interval": wilson(hits[k], seen[k]),
                                          "measured_slowdown": achieved.get(k),
-                                         "gateable": bench.get(k, {}).get("gateable", False)})
-            progress(f"{sh['shape']} ({sh['entry']}), {s:g}%: " + ", ".join(
+                                         "gateable": bench.get(k, {}).get("gateable", False),
+                                         "mde95": bench.get(k, {}).get("mde95"), "verdicts": verdicts[k],
+                                         # the runs in which the gate did not declare it cannot gate
+                                         "gated_runs": seen[k] - verdicts[k].get("cannot gate", 0)})
+            progress(f"{sh['shape']} ({sh['id']}), {s:g}%: " + ", ".join(
                 f"{hits[k]}/{seen[k]}" for k in sorted(seen)))
     gateable = [d for d in out["detection"] if d["gateable"]]
     out["cannot_gate_share"] = (sum(1 for b in bench.values() if not b["gateable"]) / len(bench)) if bench else 0.0
@@ -343,7 +415,8 @@ def rates(recorded, shapes, slowdowns, rounds, max_rounds, threshold, replays, s
 def measured_slowdown(recorded, shape, side):
     """{benchmark key (figure): median cost ratio side/A1 over every
     recorded round}."""
-    rounds = [(r["sides"][shape["entry"]]["A1"], r["sides"][shape["entry"]][side]) for r in recorded]
+    rounds = [(shape_runs(shape, r["sides"][shape["id"]]["A1"]), shape_runs(shape, r["sides"][shape["id"]][side]))
+              for r in recorded]
     return {f"{row['key']} ({row['figure']})": float(np.median(row["cost_ratios"]))
             for row in gate.cost_rows(rounds)}
 
@@ -352,7 +425,7 @@ def summary_lines(cal):
     r = cal["rates"]
     aa = r["aa"]
     lines = [f"gate calibration: {cal['recordings']} recordings ({cal['recording_rounds']} rounds each in the "
-             f"last run), {r['recorded_rounds']} recorded rounds of {', '.join(s['shape'] + ' (' + s['entry'] + ')' for s in cal['shapes'])}",
+             f"last run), {r['recorded_rounds']} recorded rounds of {', '.join(s['shape'] + ' (' + s['id'] + ')' for s in cal['shapes'])}",
              f"rates estimated by replaying the gate's decision (its rounds {r['rounds']}, cap {r['max_rounds']}, "
              f"threshold {r['threshold'] * 100:g}%, Holm across every benchmark of the run) on {r['replays']} "
              "resampled subsets of the real recorded rounds per figure, pairs kept intact (rounds drawn without "
@@ -367,27 +440,38 @@ def summary_lines(cal):
              f"any significant change (regression or improvement): {aa['any_change']} of {r['replays']}",
              "", "injected slowdowns (operation cost without delay, delay per operation):"]
     for sh in cal["shapes"]:
-        z = cal.get("sizing", {}).get(sh["entry"])
-        lines.append(f"  {sh['shape']}: {sh['exe']} {sh['entry']}: {cal['costs'][sh['entry']]:.1f} ns per operation"
+        z = cal.get("sizing", {}).get(sh["id"])
+        lines.append(f"  {sh['shape']} ({sh['id']}): {sh['exe']} {sh['entry']} {sh.get('filter', '')}: "
+                     f"{cal['costs'][sh['id']]:.1f} ns per operation"
                      + (f"; a {z['probe']:g}% delay delivered {z['delivered'] * 100:+.1f}% in {len(z['pair_ratios'])} "
                         f"pairs"
                         + (f", {z['delivered_scaled'] * 100:+.1f}% once scaled" if "delivered_scaled" in z else "")
                         + f", so delays x{z['scale']:.2f}" if z else ""))
     lines.append("")
-    lines.append("detection rate per benchmark of the slowed entry (nominal slowdown; measured = median cost ratio "
-                 "over all recorded rounds):")
+    lines.append("detection rate per benchmark of the slowed shape (nominal slowdown; measured = median cost ratio "
+                 "over all recorded rounds; mde95 = the slowdown the gate detects in 95% of runs at the A/A noise):")
     for d in r["detection"]:
         m = d["measured_slowdown"]
         lines.append(f"  {d['slowdown']:>4g}%  {d['detected']:>4}/{d['replays']:<4} "
                      f"({d['rate'] * 100:5.1f}%, {d['interval'][0] * 100:.1f}-{d['interval'][1] * 100:.1f}%)  "
                      f"measured {'?' if m is None else f'{(m - 1) * 100:+.1f}%'}  "
-                     f"{'gateable' if d['gateable'] else 'CANNOT GATE'}  {d['benchmark']}")
+                     + (f"mde95 {d['mde95'] * 100:.1f}%  " if d.get("mde95") is not None else "") +
+                     f"{'gateable' if d['gateable'] else 'CANNOT GATE'}  {d['benchmark']}"
+                     + (f"  ({d['detected']}/{d['gated_runs']} of the runs not declaring it cannot gate; misses: "
+                        + ", ".join(f"{n} {v}" for v, n in sorted(d["verdicts"].items())
+                                                  if v != "regression") + ")"
+                        if d.get("verdicts") and d["detected"] < d["replays"] else ""))
     lines.append("")
-    lines.append(f"minimum detectable effect per benchmark (A/A noise; median over the A/A replays) and "
-                 f"'cannot gate here' share ({r['cannot_gate_share'] * 100:.0f}% of benchmarks cannot be gated here):")
+    lines.append(f"minimum detectable effect per benchmark (A/A noise; median over the A/A replays: mde detected "
+                 f"about half the time, mde95 in 95% of runs), share of A/A replays that found it multimodal (gated "
+                 f"on its fast mode), and 'cannot gate here' share ({r['cannot_gate_share'] * 100:.0f}% of "
+                 f"benchmarks cannot be gated here):")
     for k, b in r["benchmarks"].items():
-        lines.append(f"  mde {b['mde'] * 100:6.1f}%  cannot gate in {b['cannot_gate_share'] * 100:5.1f}% of A/A "
-                     f"replays{'' if b['gateable'] else ' -> CANNOT GATE HERE'}  {k}")
+        lines.append(f"  mde {b['mde'] * 100:6.1f}%  mde95 {b.get('mde95', float('nan')) * 100:6.1f}%  multimodal in "
+                     f"{b.get('multimodal_share', 0) * 100:5.1f}%  cannot gate in {b['cannot_gate_share'] * 100:5.1f}% "
+                     f"of A/A replays{'' if b['gateable'] else ' -> CANNOT GATE HERE'}"
+                     f"{' (10% not assured: mde95 above 10%)' if b['gateable'] and b.get('mde95', 0) > 0.10 else ''}"
+                     f"  {k}")
     dw = r["done_when"]
     lines.append("")
     lines.append(f"A/A at most 1 in 20: {'yes' if dw['aa_at_most_1_in_20'] else 'NO'}; 10% detected in at least "
@@ -419,6 +503,16 @@ def load_rounds(path):
             for r in doc]
 
 
+def check_sides(recorded, shapes, path):
+    """Every recorded round holds each shape's sides (keyed by shape id)."""
+    ids = {sh["id"] for sh in shapes}
+    for r in recorded:
+        if set(r["sides"]) != ids:
+            raise gate.GateError(f"--replay-rounds {path}: round {r['round']} of recording {r['recording']} holds "
+                                 f"{', '.join(sorted(r['sides']))}, but its calibration.json names the shapes "
+                                 f"{', '.join(sorted(ids))}")
+
+
 def main(args, root, cache, progress=print):
     """gate.py --calibrate. -> exit status."""
     t0 = time.monotonic()
@@ -433,6 +527,9 @@ def main(args, root, cache, progress=print):
         costs, delays, env = prev["costs"], prev["delays"], prev["environment"]
         recordings, per = prev["recordings"], prev["recording_rounds"]
         sizing = prev.get("sizing", {})
+        # the shapes the rounds were recorded with (older files: keyed by entry)
+        shapes = [normalise_shape(sh) for sh in prev["shapes"]]
+        check_sides(recorded, shapes, args.replay_rounds)
     else:
         if args.delay_build:
             build = pathlib.Path(args.delay_build)
@@ -462,6 +559,14 @@ def main(args, root, cache, progress=print):
                 prev = json.loads((pathlib.Path(args.append).parent / "calibration.json").read_text())
             except (OSError, ValueError) as err:
                 raise gate.GateError(f"--append: its calibration.json beside it: {err}") from None
+            if any("id" not in sh for sh in prev["shapes"]):
+                raise gate.GateError(f"--append: {args.append} was recorded with one shape per entry (keyed by "
+                                     "entry, before shapes named one benchmark each): its delays do not fit the "
+                                     "current shapes; record a new calibration")
+            if [sh["id"] for sh in prev["shapes"]] != [sh["id"] for sh in SHAPES]:
+                raise gate.GateError(f"--append: {args.append} has the shapes "
+                                     f"{', '.join(sh['id'] for sh in prev['shapes'])}, not "
+                                     f"{', '.join(sh['id'] for sh in SHAPES)}: record a new calibration")
             if [float(x) for x in prev["slowdowns"]] != slowdowns:
                 raise gate.GateError(f"--append: the earlier recordings injected {prev['slowdowns']}, not {slowdowns}")
             fixed = (prev["costs"], {e: {float(k): ns for k, ns in v.items()} for e, v in prev["delays"].items()})
@@ -471,6 +576,7 @@ def main(args, root, cache, progress=print):
                      f"({args.append}); their delays are kept")
         with tempfile.TemporaryDirectory(prefix="gauntlet-calibrate-") as d:
             sizing = dict(prev.get("sizing", {})) if args.append else {}
+            shapes = SHAPES
             costs, delays, recorded = record(exes, SHAPES, slowdowns, recordings, per, args.min_time, args.cpus,
                                              pathlib.Path(d), progress, t0, fixed=fixed, first=first,
                                              given=args.op_cost, sizing=sizing)
@@ -479,10 +585,10 @@ def main(args, root, cache, progress=print):
         env["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         delays = {e: {f"{s:g}": ns for s, ns in v.items()} for e, v in delays.items()}
     progress(f"[{time.monotonic() - t0:5.0f} s] replaying the gate's decision: {args.replays} replays per figure")
-    r = rates(recorded, SHAPES, slowdowns, args.rounds, args.max_rounds, args.threshold, args.replays,
+    r = rates(recorded, shapes, slowdowns, args.rounds, args.max_rounds, args.threshold, args.replays,
               progress=lambda s: progress(f"[{time.monotonic() - t0:5.0f} s] {s}"))
     cal = {"time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-           "shapes": SHAPES, "slowdowns": slowdowns, "recordings": recordings, "recording_rounds": per,
+           "shapes": shapes, "slowdowns": slowdowns, "recordings": recordings, "recording_rounds": per,
            "min_time": args.min_time, "costs": costs, "delays": delays, "sizing": sizing, "environment": env,
            "rates": r,
            "method": "replays of gate.gate on resampled subsets of the recorded rounds, pairs intact"}
@@ -505,9 +611,10 @@ def add_arguments(ap):
     ap.add_argument("--replays", type=gate._range(int, 1, 100000, "--replays"), default=200,
                     help="calibration: replayed gate runs per figure (default 200)")
     ap.add_argument("--delay-build", help=argparse.SUPPRESS)  # tests: a prebuilt -Dgate_delay=true folder
-    ap.add_argument("--op-cost", action="append", default=[], metavar="ENTRY=NS",
-                    help="calibration: size ENTRY's delays from NS ns per operation instead of measuring it "
-                         "(repeatable; e.g. when a loaded machine keeps a loop asleep between trips)")
+    ap.add_argument("--op-cost", action="append", default=[], metavar="SHAPE=NS",
+                    help="calibration: size a shape's delays from NS ns per operation instead of measuring it; "
+                         "SHAPE is a shape id (" + ", ".join(sh["id"] for sh in SHAPES) + ") or an entry (each "
+                         "of its shapes) (repeatable; e.g. when a loaded machine keeps a loop asleep between trips)")
     ap.add_argument("--append", help="calibration: add recordings to a previous calibration's rounds.json (its "
                                      "delays kept), so recordings made at different times are replayed together")
     ap.add_argument("--replay-rounds", help="calibration: replay a previous calibration's rounds.json (no recording)")

@@ -127,6 +127,128 @@ class DecisionTest(unittest.TestCase):
                          {"bench_x/e/l"})
 
 
+def sided(base, head, higher=False, key="bench_x/e/ping_pong", figure="p50_ns"):
+    """A row with each round's figure per side (as cost_rows makes it)."""
+    ratios = [h / b for b, h in zip(base, head)]
+    return {"key": key, "exe": "bench_x", "entry": "e", "labels": {}, "figure": figure, "higher_is_better": higher,
+            "ratios": ratios, "cost_ratios": [1 / r if higher else r for r in ratios],
+            "base_values": list(base), "head_values": list(head)}
+
+
+class ModeTest(unittest.TestCase):
+    """Benchmarks whose processes land in a fast or a slow mode (the loop
+    ping-pong: ~870 ns spinning, ~20 us after a host-level wake-up)."""
+
+    def bimodal(self, n, slow_base, slow_head, fast_effect=1.0, slow_effect=1.0, seed=7):
+        """n rounds of a latency: side values of 870 ns (fast) or 20 us
+        (slow), 1% noise; slow_* (sets of round indices) say which processes
+        are slow; head's figure is multiplied by the effect of its mode."""
+        rng = np.random.default_rng(seed)
+        base, head = [], []
+        for i in range(n):
+            b = 20000.0 if i in slow_base else 870.0
+            h = 20000.0 * slow_effect if i in slow_head else 870.0 * fast_effect
+            base.append(b * float(np.exp(rng.normal(0, 0.01))))
+            head.append(h * float(np.exp(rng.normal(0, 0.01))))
+        return base, head
+
+    def test_two_modes_are_found_one_mode_is_not(self):
+        base, head = self.bimodal(20, {1, 2, 3, 9}, {1, 2, 3, 12})
+        m = gate.mode_split(base, head, False)
+        self.assertIsNotNone(m)
+        self.assertGreater(m["gap"], 10)
+        self.assertTrue(870 < m["cutoff"] < 20000)
+        self.assertEqual((m["slow_base"], m["slow_head"]), (4, 4))
+        self.assertIsNone(gate.mode_split(noisy(1e8, 0.05, 20), noisy(1e8, 0.05, 20, seed=2), True))
+        # a rate: the fast mode is the higher one
+        m = gate.mode_split([1e6, 1e6, 4e4, 1e6], [1e6, 4e4, 4e4, 1e6], True)
+        self.assertEqual((m["slow_base"], m["slow_head"]), (1, 2))
+
+    def test_a_single_outlier_does_not_split_a_benchmark(self):
+        base = noisy(1e8, 0.02, 12)
+        head = noisy(1e8, 0.02, 12, seed=4)
+        head[5] /= 20  # one preempted process
+        self.assertIsNone(gate.mode_split(base, head, True))
+        [r] = gate.decide([sided(base, head, higher=True, figure="items_per_second")], 0.05, 30)
+        self.assertIsNone(r["modes"])
+        self.assertEqual(r["rounds"], 12)  # gated on every round, no power lost
+        self.assertIn(r["verdict"], ("same", "unknown"))
+        # two processes that agree are a mode
+        head[6] /= 20
+        self.assertIsNotNone(gate.mode_split(base, head, True))
+
+    def test_gated_on_rounds_fast_on_both_sides(self):
+        # 10% slower in the fast mode, unchanged in the slow mode (the delay
+        # is invisible there), mismatched rounds 20x: the fast rounds decide
+        slow = {0, 1, 2, 3, 4, 5, 6, 7}
+        base, head = self.bimodal(20, slow | {8}, slow | {9}, fast_effect=1.10)
+        [r] = gate.decide([sided(base, head)], 0.05, 30)
+        self.assertEqual(r["verdict"], "regression", gate.row_line(r))
+        self.assertEqual((r["rounds"], r["rounds_total"], r["gated_on"]), (10, 20, "fast mode"))
+        self.assertAlmostEqual(r["ratio"], 1.10, delta=0.02)
+        self.assertIsNone(r["reason"])
+        self.assertEqual((r["modes"]["slow_base"], r["modes"]["slow_head"]), (9, 9))
+        self.assertIn("gated on the fast mode, 10/20 rounds fast on both sides; slow mode: base 9/20, head 9/20",
+                      gate.row_line(r))
+        # the same mix without a change: no verdict of change
+        base, head = self.bimodal(20, slow | {8}, slow | {9})
+        [r] = gate.decide([sided(base, head)], 0.05, 30)
+        self.assertEqual(r["verdict"], "same", gate.row_line(r))
+
+    def test_mode_shift_is_a_regression(self):
+        # head lands in the slow mode far more often; the fast rounds alone
+        # show no change
+        base, head = self.bimodal(20, {0, 1}, set(range(0, 16)))
+        [r] = gate.decide([sided(base, head)], 0.05, 30)
+        self.assertEqual(r["verdict"], "regression", gate.row_line(r))
+        self.assertEqual(r["reason"], "mode shift: head slow in 16/20 processes, base in 2/20")
+        self.assertLess(r["modes"]["shift_p_holm"], 0.05)
+        # and the other way round an improvement
+        [r] = gate.decide([sided(head, base)], 0.05, 30)
+        self.assertEqual(r["verdict"], "improvement", gate.row_line(r))
+        # the mode-shift test is in the Holm family with every Wilcoxon
+        rows = [sided(base, head)] + [row([1.0] * 20, key=f"bench_x/e/other {i}") for i in range(5)]
+        got = gate.decide(rows, 0.05, 30)
+        self.assertAlmostEqual(got[0]["modes"]["shift_p_holm"], min(1.0, 7 * got[0]["modes"]["shift_p"]))
+
+    def test_unimodal_five_times_slower_is_a_regression(self):
+        # every head process 5x slower than every base process: the pooled
+        # figures split into "fast" (base) and "slow" (head), no round is
+        # fast on both sides, and the mode shift is the regression
+        base = noisy(1e8, 0.03, 10)
+        head = noisy(2e7, 0.03, 10, seed=9)
+        [r] = gate.decide([sided(base, head, higher=True, figure="items_per_second")], 0.05, 30)
+        self.assertEqual(r["verdict"], "regression", gate.row_line(r))
+        self.assertIn("mode shift: head slow in 10/10 processes, base in 0/10", r["reason"])
+
+        # and through cost_rows (which keeps each side's figures)
+        def runs(v):
+            return {("bench_x", "e", (("benchmark", "t"),)): {"benchmark": "t", "items_per_second": v}}
+        rows = gate.cost_rows([(runs(b), runs(h)) for b, h in zip(base, head)])
+        self.assertEqual(rows[0]["base_values"], base)
+        [r] = gate.decide(rows, 0.05, 30)
+        self.assertEqual(r["verdict"], "regression")
+
+    def test_too_few_fast_rounds_is_unknown_then_cannot_gate(self):
+        # every round has one side slow: no round fast on both sides
+        base, head = self.bimodal(10, {0, 2, 4, 6, 8}, {1, 3, 5, 7, 9})
+        [r] = gate.decide([sided(base, head)], 0.05, 30)
+        self.assertEqual(r["verdict"], "unknown")
+        self.assertIn("more rounds", r["reason"])
+        [r] = gate.decide([sided(base, head)], 0.05, 10)
+        self.assertEqual(r["verdict"], "cannot gate")
+        self.assertIn("only 0 of 10 rounds have both sides in the fast mode", r["reason"])
+
+    def test_outputs_say_the_mode(self):
+        base, head = self.bimodal(20, {0, 1, 2}, {0, 1, 3})
+        rows = gate.decide([sided(base, head), row([1.0] * 20, key="bench_x/e/other")], 0.05, 30)
+        lines = "\n".join(gate.row_line(r) for r in rows)
+        self.assertIn("gated on fast mode", lines)
+        self.assertIn("gated on one mode", lines)
+        self.assertIn("slow mode: base 3/20, head 3/20", lines)
+        self.assertIn("mde95=", lines)
+
+
 FAKE = textwrap.dedent('''\
     #!/usr/bin/python3
     # A bench executable: --manifest, and one record per entry per run.
@@ -675,10 +797,13 @@ class CiRunTest(unittest.TestCase):
 DELAY_FAKE = textwrap.dedent('''\
     #!/usr/bin/python3
     # A -Dgate_delay=true bench executable: GAUNTLET_GATE_DELAY=ENTRY=NS slows
-    # ENTRY's operations by NS ns each.
+    # ENTRY's operations by NS ns each. --benchmark_filter=F runs the one
+    # benchmark BY_FILTER[F] names (its labels), as a shape's filter does.
     import json, os, random, sys
-    ENTRY, FIGURE, LABELS, NS, EFFECT = {entry!r}, {figure!r}, {labels!r}, {ns!r}, {effect!r}
+    ENTRY, FIGURE, BY_FILTER, NS, EFFECT = {entry!r}, {figure!r}, {by_filter!r}, {ns!r}, {effect!r}
     args = sys.argv[1:]
+    filters = [a.split("=", 1)[1] for a in args if a.startswith("--benchmark_filter=")]
+    LABELS = BY_FILTER[filters[0]]
     if "--manifest" in args:
         print(json.dumps({{"check": "bench", "component": "c", "implementation": ENTRY, "expected": "pass"}}))
         sys.exit(0)
@@ -687,7 +812,7 @@ DELAY_FAKE = textwrap.dedent('''\
     if spec.rsplit("=", 1)[0] == ENTRY:
         delay = float(spec.rsplit("=", 1)[1])
     rate = 1e9 / (NS + EFFECT * delay) * (1 + 0.002 * random.random())
-    run = dict(LABELS, benchmark="b", aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
+    run = dict(LABELS, aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
     run[FIGURE] = 1e9 / rate if FIGURE.endswith("_ns") else rate
     rec = {{"component": "c", "implementation": ENTRY, "origin": "in-house", "check": "bench", "verdict": "pass",
            "expected": "pass", "reason": "", "status": "ok", "detail": "", "trace": "replay: x", "seed": "1",
@@ -696,15 +821,20 @@ DELAY_FAKE = textwrap.dedent('''\
 ''')
 
 
+IDS = ("single-thread", "two-thread-word", "two-thread-queue", "loop-ping-pong")
+
+
 def delay_build(folder, effect=1.0):
     """Fake bench executables whose slowed entry's operation costs 100 ns
     plus `effect` times the injected delay."""
     import calibrate
-    for sh in calibrate.SHAPES:
-        exe = pathlib.Path(folder) / "bench" / sh["exe"]
+    for name in {sh["exe"] for sh in calibrate.SHAPES}:
+        mine = [sh for sh in calibrate.SHAPES if sh["exe"] == name]
+        exe = pathlib.Path(folder) / "bench" / name
         exe.parent.mkdir(parents=True, exist_ok=True)
-        exe.write_text(DELAY_FAKE.format(entry=sh["entry"], figure=sh["cost_figure"],
-                                         labels=dict(sh["cost_labels"], threads=1), ns=100.0, effect=effect))
+        exe.write_text(DELAY_FAKE.format(entry=mine[0]["entry"], figure=mine[0]["cost_figure"],
+                                         by_filter={sh["filter"]: dict({"threads": 1}, **sh["labels"]) for sh in mine},
+                                         ns=100.0, effect=effect))
         exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
     return str(folder)
 
@@ -727,18 +857,88 @@ class CalibrationTest(unittest.TestCase):
         shapes = [dict(calibrate.SHAPES[0])]
         rng = np.random.default_rng(5)
         recorded = []
-        labels = (("benchmark", "b"), ("threads", 1))
+        labels = (("benchmark", "enter_exit"), ("threads", 1))
         for i in range(30):
             level = 1e8 * float(np.exp(rng.uniform(-0.3, 0.3)))
-            runs = {s: {("bench_lifecycle", "packed_lifecycle", labels): {"benchmark": "b", "threads": 1,
+            runs = {s: {("bench_lifecycle", "packed_lifecycle", labels): {"benchmark": "enter_exit", "threads": 1,
                                                                          "items_per_second": level / f}}
                     for s, f in (("A1", 1.0), ("A2", 1.0), ("B10", 1.10))}
-            recorded.append({"recording": 1 + i // 10, "round": i % 10 + 1, "sides": {"packed_lifecycle": runs}})
+            recorded.append({"recording": 1 + i // 10, "round": i % 10 + 1, "sides": {"single-thread": runs}})
         r = calibrate.rates(recorded, shapes, [10.0], 10, 20, 0.05, 20, progress=lambda s: None)
         self.assertEqual(r["aa"]["false_alarms"], 0)
         [d] = r["detection"]
         self.assertEqual((d["detected"], d["replays"]), (20, 20))
         self.assertAlmostEqual(d["measured_slowdown"], 1.10)
+
+    def test_each_shape_sized_on_its_own_benchmark(self):
+        # the two-thread benchmark's operation costs 3x the single-thread
+        # one's, on the same entry: each shape's delay is sized on its own
+        # benchmark and each process runs just that benchmark
+        import calibrate
+        cost = {"single-thread": 10.0, "two-thread-word": 30.0, "two-thread-queue": 4.0, "loop-ping-pong": 870.0}
+        calls = []
+
+        def run(exe, shape, delay_ns, min_time, cpus, folder, log):
+            calls.append((shape["id"], shape["filter"], delay_ns))
+            ns = cost[shape["id"]] + (delay_ns or 0.0)
+            labels = tuple(sorted(shape["labels"].items()))
+            figure = {shape["cost_figure"]: ns if shape["cost_figure"].endswith("_ns") else 1e9 / ns}
+            return {(shape["exe"], shape["entry"], labels): dict(shape["labels"], **figure)}
+
+        with tempfile.TemporaryDirectory() as t:
+            sizing = {}
+            costs, delays, rec = calibrate.record({sh["exe"]: pathlib.Path(sh["exe"]) for sh in calibrate.SHAPES},
+                                                  calibrate.SHAPES, [10.0], 1, 2, 0.01, "", pathlib.Path(t),
+                                                  lambda s: None, 0.0, run=run, sizing=sizing)
+        self.assertEqual(set(costs), set(IDS))
+        self.assertEqual(set(delays), set(IDS))
+        self.assertEqual(set(sizing), set(IDS))
+        self.assertEqual(set(rec[0]["sides"]), set(IDS))
+        self.assertAlmostEqual(delays["single-thread"][10.0], 1.0)
+        self.assertAlmostEqual(delays["two-thread-word"][10.0], 3.0)
+        self.assertIn(("two-thread-word", "lifecycle_enter_exit/.*/threads:2$", 3.0), calls)
+        self.assertIn(("single-thread", "lifecycle_enter_exit/.*/threads:1$", 1.0), calls)
+        self.assertEqual({c[0] for c in calls}, set(IDS))
+        # the replayed 10% slows each shape's own benchmark by 10%
+        r = calibrate.rates(rec * 5, calibrate.SHAPES, [10.0], 10, 10, 0.05, 2, progress=lambda s: None)
+        self.assertEqual(sorted(d["id"] for d in r["detection"]), sorted(IDS))
+        for d in r["detection"]:
+            self.assertAlmostEqual(d["measured_slowdown"], 1.10, places=6)
+
+    def test_rounds_keyed_by_entry_replay_but_do_not_append(self):
+        # a calibration written when shapes were keyed by entry: replayed with
+        # its own shapes; --append to it is refused, naming the problem
+        with tempfile.TemporaryDirectory() as t:
+            d = pathlib.Path(t)
+            old = d / "old" / "calibration"
+            old.mkdir(parents=True)
+            shape = {"shape": "single-thread operation", "exe": "bench_lifecycle", "entry": "packed_lifecycle",
+                     "filter": "lifecycle_enter_exit", "cost_figure": "items_per_second",
+                     "cost_labels": {"threads": 1}}
+            rounds = []
+            for i in range(6):
+                sides = {s: [{"exe": "bench_lifecycle", "entry": "packed_lifecycle", "labels": [[
+                    "benchmark", "enter_exit"], ["threads", t]], "run": {"benchmark": "enter_exit", "threads": t,
+                                                                        "items_per_second": 1e8 / f}}
+                    for t in (1, 2)] for s, f in (("A1", 1.0), ("A2", 1.0), ("B10", 1.1))}
+                rounds.append({"recording": 1, "round": i + 1, "sides": {"packed_lifecycle": sides}})
+            (old / "rounds.json").write_text(json.dumps(rounds))
+            (old / "calibration.json").write_text(json.dumps({
+                "shapes": [shape], "slowdowns": [10.0], "recordings": 1, "recording_rounds": 6,
+                "costs": {"packed_lifecycle": 10.0}, "delays": {"packed_lifecycle": {"10": 1.0}},
+                "environment": gate.environment({"calibration": d}, "")}))
+            status, out, err = quiet(gate.main, ["--calibrate", "--replay-rounds", str(old / "rounds.json"),
+                                                 "--slowdowns", "10", "--rounds", "6", "--max-rounds", "6",
+                                                 "--replays", "3", "--out", str(d / "out"), "--cache", str(d / "c")])
+            self.assertEqual(status, 0, out + err)
+            self.assertIn("single-thread operation (packed_lifecycle)", out)
+            status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", delay_build(d / "delay"),
+                                                 "--append", str(old / "rounds.json"), "--slowdowns", "10",
+                                                 "--recordings", "1", "--recording-rounds", "2", "--min-time",
+                                                 "0.001", "--cpus", "", "--out", str(d / "out2"), "--cache",
+                                                 str(d / "c")])
+            self.assertEqual(status, 2, out + err)
+            self.assertIn("recorded with one shape per entry", err)
 
     def test_delay_scaled_to_deliver_its_nominal_slowdown(self):
         # a delay that slows the operation by half its length: the probe
@@ -752,8 +952,8 @@ class CalibrationTest(unittest.TestCase):
                                                  "--cpus", "", "--out", str(d / "out"), "--cache", str(d / "c")])
             self.assertEqual(status, 0, out + err)
             cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
-            by = {(x["entry"], x["slowdown"]): x for x in cal["rates"]["detection"]}
-            for entry in ("packed_lifecycle", "spsc_ring", "coalescing_loop"):
+            by = {(x["id"], x["slowdown"]): x for x in cal["rates"]["detection"]}
+            for entry in IDS:
                 self.assertAlmostEqual(cal["sizing"][entry]["delivered"], 0.10, places=2)
                 self.assertAlmostEqual(cal["sizing"][entry]["scale"], 2.0, places=1)
                 self.assertAlmostEqual(cal["delays"][entry]["10"], 20.0, delta=0.5)
@@ -772,9 +972,11 @@ class CalibrationTest(unittest.TestCase):
             self.assertIn("A/A false alarms per gate run: 0 of 10", out)
             cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
             self.assertEqual(cal["rates"]["recorded_rounds"], 10)
-            by = {(x["entry"], x["slowdown"]): x for x in cal["rates"]["detection"]}
-            self.assertEqual(len(by), 9)
-            for entry in ("packed_lifecycle", "spsc_ring", "coalescing_loop"):
+            by = {(x["id"], x["slowdown"]): x for x in cal["rates"]["detection"]}
+            self.assertEqual(len(by), 12)
+            # each shape's detection holds just its own benchmark
+            self.assertEqual(len(cal["rates"]["detection"]), 12)
+            for entry in IDS:
                 self.assertEqual(by[(entry, 20.0)]["detected"], 10, by[(entry, 20.0)])
                 self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
                 self.assertAlmostEqual(cal["delays"][entry]["10"], 10.0, delta=0.1)  # 10% of 100 ns
@@ -788,10 +990,10 @@ class CalibrationTest(unittest.TestCase):
             given = json.loads((d / "out4" / "calibration" / "calibration.json").read_text())
             # (200 ns given for a 100 ns operation: the probe delivers 40%
             # for 20% nominal, and the delivery scale halves the delays back)
-            self.assertAlmostEqual(given["costs"]["spsc_ring"], 200.0)
-            self.assertAlmostEqual(given["sizing"]["spsc_ring"]["scale"], 0.5, places=1)
-            self.assertAlmostEqual(given["delays"]["spsc_ring"]["10"], 10.0, delta=0.3)
-            self.assertAlmostEqual(given["delays"]["packed_lifecycle"]["10"], 10.0, delta=0.1)
+            self.assertAlmostEqual(given["costs"]["two-thread-queue"], 200.0)
+            self.assertAlmostEqual(given["sizing"]["two-thread-queue"]["scale"], 0.5, places=1)
+            self.assertAlmostEqual(given["delays"]["two-thread-queue"]["10"], 10.0, delta=0.3)
+            self.assertAlmostEqual(given["delays"]["single-thread"]["10"], 10.0, delta=0.1)
             self.assertTrue((d / "out" / "calibration" / "rounds.json").exists())
             self.assertIn("minimum detectable effect per benchmark", (d / "out" / "calibration" / "summary.md")
                           .read_text())
