@@ -39,8 +39,12 @@ interleaved pairs (no delay, PROBE% nominal delay) measure what the probe
 delivers, and every delay is scaled by PROBE / delivered (between 1/4 and
 4; left at 1 within 10%); SIZING_PAIRS more pairs at the scaled probe
 correct the scale once (a delay's effect need not be proportional to it).
-The scale, the probes' delivered slowdowns and the slowdown the recorded
-rounds then show are reported beside the nominal one.
+Then each level (5, 10, 20%) is probed on its own from that scale, and
+rescaled and probed once more when it delivered more than 25% off its
+nominal slowdown; the probe closest to nominal is kept (size_levels: the
+loop's 20% delay had delivered less than its 10% one when all levels shared
+one scale). The scale, every probe's delivered slowdown and the slowdown
+the recorded rounds then show are reported beside the nominal one.
 
 Recording: --recordings separate recordings (default 3, so drift between
 them is in the data), each of --recording-rounds rounds; a round runs, for
@@ -245,6 +249,46 @@ def delivery_scale(exe, shape, cost, min_time, cpus, work, log, run=run_one):
             "pair_ratios": ratios, "scaled_pair_ratios": ratios2}
 
 
+LEVEL_TRIES = 2  # probes per slowdown level after the PROBE sizing
+LEVEL_TOLERANCE = 0.25  # a level's probe within this share of its nominal slowdown is kept
+
+
+def size_levels(exe, shape, cost, scale, slowdowns, min_time, cpus, work, log, run=run_one):
+    """Each slowdown level sized on its own: a delay's effect is not
+    proportional to it (measured: the loop's 20% delay delivered less than
+    its 10% one, and the two-thread word +7.8% at 10%, when every level was
+    one scale times its share). Per level s, from the PROBE sizing's scale:
+    SIZING_PAIRS interleaved pairs at the level's delay; when what it
+    delivered is off s by more than LEVEL_TOLERANCE of s, the factor is
+    rescaled by s / delivered (within [1/4, 16] of the cost share) and probed
+    again, up to LEVEL_TRIES probes; the probe that delivered closest to s
+    is kept. -> {s: {factor, delivered, probes: [[factor, delivered], ...]}}.
+    The recorded rounds, not these probes, give the slowdown reported."""
+    out = {}
+    for s in slowdowns:
+        factor, probes = scale, []
+        for k in range(LEVEL_TRIES):
+            ratios = []
+            for j in range(SIZING_PAIRS):
+                tag = f"L{s:g}.{k}"
+                a = op_cost_ns(run(exe, shape, None, min_time, cpus, work / "sizing" / f"{shape['id']}.{tag}A{j}",
+                                   log), shape)
+                b = op_cost_ns(run(exe, shape, cost * s / 100 * factor, min_time, cpus,
+                                   work / "sizing" / f"{shape['id']}.{tag}B{j}", log), shape)
+                ratios.append(b / a)
+            delivered = float(np.median(ratios)) - 1
+            probes.append([factor, delivered])
+            if abs(delivered - s / 100) <= LEVEL_TOLERANCE * s / 100:
+                break
+            if delivered <= s / 400:
+                factor = min(16.0, factor * 4)
+            else:
+                factor = min(16.0, max(0.25, factor * (s / 100) / delivered))
+        best = min(probes, key=lambda fd: abs(fd[1] - s / 100))
+        out[s] = {"factor": best[0], "delivered": best[1], "probes": probes}
+    return out
+
+
 def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, progress, t0, run=run_one,
            fixed=None, first=1, given=None, sizing=None):
     """-> (costs {shape id: ns}, delays {shape id: {s: ns}}, recorded rounds
@@ -266,14 +310,17 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
                                                     work / "cost" / f"{i}.{k}", log), sh) for k in range(3)]))
             how = "fastest of 3 runs"
         z = delivery_scale(exes[sh["exe"]], sh, costs[i], min_time, cpus, work, log, run)
+        z["levels"] = size_levels(exes[sh["exe"]], sh, costs[i], z["scale"], slowdowns, min_time, cpus, work, log,
+                                  run)
         if sizing is not None:
             sizing[i] = z
-        delays[i] = {s: costs[i] * s / 100 * z["scale"] for s in slowdowns}
+        delays[i] = {s: costs[i] * s / 100 * z["levels"][s]["factor"] for s in slowdowns}
         progress(f"[{time.monotonic() - t0:5.0f} s] {sh['shape']}: {sh['exe']} {sh['entry']} {sh['filter']}: "
                  f"{costs[i]:.1f} ns per operation ({how}); a {PROBE:g}% delay delivered "
                  f"{z['delivered'] * 100:+.1f}%, {z['delivered_scaled'] * 100:+.1f}% once scaled: scale "
-                 f"{z['scale']:.2f}; delays "
-                 + ", ".join(f"{s:g}%: {ns:.2f} ns" for s, ns in delays[i].items()))
+                 f"{z['scale']:.2f}; per level (delay, what its kept probe delivered) "
+                 + ", ".join(f"{s:g}%: {ns:.2f} ns, {z['levels'][s]['delivered'] * 100:+.1f}%"
+                             for s, ns in delays[i].items()))
     sides = ["A1", "A2"] + [f"B{s:g}" for s in slowdowns]
     out = []
     for r in range(first, first + recordings):
@@ -446,7 +493,11 @@ def summary_lines(cal):
                      + (f"; a {z['probe']:g}% delay delivered {z['delivered'] * 100:+.1f}% in {len(z['pair_ratios'])} "
                         f"pairs"
                         + (f", {z['delivered_scaled'] * 100:+.1f}% once scaled" if "delivered_scaled" in z else "")
-                        + f", so delays x{z['scale']:.2f}" if z else ""))
+                        + f", so delays x{z['scale']:.2f}"
+                        + ("; each level then probed on its own (kept probe: level delivered factor): "
+                           + ", ".join(f"{float(k):g}% {v['delivered'] * 100:+.1f}% x{v['factor']:.2f}"
+                                       for k, v in z["levels"].items()) if z.get("levels") else "")
+                        if z else ""))
     lines.append("")
     lines.append("detection rate per benchmark of the slowed shape (nominal slowdown; measured = median cost ratio "
                  "over all recorded rounds; mde95 = the slowdown the gate detects in 95% of runs at the A/A noise):")

@@ -905,6 +905,31 @@ class CalibrationTest(unittest.TestCase):
         for d in r["detection"]:
             self.assertAlmostEqual(d["measured_slowdown"], 1.10, places=6)
 
+    def test_levels_sized_each_on_its_own(self):
+        # a delay whose effect is not proportional: it delivers half its
+        # share up to 2 ns, nothing more beyond (the 20% level must be
+        # rescaled; a level it cannot reach keeps its closest probe)
+        import calibrate
+        sh = dict(calibrate.SHAPES[0])
+
+        def run(exe, shape, delay_ns, min_time, cpus, folder, log):
+            ns = 10.0 + min(delay_ns or 0.0, 2.0) / 2
+            labels = tuple(sorted(shape["labels"].items()))
+            return {(shape["exe"], shape["entry"], labels): dict(shape["labels"], items_per_second=1e9 / ns)}
+
+        with tempfile.TemporaryDirectory() as t:
+            lv = calibrate.size_levels(pathlib.Path("x"), sh, 10.0, 1.0, [5.0, 10.0, 20.0], 0.01, "",
+                                       pathlib.Path(t), None, run=run)
+        # 5%: 0.5 ns delivers 2.5%, rescaled x2 -> 1 ns delivers 5%
+        self.assertAlmostEqual(lv[5.0]["delivered"], 0.05)
+        self.assertAlmostEqual(lv[5.0]["factor"], 2.0)
+        self.assertEqual(len(lv[5.0]["probes"]), 2)
+        # 10%: 1 ns delivers 5%, rescaled x2 -> 2 ns delivers 10%
+        self.assertAlmostEqual(lv[10.0]["delivered"], 0.10)
+        # 20%: never more than 10%: the closest probe kept, and it says so
+        self.assertAlmostEqual(lv[20.0]["delivered"], 0.10)
+        self.assertEqual(len(lv[20.0]["probes"]), calibrate.LEVEL_TRIES)
+
     def test_rounds_keyed_by_entry_replay_but_do_not_append(self):
         # a calibration written when shapes were keyed by entry: replayed with
         # its own shapes; --append to it is refused, naming the problem
