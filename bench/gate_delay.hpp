@@ -76,9 +76,16 @@ inline delay delay_for(std::string_view entry) {
     return d;
 }
 
-// Called once per operation; `count` is the caller's operation counter.
+// Called once per operation; `count` is the caller's operation counter
+// (operations since the last spin). A compare, not `count % every`: a 64-bit
+// division per operation cost more than the delay it paced on a 2 ns
+// operation (measured: the spsc ring's smallest delay, one 50 ns spin every
+// 1700 pushes, slowed it by 28%).
 inline void spin(const delay& d, std::uint64_t& count) {
-    if (d.spins != 0 && ++count % d.every == 0) spin_iterations(d.spins);
+    if (d.spins != 0 && ++count >= d.every) {
+        count = 0;
+        spin_iterations(d.spins);
+    }
 }
 #else
 inline constexpr bool compiled_in = false;
