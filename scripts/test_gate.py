@@ -930,6 +930,28 @@ class CalibrationTest(unittest.TestCase):
         self.assertAlmostEqual(lv[20.0]["delivered"], 0.10)
         self.assertEqual(len(lv[20.0]["probes"]), calibrate.LEVEL_TRIES)
 
+    def test_cost_taken_in_a_slow_mode_is_taken_again(self):
+        # the first three no-delay runs land in a slow mode (30x): the sizing's
+        # own no-delay runs are fast, so the cost is retaken from them and the
+        # delays sized for the fast mode
+        import calibrate
+        sh = [dict(calibrate.SHAPES[0])]
+        n = [0]
+
+        def run(exe, shape, delay_ns, min_time, cpus, folder, log):
+            n[0] += 1
+            ns = (300.0 if n[0] <= 3 else 10.0) + (delay_ns or 0.0)
+            labels = tuple(sorted(shape["labels"].items()))
+            return {(shape["exe"], shape["entry"], labels): dict(shape["labels"], items_per_second=1e9 / ns)}
+
+        said = []
+        with tempfile.TemporaryDirectory() as t:
+            costs, delays, _ = calibrate.record({sh[0]["exe"]: pathlib.Path("x")}, sh, [10.0], 1, 1, 0.01, "",
+                                                pathlib.Path(t), said.append, 0.0, run=run)
+        self.assertAlmostEqual(costs[sh[0]["id"]], 10.0)
+        self.assertAlmostEqual(delays[sh[0]["id"]][10.0], 1.0)
+        self.assertTrue(any("slow mode" in x for x in said))
+
     def test_rounds_keyed_by_entry_replay_but_do_not_append(self):
         # a calibration written when shapes were keyed by entry: replayed with
         # its own shapes; --append to it is refused, naming the problem
