@@ -276,10 +276,17 @@ struct multiqueue_unlocked_pop : multiqueue_entry {
     // size. property pass (one thread: no lock is
     // needed). model fail: Relacy reports the unlocked pop's access to the
     // heap's World::var cells racing a producer's locked push.
+    // progress flaky: see unlocked_pop_stall.
+    static constexpr expectation unlocked_pop_stall{
+        expect::flaky,
+        "a stall in 3 of 108 runs (2 of 107 on the gcc build, and a CI run): a producer stopped inside push "
+        "holding a heap's lock, 16 completed pushes untaken and the consumer's pops finding none for 100 ms; the "
+        "pop that skips the lock reads that heap mid-push, the race stress and tsan catch, and the stop makes it "
+        "last"};
     static constexpr expectations expected{
         .property = expect::pass, .model = expect::fail,
         .stress = expect::fail, .tsan = expect::fail, .asan = expect::fail, .bench = mutant_not_timed,
-        .linearizability = relaxed_no_lin, .progress = expect::pass};
+        .linearizability = relaxed_no_lin, .progress = unlocked_pop_stall};
 };
 
 // ------------------------------------------------------------ peer
