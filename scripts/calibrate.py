@@ -216,15 +216,15 @@ SIZING_PAIRS = 7
 PROBE = 20.0
 
 
-def probe_pairs(exe, shape, delay_ns, tag, min_time, cpus, work, log, run, seen):
-    """SIZING_PAIRS interleaved pairs of fresh processes (no delay, the delay)
+def probe_pairs(exe, shape, delay_ns, tag, min_time, cpus, work, log, run, seen, pairs=SIZING_PAIRS):
+    """`pairs` interleaved pairs of fresh processes (no delay, the delay)
     -> (delivered, ratios): the median cost ratio - 1 over the pairs, and
     over only the pairs fast on both sides when the gate's mode split finds
     the benchmark multimodal in them (slow-mode processes do not measure the
     delay, as they do not measure the code; gate.mode_split) with at least
     MIN_ROUNDS such pairs. Every no-delay cost is appended to `seen`."""
     a, b = [], []
-    for k in range(SIZING_PAIRS):
+    for k in range(pairs):
         a.append(op_cost_ns(run(exe, shape, None, min_time, cpus, work / "sizing" / f"{shape['id']}.{tag}A{k}", log),
                             shape))
         b.append(op_cost_ns(run(exe, shape, delay_ns, min_time, cpus, work / "sizing" / f"{shape['id']}.{tag}B{k}",
@@ -240,7 +240,7 @@ def probe_pairs(exe, shape, delay_ns, tag, min_time, cpus, work, log, run, seen)
     return float(np.median([ratios[k] for k in keep])) - 1, ratios
 
 
-def delivery_scale(exe, shape, cost, min_time, cpus, work, log, run=run_one, seen=None):
+def delivery_scale(exe, shape, cost, min_time, cpus, work, log, run=run_one, seen=None, pairs=SIZING_PAIRS):
     """What a PROBE% nominal delay delivers (probe_pairs), then once more at
     the scaled probe to correct the first estimate: -> {probe, delivered
     (the first probe's), scale (within [1/4, 4]; 1 when the first probe was
@@ -249,7 +249,7 @@ def delivery_scale(exe, shape, cost, min_time, cpus, work, log, run=run_one, see
     seen = [] if seen is None else seen
 
     def probe(factor, tag):
-        return probe_pairs(exe, shape, cost * PROBE / 100 * factor, tag, min_time, cpus, work, log, run, seen)
+        return probe_pairs(exe, shape, cost * PROBE / 100 * factor, tag, min_time, cpus, work, log, run, seen, pairs)
 
     def clamp(x):
         return min(4.0, max(0.25, x))
@@ -271,7 +271,8 @@ LEVEL_TRIES = 2  # probes per slowdown level after the PROBE sizing
 LEVEL_TOLERANCE = 0.25  # a level's probe within this share of its nominal slowdown is kept
 
 
-def size_levels(exe, shape, cost, scale, slowdowns, min_time, cpus, work, log, run=run_one, seen=None):
+def size_levels(exe, shape, cost, scale, slowdowns, min_time, cpus, work, log, run=run_one, seen=None,
+                pairs=SIZING_PAIRS):
     """Each slowdown level sized on its own: a delay's effect is not
     proportional to it (measured: the loop's 20% delay delivered less than
     its 10% one, and the two-thread word +7.8% at 10%, when every level was
@@ -288,7 +289,7 @@ def size_levels(exe, shape, cost, scale, slowdowns, min_time, cpus, work, log, r
         factor, probes = scale, []
         for k in range(LEVEL_TRIES):
             delivered, _ = probe_pairs(exe, shape, cost * s / 100 * factor, f"L{s:g}.{k}", min_time, cpus, work, log,
-                                       run, seen)
+                                       run, seen, pairs)
             probes.append([factor, delivered])
             if abs(delivered - s / 100) <= LEVEL_TOLERANCE * s / 100:
                 break
@@ -302,7 +303,7 @@ def size_levels(exe, shape, cost, scale, slowdowns, min_time, cpus, work, log, r
 
 
 def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, progress, t0, run=run_one,
-           fixed=None, first=1, given=None, sizing=None):
+           fixed=None, first=1, given=None, sizing=None, pairs=SIZING_PAIRS):
     """-> (costs {shape id: ns}, delays {shape id: {s: ns}}, recorded rounds
     [{recording, round, sides: {shape id: {side: runs}}}]). fixed: (costs,
     delays) of earlier recordings, kept (--append); first: the number of the
@@ -323,9 +324,10 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
             how = "fastest of 3 runs"
         for attempt in (1, 2):
             seen = []
-            z = delivery_scale(exes[sh["exe"]], sh, costs[i], min_time, cpus, work / f"try{attempt}", log, run, seen)
+            z = delivery_scale(exes[sh["exe"]], sh, costs[i], min_time, cpus, work / f"try{attempt}", log, run, seen,
+                               pairs)
             z["levels"] = size_levels(exes[sh["exe"]], sh, costs[i], z["scale"], slowdowns, min_time, cpus,
-                                      work / f"try{attempt}", log, run, seen)
+                                      work / f"try{attempt}", log, run, seen, pairs)
             # a cost taken while the benchmark sat in a slow mode sizes every
             # delay for that mode (measured: the loop's cost taken at 26 340 ns
             # against 861 ns in its fast mode, a 10% delay then +46%): when a
@@ -655,7 +657,7 @@ def main(args, root, cache, progress=print):
             shapes = SHAPES
             costs, delays, recorded = record(exes, SHAPES, slowdowns, recordings, per, args.min_time, args.cpus,
                                              pathlib.Path(d), progress, t0, fixed=fixed, first=first,
-                                             given=args.op_cost, sizing=sizing)
+                                             given=args.op_cost, sizing=sizing, pairs=args.sizing_pairs)
         recorded = earlier + recorded
         recordings = first - 1 + recordings
         env["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -686,6 +688,8 @@ def add_arguments(ap):
     ap.add_argument("--slowdowns", default="5,10,20", help="calibration: injected slowdowns, percent (default 5,10,20)")
     ap.add_argument("--replays", type=gate._range(int, 1, 100000, "--replays"), default=200,
                     help="calibration: replayed gate runs per figure (default 200)")
+    ap.add_argument("--sizing-pairs", type=gate._range(int, 1, 100, "--sizing-pairs"), default=SIZING_PAIRS,
+                    help=f"calibration: interleaved pairs per sizing probe (default {SIZING_PAIRS})")
     ap.add_argument("--delay-build", help=argparse.SUPPRESS)  # tests: a prebuilt -Dgate_delay=true folder
     ap.add_argument("--op-cost", action="append", default=[], metavar="SHAPE=NS",
                     help="calibration: size a shape's delays from NS ns per operation instead of measuring it; "

@@ -294,7 +294,7 @@ class GateRunTest(unittest.TestCase):
 
     def gate(self, base_build, head_build, *extra):
         return quiet(gate.main, ["--base", "HEAD", "--base-build", base_build, "--head-build", head_build,
-                                 "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--cpus", "",
+                                 "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--sizing-pairs", "3", "--cpus", "",
                                  "--out", str(self.out), "--accepted", str(self.accepted),
                                  "--cache", str(self.d / "cache"), "--checks", "none", "--no-baseline", *extra])
 
@@ -511,7 +511,7 @@ class VerdictDiffTest(unittest.TestCase):
         with mock.patch.object(gate, "check_tests", lambda build, suites: tests[str(build)]):
             return quiet(gate.main, ["--base", "HEAD", "--base-build", fake_build(self.d / "bb", 1.0),
                                      "--head-build", fake_build(self.d / "hb", 1.0), "--rounds", "6",
-                                     "--max-rounds", "6", "--min-time", "0.001", "--cpus", "", "--out",
+                                     "--max-rounds", "6", "--min-time", "0.001", "--sizing-pairs", "3", "--cpus", "", "--out",
                                      str(self.out), "--accepted", str(self.accepted), "--cache",
                                      str(self.d / "cache"), "--checks", "model", "--base-checks", bdir,
                                      "--head-checks", hdir, "--no-baseline", *extra])
@@ -668,7 +668,7 @@ class BaselineTest(unittest.TestCase):
                                  "--base-build", fake_build(self.d / "b", 1.0),
                                  "--head-build", fake_build(self.d / "h", head_factor),
                                  "--baseline-build", fake_build(self.d / "t", baseline_factor),
-                                 "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--cpus", "",
+                                 "--rounds", "8", "--max-rounds", "8", "--min-time", "0.001", "--sizing-pairs", "3", "--cpus", "",
                                  "--out", str(self.out), "--accepted", str(self.accepted),
                                  "--cache", str(self.d / "cache"), "--checks", "none", *extra])
 
@@ -995,7 +995,7 @@ class CalibrationTest(unittest.TestCase):
             d = pathlib.Path(t)
             status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", delay_build(d / "delay", 0.5),
                                                  "--recordings", "1", "--recording-rounds", "4", "--rounds", "4",
-                                                 "--max-rounds", "4", "--replays", "4", "--min-time", "0.001",
+                                                 "--max-rounds", "4", "--replays", "4", "--min-time", "0.001", "--sizing-pairs", "3",
                                                  "--cpus", "", "--out", str(d / "out"), "--cache", str(d / "c")])
             self.assertEqual(status, 0, out + err)
             cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
@@ -1012,11 +1012,11 @@ class CalibrationTest(unittest.TestCase):
             d = pathlib.Path(t)
             status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", delay_build(d / "delay"),
                                                  "--recordings", "2", "--recording-rounds", "5", "--rounds", "6",
-                                                 "--max-rounds", "8", "--replays", "10", "--min-time", "0.001",
+                                                 "--max-rounds", "8", "--replays", "5", "--min-time", "0.001", "--sizing-pairs", "3",
                                                  "--cpus", "", "--out", str(d / "out"), "--cache", str(d / "c")])
             self.assertEqual(status, 0, out + err)
             self.assertIn("resampled subsets of the real recorded rounds", out)
-            self.assertIn("A/A false alarms per gate run: 0 of 10", out)
+            self.assertIn("A/A false alarms per gate run: 0 of 5", out)
             cal = json.loads((d / "out" / "calibration" / "calibration.json").read_text())
             self.assertEqual(cal["rates"]["recorded_rounds"], 10)
             by = {(x["id"], x["slowdown"]): x for x in cal["rates"]["detection"]}
@@ -1024,14 +1024,14 @@ class CalibrationTest(unittest.TestCase):
             # each shape's detection holds just its own benchmark
             self.assertEqual(len(cal["rates"]["detection"]), 12)
             for entry in IDS:
-                self.assertEqual(by[(entry, 20.0)]["detected"], 10, by[(entry, 20.0)])
+                self.assertEqual(by[(entry, 20.0)]["detected"], 5, by[(entry, 20.0)])
                 self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
                 self.assertAlmostEqual(cal["delays"][entry]["10"], 10.0, delta=0.1)  # 10% of 100 ns
             # an operation cost given instead of measured sizes the delays
             status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", str(d / "delay"), "--op-cost",
                                                  "spsc_ring=200", "--recordings", "1", "--recording-rounds", "3",
                                                  "--rounds", "3", "--max-rounds", "3", "--replays", "2",
-                                                 "--min-time", "0.001", "--cpus", "", "--out", str(d / "out4"),
+                                                 "--min-time", "0.001", "--sizing-pairs", "3", "--cpus", "", "--out", str(d / "out4"),
                                                  "--cache", str(d / "c")])
             self.assertEqual(status, 0, out + err)
             given = json.loads((d / "out4" / "calibration" / "calibration.json").read_text())
@@ -1048,7 +1048,7 @@ class CalibrationTest(unittest.TestCase):
             status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", str(d / "delay"), "--append",
                                                  str(d / "out" / "calibration" / "rounds.json"), "--recordings", "1",
                                                  "--recording-rounds", "3", "--rounds", "6", "--max-rounds", "8",
-                                                 "--replays", "5", "--min-time", "0.001", "--cpus", "", "--out",
+                                                 "--replays", "5", "--min-time", "0.001", "--sizing-pairs", "3", "--cpus", "", "--out",
                                                  str(d / "out3"), "--cache", str(d / "c")])
             self.assertEqual(status, 0, out + err)
             more = json.loads((d / "out3" / "calibration" / "calibration.json").read_text())
