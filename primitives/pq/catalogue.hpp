@@ -83,14 +83,18 @@ struct mutex_heap_entry {
     // binary heap whose ties break by the push sequence number (stress: 10
     // of 10 seeds, certain rank error 0 at every pop; tsan 8 of 8;
     // linearizability 4 of 4 runs, about 97% of 2000 histories
-    // overlapping). model skip: all_locked. progress fail (declared
+    // overlapping). model skip: all_locked. progress flaky (declared
     // blocking): the consumer stopped inside pop holds the lock and the
-    // producers wait (4 of 4 runs).
+    // producers wait, when the stop lands inside the lock (37 of 40 runs).
     static constexpr expectations expected{.property = expect::pass, .model = all_locked,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .asan = expect::pass, .bench = expect::pass,
                                            .linearizability = expect::pass,
-                                           .progress = {expect::fail, "blocking: a stopped lock holder stops the others"}};
+                                           .progress = {expect::flaky,
+                                                        "blocking: a stopped lock holder stops the others, seen when "
+                                                        "a stop lands inside pop's critical section: 37 of 40 runs "
+                                                        "(the other 3 made one stop, outside the lock; a CI run "
+                                                        "likewise)"}};
 };
 
 // ------------------------------------------------------------ run_merge
