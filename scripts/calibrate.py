@@ -110,13 +110,20 @@ import gate  # noqa: E402
 # ns: itself; the ping-pong's median round trip, as its rate counter also
 # holds the loop's sleeps). Two shapes may share an entry (GAUNTLET_GATE_DELAY
 # names the entry; each process runs one shape's benchmark only).
+# inject: "spin" (the default: a busy delay of NS ns per operation) or
+# "repeat" (bench/gate_delay.hpp's ENTRY=xF: the operation itself done once
+# more, uncounted, F times per operation; its delays are fractions F, sized
+# from a cost of one operation). The contended word takes a repeat: a spin
+# beside it delivered +3.1% for a nominal 10% (cal8), as a spinning thread
+# leaves the other the word's cache line.
 SHAPES = [
     {"id": "single-thread", "shape": "single-thread operation", "exe": "bench_lifecycle",
      "entry": "packed_lifecycle", "filter": "lifecycle_enter_exit/.*/threads:1$",
      "labels": {"benchmark": "enter_exit", "threads": 1}, "cost_figure": "items_per_second"},
     {"id": "two-thread-word", "shape": "two-thread contended word", "exe": "bench_lifecycle",
      "entry": "packed_lifecycle", "filter": "lifecycle_enter_exit/.*/threads:2$",
-     "labels": {"benchmark": "enter_exit", "threads": 2}, "cost_figure": "items_per_second"},
+     "labels": {"benchmark": "enter_exit", "threads": 2}, "cost_figure": "items_per_second",
+     "inject": "repeat"},
     {"id": "two-thread-queue", "shape": "two-thread queue", "exe": "bench_queues", "entry": "spsc_ring",
      "filter": "queue_throughput/.*/1P1C/", "labels": {"benchmark": "throughput", "producers": 1, "consumers": 1},
      "cost_figure": "items_per_second"},
@@ -169,9 +176,27 @@ def wilson(k, n, z=1.96):
 # recording
 
 
+def repeats(shape):
+    """Whether the shape's delay is a repeat (a fraction), not a spin (ns)."""
+    return shape.get("inject", "spin") == "repeat"
+
+
+def delay_spec(shape, delay):
+    """The GAUNTLET_GATE_DELAY value of a delay of the shape."""
+    return f"{shape['entry']}=x{delay:.5f}" if repeats(shape) else f"{shape['entry']}={delay:.3f}"
+
+
+def delay_text(shape, delay):
+    """A delay in words: ns, or the repeat's share of extra operations."""
+    if repeats(shape):
+        return f"{delay * 100:.1f}% more operations (one in {1 / delay:.1f} done twice)" if delay > 0 else "none"
+    return f"{delay:.2f} ns"
+
+
 def run_one(exe, shape, delay_ns, min_time, cpus, folder, log):
     """One fresh process of one shape's benchmark (its entry, its filter),
-    with the delay (None: no delay). -> {(exe, entry, labels): run}."""
+    with the delay (None: no delay; a fraction for a repeat shape).
+    -> {(exe, entry, labels): run}."""
     import subprocess
     folder.mkdir(parents=True)
     cmd = (["taskset", "-c", cpus] if cpus else []) + [str(exe), "--entry", shape["entry"],
@@ -180,7 +205,7 @@ def run_one(exe, shape, delay_ns, min_time, cpus, folder, log):
     env = dict(os.environ, GAUNTLET_RESULTS_DIR=str(folder))
     env.pop("GAUNTLET_GATE_DELAY", None)
     if delay_ns:
-        env["GAUNTLET_GATE_DELAY"] = f"{shape['entry']}={delay_ns:.3f}"
+        env["GAUNTLET_GATE_DELAY"] = delay_spec(shape, delay_ns)
     with open(log, "ab") as out:
         out.write(("$ " + ("GAUNTLET_GATE_DELAY=" + env["GAUNTLET_GATE_DELAY"] + " " if delay_ns else "")
                    + " ".join(cmd) + "\n").encode())
@@ -324,9 +349,11 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
             how = "fastest of 3 runs"
         for attempt in (1, 2):
             seen = []
-            z = delivery_scale(exes[sh["exe"]], sh, costs[i], min_time, cpus, work / f"try{attempt}", log, run, seen,
+            # what a delay is a share of: the cost in ns, or one operation
+            unit = 1.0 if repeats(sh) else costs[i]
+            z = delivery_scale(exes[sh["exe"]], sh, unit, min_time, cpus, work / f"try{attempt}", log, run, seen,
                                pairs)
-            z["levels"] = size_levels(exes[sh["exe"]], sh, costs[i], z["scale"], slowdowns, min_time, cpus,
+            z["levels"] = size_levels(exes[sh["exe"]], sh, unit, z["scale"], slowdowns, min_time, cpus,
                                       work / f"try{attempt}", log, run, seen, pairs)
             # a cost taken while the benchmark sat in a slow mode sizes every
             # delay for that mode (measured: the loop's cost taken at 26 340 ns
@@ -341,12 +368,12 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
             costs[i] = float(min(seen))
         if sizing is not None:
             sizing[i] = z
-        delays[i] = {s: costs[i] * s / 100 * z["levels"][s]["factor"] for s in slowdowns}
+        delays[i] = {s: (1.0 if repeats(sh) else costs[i]) * s / 100 * z["levels"][s]["factor"] for s in slowdowns}
         progress(f"[{time.monotonic() - t0:5.0f} s] {sh['shape']}: {sh['exe']} {sh['entry']} {sh['filter']}: "
                  f"{costs[i]:.1f} ns per operation ({how}); a {PROBE:g}% delay delivered "
                  f"{z['delivered'] * 100:+.1f}%, {z['delivered_scaled'] * 100:+.1f}% once scaled: scale "
                  f"{z['scale']:.2f}; per level (delay, what its kept probe delivered) "
-                 + ", ".join(f"{s:g}%: {ns:.2f} ns, {z['levels'][s]['delivered'] * 100:+.1f}%"
+                 + ", ".join(f"{s:g}%: {delay_text(sh, ns)}, {z['levels'][s]['delivered'] * 100:+.1f}%"
                              for s, ns in delays[i].items()))
     sides = ["A1", "A2"] + [f"B{s:g}" for s in slowdowns]
     out = []
@@ -376,6 +403,7 @@ def record(exes, shapes, slowdowns, recordings, rounds, min_time, cpus, work, pr
 class _Args:
     def __init__(self, rounds, max_rounds, threshold):
         self.rounds, self.max_rounds, self.threshold = rounds, max_rounds, threshold
+        self.assure = None  # the gate's default: twice the threshold
         self.bench, self.time_limit, self.min_time, self.cpus = None, 0.0, 0.0, ""
 
 
@@ -517,6 +545,11 @@ def summary_lines(cal):
         z = cal.get("sizing", {}).get(sh["id"])
         lines.append(f"  {sh['shape']} ({sh['id']}): {sh['exe']} {sh['entry']} {sh.get('filter', '')}: "
                      f"{cal['costs'][sh['id']]:.1f} ns per operation"
+                     + ("; injected as a repeat (the operation done once more, uncounted, a share of the time)"
+                        if repeats(sh) else "")
+                     + ("; delays " + ", ".join(f"{float(k):g}%: {delay_text(sh, v)}"
+                                                for k, v in cal.get("delays", {}).get(sh["id"], {}).items())
+                        if cal.get("delays", {}).get(sh["id"]) else "")
                      + (f"; a {z['probe']:g}% delay delivered {z['delivered'] * 100:+.1f}% in {len(z['pair_ratios'])} "
                         f"pairs"
                         + (f", {z['delivered_scaled'] * 100:+.1f}% once scaled" if "delivered_scaled" in z else "")
@@ -645,6 +678,11 @@ def main(args, root, cache, progress=print):
                 raise gate.GateError(f"--append: {args.append} has the shapes "
                                      f"{', '.join(sh['id'] for sh in prev['shapes'])}, not "
                                      f"{', '.join(sh['id'] for sh in SHAPES)}: record a new calibration")
+            changed = [sh["id"] for sh, old in zip(SHAPES, prev["shapes"]) if repeats(sh) != repeats(old)]
+            if changed:
+                raise gate.GateError(f"--append: {args.append} injected {', '.join(changed)} another way (a spin "
+                                     "in ns, now a repeat, or the reverse): its delays do not fit; record a new "
+                                     "calibration")
             if [float(x) for x in prev["slowdowns"]] != slowdowns:
                 raise gate.GateError(f"--append: the earlier recordings injected {prev['slowdowns']}, not {slowdowns}")
             fixed = (prev["costs"], {e: {float(k): ns for k, ns in v.items()} for e, v in prev["delays"].items()})

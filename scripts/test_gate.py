@@ -69,12 +69,30 @@ class DecisionTest(unittest.TestCase):
         self.assertGreater(r["mde"], 0.10)
 
     def test_moderate_noise_is_unknown_until_the_cap(self):
-        costs = noisy(1.0, 0.07, 10, seed=3)
+        costs = noisy(1.0, 0.04, 10, seed=3)
         [r] = gate.decide([row(costs)], 0.05, 60)
         self.assertEqual(r["verdict"], "unknown")
         # the same rounds with no room left to measure: cannot be gated
         [r] = gate.decide([row(costs)], 0.05, 10)
         self.assertEqual(r["verdict"], "cannot gate")
+
+    def test_same_needs_the_assured_slowdown(self):
+        # an interval inside +-5% whose noise would hide a 10% slowdown in
+        # more than 5% of runs is not same: cannot gate, with its mde95
+        costs = noisy(1.0, 0.03, 10, seed=3)
+        [r] = gate.decide([row(costs)], 0.05, 10)
+        self.assertLess(r["ci_high"], 1.05)
+        self.assertGreater(r["ci_low"], 1 / 1.05)
+        self.assertGreater(r["projected_mde95"], 0.10)
+        self.assertEqual(r["verdict"], "cannot gate")
+        self.assertIn("10% slowdown is not assured", r["reason"])
+        # the same rounds with 30 to come would assure it: same
+        [r] = gate.decide([row(costs)], 0.05, 30)
+        self.assertLess(r["projected_mde95"], 0.10)
+        self.assertEqual(r["verdict"], "same")
+        # a looser --assure gates it at 10 rounds
+        [r] = gate.decide([row(costs)], 0.05, 10, assure=0.2)
+        self.assertEqual(r["verdict"], "same")
 
     def test_slowdown_inside_threshold_is_not_a_regression(self):
         [r] = gate.decide([row(noisy(1.02, 0.002, 10))], 0.05, 30)
@@ -797,7 +815,8 @@ class CiRunTest(unittest.TestCase):
 DELAY_FAKE = textwrap.dedent('''\
     #!/usr/bin/python3
     # A -Dgate_delay=true bench executable: GAUNTLET_GATE_DELAY=ENTRY=NS slows
-    # ENTRY's operations by NS ns each. --benchmark_filter=F runs the one
+    # ENTRY's operations by NS ns each; ENTRY=xF (a repeat) does a share F of
+    # them twice, so each costs F times more. --benchmark_filter=F runs the one
     # benchmark BY_FILTER[F] names (its labels), as a shape's filter does.
     import json, os, random, sys
     ENTRY, FIGURE, BY_FILTER, NS, EFFECT = {entry!r}, {figure!r}, {by_filter!r}, {ns!r}, {effect!r}
@@ -810,7 +829,8 @@ DELAY_FAKE = textwrap.dedent('''\
     delay = 0.0
     spec = os.environ.get("GAUNTLET_GATE_DELAY", "")
     if spec.rsplit("=", 1)[0] == ENTRY:
-        delay = float(spec.rsplit("=", 1)[1])
+        value = spec.rsplit("=", 1)[1]
+        delay = NS * float(value[1:]) if value.startswith("x") else float(value)
     rate = 1e9 / (NS + EFFECT * delay) * (1 + 0.002 * random.random())
     run = dict(LABELS, aggregate="", iterations=10, real_ns=1e6, cpu_ns=1e6)
     run[FIGURE] = 1e9 / rate if FIGURE.endswith("_ns") else rate
@@ -880,7 +900,8 @@ class CalibrationTest(unittest.TestCase):
 
         def run(exe, shape, delay_ns, min_time, cpus, folder, log):
             calls.append((shape["id"], shape["filter"], delay_ns))
-            ns = cost[shape["id"]] + (delay_ns or 0.0)
+            extra = (delay_ns or 0.0) * (cost[shape["id"]] if calibrate.repeats(shape) else 1.0)
+            ns = cost[shape["id"]] + extra
             labels = tuple(sorted(shape["labels"].items()))
             figure = {shape["cost_figure"]: ns if shape["cost_figure"].endswith("_ns") else 1e9 / ns}
             return {(shape["exe"], shape["entry"], labels): dict(shape["labels"], **figure)}
@@ -895,8 +916,9 @@ class CalibrationTest(unittest.TestCase):
         self.assertEqual(set(sizing), set(IDS))
         self.assertEqual(set(rec[0]["sides"]), set(IDS))
         self.assertAlmostEqual(delays["single-thread"][10.0], 1.0)
-        self.assertAlmostEqual(delays["two-thread-word"][10.0], 3.0)
-        self.assertIn(("two-thread-word", "lifecycle_enter_exit/.*/threads:2$", 3.0), calls)
+        # the contended word's delay is a repeat: a share of extra operations
+        self.assertAlmostEqual(delays["two-thread-word"][10.0], 0.1)
+        self.assertIn(("two-thread-word", "lifecycle_enter_exit/.*/threads:2$", 0.1), calls)
         self.assertIn(("single-thread", "lifecycle_enter_exit/.*/threads:1$", 1.0), calls)
         self.assertEqual({c[0] for c in calls}, set(IDS))
         # the replayed 10% slows each shape's own benchmark by 10%
@@ -1003,7 +1025,9 @@ class CalibrationTest(unittest.TestCase):
             for entry in IDS:
                 self.assertAlmostEqual(cal["sizing"][entry]["delivered"], 0.10, places=2)
                 self.assertAlmostEqual(cal["sizing"][entry]["scale"], 2.0, places=1)
-                self.assertAlmostEqual(cal["delays"][entry]["10"], 20.0, delta=0.5)
+                # twice 10% of 100 ns; a repeat's delay is a share of one operation
+                self.assertAlmostEqual(cal["delays"][entry]["10"], 0.2 if entry == "two-thread-word" else 20.0,
+                                       delta=0.005 if entry == "two-thread-word" else 0.5)
                 self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
             self.assertIn("a 20% delay delivered +10.0%", out)
 
@@ -1026,7 +1050,9 @@ class CalibrationTest(unittest.TestCase):
             for entry in IDS:
                 self.assertEqual(by[(entry, 20.0)]["detected"], 5, by[(entry, 20.0)])
                 self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
-                self.assertAlmostEqual(cal["delays"][entry]["10"], 10.0, delta=0.1)  # 10% of 100 ns
+                # 10% of 100 ns; a repeat: one operation in ten done twice
+                self.assertAlmostEqual(cal["delays"][entry]["10"], 0.1 if entry == "two-thread-word" else 10.0,
+                                       delta=0.001 if entry == "two-thread-word" else 0.1)
             # an operation cost given instead of measured sizes the delays
             status, out, err = quiet(gate.main, ["--calibrate", "--delay-build", str(d / "delay"), "--op-cost",
                                                  "spsc_ring=200", "--recordings", "1", "--recording-rounds", "3",
