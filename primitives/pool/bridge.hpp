@@ -35,11 +35,14 @@ struct bridge_policy {
 };
 
 // What both bridge tasks share: the pool that runs them, the loop they
-// complete on, and schedule(), which holds a keep-alive reference on the
-// loop from the submission until the completion drops it.
-template <class Pool, class Loop>
+// complete on, the caller's context, and schedule(), which holds a
+// keep-alive reference on the loop from the submission until the completion
+// drops it.
+template <class Pool, class Loop, class Ctx>
 class bridge_job : public pool_job {
 public:
+    Ctx ctx;
+
     bool schedule() {
         loop_->ref();
         if (pool_->submit(this)) return true;
@@ -54,12 +57,9 @@ protected:
 };
 
 template <class Pool, class Loop, class Ctx, class Policy = bridge_policy>
-class work_task : public bridge_job<Pool, Loop> {
-    using base = bridge_job<Pool, Loop>;
-
+class work_task : public bridge_job<Pool, Loop, Ctx> {
 public:
-    work_task(Pool& p, Loop& l) : base(p, l, &on_pool) {}
-    Ctx ctx;
+    work_task(Pool& p, Loop& l) : bridge_job<Pool, Loop, Ctx>(p, l, &on_pool) {}
 
 private:
     static void on_pool(pool_job* j) {
@@ -80,12 +80,9 @@ private:
 };
 
 template <class Pool, class Loop, class Ctx, class Policy = bridge_policy>
-class promise_task : public bridge_job<Pool, Loop> {
-    using base = bridge_job<Pool, Loop>;
-
+class promise_task : public bridge_job<Pool, Loop, Ctx> {
 public:
-    promise_task(Pool& p, Loop& l) : base(p, l, &on_pool) {}
-    Ctx ctx;
+    promise_task(Pool& p, Loop& l) : bridge_job<Pool, Loop, Ctx>(p, l, &on_pool) {}
 
 private:
     static void on_pool(pool_job* j) {
