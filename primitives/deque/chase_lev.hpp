@@ -36,14 +36,17 @@
 // native_world.hpp states the pairing argument and the fallback to two
 // seq_cst fences where membarrier is missing). Light with heavy forbids what
 // two seq_cst fences forbid, so the proof of the symmetric deque carries
-// over; every other line is the same. What it costs: each steal, including
-// one that finds the deque empty, is a system call (about 230 ns alone) that
-// interrupts every CPU running a thread of the process, the owner's
-// included; so it suits owners that push and pop much more often than
-// thieves steal, and not thieves that poll an empty deque. Two light fences
-// forbid nothing; the Relacy world models both kinds as seq_cst fences and
-// cannot tell them apart, so a heavy fence weakened to a light one is for the
-// native checks to catch (the catalogue's chase_lev_asym.light_steal_fence).
+// over. Every other line is the same but one: the constructor executes a
+// heavy fence, because a light fence is a full one until the process's first
+// heavy fence has set the pair up. What it costs: each steal, including one
+// that finds the deque empty, is a system call (about 240 ns here with no
+// other thread running) that interrupts every CPU running a thread of the
+// process, the owner's included; so it suits owners that push and pop much
+// more often than thieves steal, and not thieves that poll an empty deque.
+// Two light fences forbid nothing; the Relacy world models both kinds as
+// seq_cst fences and cannot tell them apart, so a heavy fence weakened to a
+// light one is for the native checks to catch (the catalogue's
+// chase_lev_asym.light_steal_fence).
 //
 // Reclamation. A thief may load the array pointer, be preempted, and read a
 // cell of that array long after the owner replaced it; the thief's CAS on
