@@ -132,13 +132,19 @@ struct chase_lev_le2013_no_take_fence : chase_lev_le2013_entry {
     // are atomics), TSan ignores fences; only the body's judge, by chance.
     // asan flaky: the duplicate, by chance, is a heap-use-after-free.
     // linearizability fail: the inherited underflow (le2013_lin_underflow).
+    // progress flaky: killed at the timeout (a hang, no stall report) in 4
+    // of 37 runs at --seconds 0.4 (2026-11-29), as stress can hang; a hung
+    // child's owner was found in the resize's copy loop (`i != b`).
     static constexpr expectations expected{
         .property = le2013_underflow, .model = expect::fail,
         .stress = {expect::flaky, "the duplicate needs the owner's store of bottom still in its store buffer "
                                   "while a thief reads bottom: a few instructions' window; seen in 2 to 10 of 10 "
                                   "runs of 8 rounds, depending on the mutant and the machine's load"},
         .tsan = fence_tsan_by_chance, .asan = fence_asan_by_chance, .bench = mutant_not_timed,
-        .linearizability = le2013_lin_underflow, .progress = expect::pass};
+        .linearizability = le2013_lin_underflow,
+        .progress = {expect::flaky, "the entry hangs by chance (killed at the timeout in 4 of 37 runs), as its "
+                                    "stress check can: a duplicate that leaves top above bottom sends the next "
+                                    "resize's size_t copy loop towards 2^64"}};
 };
 
 struct le2013_no_steal_fence_orders : le2013_orders {
