@@ -17,12 +17,12 @@
 //                           light one (natively a compiler barrier), the rare
 //                           side the heavy one (natively membarrier: every
 //                           running thread of the process executes a full
-//                           barrier); until the process's first heavy
-//                           fence, or where membarrier is missing, both are
-//                           seq_cst fences. Under Relacy both are seq_cst
-//                           fences.
-//                           Neither is a memory-order sweep site (a fence's
-//                           kind is not an order on the sweep's ladder).
+//                           barrier). Until the process's first heavy
+//                           fence a light fence is a seq_cst fence; where
+//                           membarrier is missing both are. Under Relacy both
+//                           are seq_cst fences. Neither is a memory-order
+//                           sweep site (a fence's kind is not an order on
+//                           the sweep's ladder).
 //   W::spin_hint()          one busy-wait step (pause natively, a yield to
 //                           Relacy's scheduler in the model)
 //   W::park(a, old, order)  block while `a` holds `old` (callers loop: spurious

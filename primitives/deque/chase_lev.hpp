@@ -69,14 +69,13 @@
 // owner's acquire load of top in push - so a data race TSan reports is a
 // missing edge, and a correct build reports none (the cells are atomics, the
 // array's header is written before its release publication). What it cannot
-// see: the two seq_cst fences (take, steal), or the light and heavy fences of
-// chase_lev_asym (a compiler barrier and a system call, no more visible to it).
-// They forbid the store-buffering
-// outcome in which the owner's pop and a steal each miss the other's index
-// update and both take one item; that is no data race, so TSan says nothing,
-// and only the exactly-once judge of the stress body (on this x86 machine,
-// whose store buffer does produce the outcome) or the Relacy model can catch
-// a missing fence.
+// see: the two seq_cst fences (take, steal), or chase_lev_asym's light and
+// heavy fences (a compiler barrier and a system call). They forbid the
+// store-buffering outcome in which the owner's pop and a steal each miss the
+// other's index update and both take one item; that is no data race, so TSan
+// says nothing, and only the exactly-once judge of the stress body (on this
+// x86 machine, whose store buffer does produce the outcome) or the Relacy
+// model can catch a missing fence.
 #pragma once
 
 #include <atomic>
