@@ -16,9 +16,17 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <utility>
+
+#if defined(__linux__)
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "primitives/world.hpp"
 
@@ -131,6 +139,95 @@ private:
 }  // namespace native_sweep
 #endif
 
+// The asymmetric fence pair (world.hpp: light_fence, heavy_fence).
+//
+// With membarrier (Linux 4.14+): light is a compiler barrier only; heavy is
+// membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), which returns only after
+// every running thread of the process has executed a full memory barrier (an
+// interrupt to each CPU running one; a thread not running passes one when it
+// is switched). Whatever point of the light side's program the barrier lands
+// on, the compiler barrier keeps the light side's accesses in program order
+// around it: the accesses before it are visible to the heavy side after the
+// call, and the ones after it see what the heavy side made visible before
+// the call. That is the store-buffering guarantee of two seq_cst fences.
+//
+// Without it (the command is missing, or a seccomp filter refuses it): both
+// are std::atomic_thread_fence(seq_cst), the symmetric pair, also sound.
+//
+// The choice is made once per process, by the first heavy fence (concurrent
+// first callers wait for one registration), and never changes. A light fence
+// only reads it: until a heavy fence has decided, or when membarrier is
+// missing, the light fence is std::atomic_thread_fence(seq_cst), so no light
+// fence runs as a compiler barrier beside a heavy fence that is not
+// membarrier. A component that wants cheap light fences from its first use
+// executes one heavy fence before its users run (chase_lev's constructor).
+// Cost on the light side: one load that stays in the L1 cache and a branch
+// always taken the same way; no call, so the caller keeps its registers.
+//
+// The registration belongs to the process and a fork()ed child inherits it
+// (Linux 6.18). A call that fails after it succeeded registers again and
+// retries; if that fails too the program aborts: light fences have already
+// run as compiler barriers, so no fallback is sound.
+namespace native_asymmetric {
+
+#if defined(__linux__) && defined(SYS_membarrier)
+inline long membarrier(int cmd) {
+    return syscall(SYS_membarrier, cmd, 0u, 0);
+}
+inline bool register_membarrier() {
+    const long cmds = membarrier(MEMBARRIER_CMD_QUERY);
+    if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return false;
+    return membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+}
+#else
+inline bool register_membarrier() {
+    return false;
+}
+#endif
+
+// 0 until decided, then 1 (membarrier) or -1 (two seq_cst fences), never
+// changed again.
+inline std::atomic<signed char> membarrier_state{0};
+
+// The decision: a function-local static, so concurrent first callers wait
+// for one registration.
+[[gnu::noinline, gnu::cold]] inline signed char decide() {
+    static const signed char decided = register_membarrier() ? 1 : -1;
+    // release: a light fence that reads 1 (acquire) runs after the
+    // registration.
+    membarrier_state.store(decided, std::memory_order_release);
+    return decided;
+}
+
+inline void light() {
+    if (membarrier_state.load(std::memory_order_acquire) > 0) [[likely]]
+        std::atomic_signal_fence(std::memory_order_seq_cst);
+    else
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+
+inline void heavy() {
+    signed char s = membarrier_state.load(std::memory_order_acquire);
+    if (s == 0) [[unlikely]]
+        s = decide();
+#if defined(__linux__) && defined(SYS_membarrier)
+    if (s > 0) [[likely]] {
+        if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
+        if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0 &&
+            membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+            return;
+        std::fputs("gauntlet: membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) failed after its registration "
+                   "succeeded; the light fences that already ran were compiler barriers only, so no fallback "
+                   "is sound: aborting\n",
+                   stderr);
+        std::abort();
+    }
+#endif
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+
+}  // namespace native_asymmetric
+
 struct native_world {
     static constexpr const char* name = "native";
 
@@ -186,6 +283,11 @@ struct native_world {
         std::atomic_thread_fence(mo);
     }
 #endif
+
+    // The asymmetric pair (native_asymmetric above). Not sweep sites: the
+    // sweep build runs them as written.
+    static void light_fence() { native_asymmetric::light(); }
+    static void heavy_fence() { native_asymmetric::heavy(); }
 
     static void spin_hint() {
 #if defined(__x86_64__) || defined(__i386__)

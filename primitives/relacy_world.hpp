@@ -292,6 +292,20 @@ struct relacy_world {
         rl::atomic_thread_fence(relacy_detail::order(mo), relacy_detail::info(l));
     }
 
+    // The asymmetric pair (world.hpp), both modelled as seq_cst fences: a
+    // light fence paired with a heavy one forbids what two seq_cst fences
+    // forbid, which is the pairing the components rely on. The model cannot
+    // tell a light fence from a heavy one, so two light fences (no guarantee
+    // natively) pass here: weakening a heavy fence to a light one is for the
+    // native checks to catch. Not sweep sites (the sweep's ladder is of
+    // orders, and a heavy fence swapped for a light one is no order).
+    static void light_fence(loc l = loc::current()) {
+        rl::atomic_thread_fence(rl::mo_seq_cst, relacy_detail::info(l));
+    }
+    static void heavy_fence(loc l = loc::current()) {
+        rl::atomic_thread_fence(rl::mo_seq_cst, relacy_detail::info(l));
+    }
+
     static void spin_hint(loc l = loc::current()) { rl::yield(1, relacy_detail::info(l)); }
 
     template <class T>

@@ -9,6 +9,20 @@
 //   W::mutex, W::condition_variable
 //                           lock discipline the Relacy world can see
 //   W::fence(order)         std::atomic_thread_fence
+//   W::light_fence()        the two halves of an asymmetric fence pair. A
+//   W::heavy_fence()        light fence paired with a heavy one forbids what
+//                           two seq_cst fences forbid (store buffering: each
+//                           side missing the other's store); two light fences
+//                           forbid nothing. The frequent side executes the
+//                           light one (natively a compiler barrier), the rare
+//                           side the heavy one (natively membarrier: every
+//                           running thread of the process executes a full
+//                           barrier). Until the process's first heavy
+//                           fence a light fence is a seq_cst fence; where
+//                           membarrier is missing both are. Under Relacy both
+//                           are seq_cst fences. Neither is a memory-order
+//                           sweep site (a fence's kind is not an order on
+//                           the sweep's ladder).
 //   W::spin_hint()          one busy-wait step (pause natively, a yield to
 //                           Relacy's scheduler in the model)
 //   W::park(a, old, order)  block while `a` holds `old` (callers loop: spurious
@@ -60,6 +74,8 @@ concept world = requires(typename W::template atomic<std::uint32_t>& a,
     cv.wait(lk);
     cv.notify_all();
     W::fence(std::memory_order_seq_cst);
+    W::light_fence();
+    W::heavy_fence();
     W::spin_hint();
     W::park(ca, x, std::memory_order_acquire);
     W::unpark_all(a);

@@ -1,7 +1,7 @@
-// chase_lev / chase_lev_bounded: the Chase–Lev work-stealing deque (Chase and
-// Lev, SPAA 2005) with the memory orders of Lê et al. (PPoPP 2013, Fig. 1,
-// ported as published in chase_lev_le2013.hpp), repaired and justified here
-// one order at a time.
+// chase_lev / chase_lev_bounded / chase_lev_asym: the Chase–Lev
+// work-stealing deque (Chase and Lev, SPAA 2005) with the memory orders of Lê
+// et al. (PPoPP 2013, Fig. 1, ported as published in chase_lev_le2013.hpp),
+// repaired and justified here one order at a time.
 //
 // What differs from the published port, and why:
 //   1. Signed indices (int64). With the published size_t indices, a pop on a
@@ -22,6 +22,31 @@
 //      every push and pop (measured, single runs: 64 pushes and 64 pops
 //      396 -> 377 ns; the fence in pop is most of the rest, see README,
 //      "Deque performance").
+//   6. An asymmetric variant (chase_lev_asym_policy, below): see
+//      "Asymmetric fences".
+//
+// Asymmetric fences (chase_lev_asym). The two seq_cst fences, pop's and
+// steal's, are the halves of one store-buffering pair; on x86 each is a
+// locked instruction, and pop's is most of the owner's cost (64 pushes and 64
+// pops: 371-383 ns with it, 95-112 ns without; README, "Deque performance").
+// chase_lev_asym moves the cost to the thieves: pop executes a light fence
+// (natively a compiler barrier) and steal a heavy one (natively
+// membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): every running thread of the
+// process executes a full barrier before it returns; primitives/
+// native_world.hpp states the pairing argument and the fallback to two
+// seq_cst fences where membarrier is missing). Light with heavy forbids what
+// two seq_cst fences forbid, so the proof of the symmetric deque carries
+// over. Every other line is the same but one: the constructor executes a
+// heavy fence, because a light fence is a full one until the process's first
+// heavy fence has set the pair up. What it costs: each steal, including one
+// that finds the deque empty, is a system call (about 240 ns here with no
+// other thread running) that interrupts every CPU running a thread of the
+// process, the owner's included; so it suits owners that push and pop much
+// more often than thieves steal, and not thieves that poll an empty deque.
+// Two light fences forbid nothing; the Relacy world models both kinds as
+// seq_cst fences and cannot tell them apart, so a heavy fence weakened to a
+// light one is for the native checks to catch (the catalogue's
+// chase_lev_asym.light_steal_fence).
 //
 // Reclamation. A thief may load the array pointer, be preempted, and read a
 // cell of that array long after the owner replaced it; the thief's CAS on
@@ -44,12 +69,13 @@
 // owner's acquire load of top in push - so a data race TSan reports is a
 // missing edge, and a correct build reports none (the cells are atomics, the
 // array's header is written before its release publication). What it cannot
-// see: the two seq_cst fences (take, steal). They forbid the store-buffering
-// outcome in which the owner's pop and a steal each miss the other's index
-// update and both take one item; that is no data race, so TSan says nothing,
-// and only the exactly-once judge of the stress body (on this x86 machine,
-// whose store buffer does produce the outcome) or the Relacy model can catch
-// a missing fence.
+// see: the two seq_cst fences (take, steal), or chase_lev_asym's light and
+// heavy fences (a compiler barrier and a system call). They forbid the
+// store-buffering outcome in which the owner's pop and a steal each miss the
+// other's index update and both take one item; that is no data race, so TSan
+// says nothing, and only the exactly-once judge of the stress body (on this
+// x86 machine, whose store buffer does produce the outcome) or the Relacy
+// model can catch a missing fence.
 #pragma once
 
 #include <atomic>
@@ -63,10 +89,19 @@
 
 namespace gauntlet {
 
+// The kind of a fence of the store-buffering pair: a seq_cst thread fence
+// (World::fence), or a half of the asymmetric pair (World::light_fence,
+// World::heavy_fence; primitives/world.hpp). A light fence is sound only
+// paired with a heavy one.
+enum class chase_lev_fence { seq_cst, light, heavy };
+
 struct chase_lev_policy {
     static constexpr bool bounded = false;
     static constexpr bool take_fence = true;
     static constexpr bool steal_fence = true;
+    // Which fence pop (take) and steal execute when they execute one.
+    static constexpr chase_lev_fence take_fence_kind = chase_lev_fence::seq_cst;
+    static constexpr chase_lev_fence steal_fence_kind = chase_lev_fence::seq_cst;
     static constexpr std::memory_order steal_cas = std::memory_order_seq_cst;
     static constexpr std::memory_order publish_array = std::memory_order_release;
     // The order of push's store of bottom (release: it publishes the cell).
@@ -80,6 +115,12 @@ struct chase_lev_policy {
 };
 struct chase_lev_bounded_policy : chase_lev_policy {
     static constexpr bool bounded = true;
+};
+// The owner's pop pays a compiler barrier, the thieves a membarrier
+// (see "Asymmetric fences").
+struct chase_lev_asym_policy : chase_lev_policy {
+    static constexpr chase_lev_fence take_fence_kind = chase_lev_fence::light;
+    static constexpr chase_lev_fence steal_fence_kind = chase_lev_fence::heavy;
 };
 
 template <world World, class T, class Policy = chase_lev_policy>
@@ -118,6 +159,12 @@ public:
     explicit chase_lev(std::size_t capacity = 64) {
         array_->store(World::template make<array>(static_cast<index>(std::bit_ceil(capacity < 1 ? 1 : capacity))),
                       std::memory_order_relaxed);  // construction happens before every user
+        // A light fence is a full one until the process's first heavy fence
+        // (world.hpp): one here, before any user, makes pop's light fences
+        // compiler barriers from the first pop on.
+        if constexpr (Policy::take_fence_kind == chase_lev_fence::light ||
+                      Policy::steal_fence_kind == chase_lev_fence::light)
+            World::heavy_fence();
     }
     chase_lev(const chase_lev&) = delete;
     chase_lev& operator=(const chase_lev&) = delete;
@@ -166,8 +213,16 @@ public:
         // fence orders "bottom lowered" before "top read" against the fence
         // in steal (store buffering: without both fences the owner can miss
         // a steal and a thief miss the pop, and both take one item).
+        // chase_lev_asym: a light fence here, paired with steal's heavy one.
         bottom_->store(b, std::memory_order_relaxed);
-        if constexpr (Policy::take_fence) World::fence(std::memory_order_seq_cst);
+        if constexpr (Policy::take_fence) {
+            if constexpr (Policy::take_fence_kind == chase_lev_fence::light)
+                World::light_fence();
+            else if constexpr (Policy::take_fence_kind == chase_lev_fence::heavy)
+                World::heavy_fence();
+            else
+                World::fence(std::memory_order_seq_cst);
+        }
         index t = top_->load(std::memory_order_relaxed);
         if (t > b) {  // empty: restore bottom (owner only, relaxed)
             bottom_->store(b + 1, std::memory_order_relaxed);
@@ -202,8 +257,16 @@ public:
         // previous thief's CAS (a false race on the cells it reads).
         index t = top_->load(std::memory_order_acquire);
         // seq_cst fence: the thief's half of the store-buffering pair with
-        // the fence in pop (see pop).
-        if constexpr (Policy::steal_fence) World::fence(std::memory_order_seq_cst);
+        // the fence in pop (see pop). chase_lev_asym: the heavy fence, which
+        // pairs with pop's light one.
+        if constexpr (Policy::steal_fence) {
+            if constexpr (Policy::steal_fence_kind == chase_lev_fence::light)
+                World::light_fence();
+            else if constexpr (Policy::steal_fence_kind == chase_lev_fence::heavy)
+                World::heavy_fence();
+            else
+                World::fence(std::memory_order_seq_cst);
+        }
         // acquire: pairs with push's release store; the cell at t is written.
         const index b = bottom_->load(std::memory_order_acquire);
         if (t >= b) return steal_status::empty;
