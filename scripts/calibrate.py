@@ -526,6 +526,14 @@ def rates(recorded, shapes, slowdowns, rounds, max_rounds, threshold, replays, s
         "detect_10pct_at_least_19_in_20_every_gateable": all(d["rate"] >= 19 / 20 for d in gateable
                                                              if d["slowdown"] == 10) and
         any(d["slowdown"] == 10 for d in gateable),
+        # the same bar read per gate run: of the runs in which the gate
+        # declared the benchmark gateable (did not say cannot gate), the
+        # share that detected the 10%, for every benchmark
+        "detect_10pct_at_least_19_in_20_runs_declaring_it_gateable": all(
+            d["detected"] >= 19 / 20 * d["gated_runs"] for d in out["detection"] if d["slowdown"] == 10) and
+        any(d["slowdown"] == 10 for d in out["detection"]),
+        # 10% slowdowns the gate called same: passed silently
+        "ten_pct_called_same": sum(d["verdicts"].get("same", 0) for d in out["detection"] if d["slowdown"] == 10),
     }
     return out
 
@@ -604,7 +612,13 @@ def summary_lines(cal):
     lines.append("")
     lines.append(f"A/A at most 1 in 20: {'yes' if dw['aa_at_most_1_in_20'] else 'NO'}; 10% detected in at least "
                  f"19 of 20 for every gateable benchmark: "
-                 f"{'yes' if dw['detect_10pct_at_least_19_in_20_every_gateable'] else 'NO'}")
+                 f"{'yes' if dw['detect_10pct_at_least_19_in_20_every_gateable'] else 'NO'} (gateable: not "
+                 f"'cannot gate' in most A/A replays; every replay of it counted)")
+    if "detect_10pct_at_least_19_in_20_runs_declaring_it_gateable" in dw:
+        lines.append(f"10% detected in at least 19 of 20 of the runs in which the gate declared the benchmark "
+                     f"gateable, for every benchmark: "
+                     f"{'yes' if dw['detect_10pct_at_least_19_in_20_runs_declaring_it_gateable'] else 'NO'}; "
+                     f"10% slowdowns the gate called same (passed silently): {dw['ten_pct_called_same']}")
     return lines
 
 

@@ -889,6 +889,14 @@ class CalibrationTest(unittest.TestCase):
         [d] = r["detection"]
         self.assertEqual((d["detected"], d["replays"]), (20, 20))
         self.assertAlmostEqual(d["measured_slowdown"], 1.10)
+        self.assertTrue(r["done_when"]["detect_10pct_at_least_19_in_20_runs_declaring_it_gateable"])
+        self.assertEqual(r["done_when"]["ten_pct_called_same"], 0)
+        # B no slower than A: every 10% replay misses, and says same
+        for rec in recorded:
+            rec["sides"]["single-thread"]["B10"] = rec["sides"]["single-thread"]["A2"]
+        r = calibrate.rates(recorded, shapes, [10.0], 10, 20, 0.05, 20, progress=lambda s: None)
+        self.assertFalse(r["done_when"]["detect_10pct_at_least_19_in_20_runs_declaring_it_gateable"])
+        self.assertEqual(r["done_when"]["ten_pct_called_same"], 20)
 
     def test_each_shape_sized_on_its_own_benchmark(self):
         # the two-thread benchmark's operation costs 3x the single-thread
