@@ -108,11 +108,16 @@ public:
         // head is the last node: re-insert the stub behind it so head can be
         // handed out while the queue keeps a node.
         push(&stub_);
-        // sweep: relaxed by argument: a node found here was linked by a
-        // producer whose A came before the stub push's A, and that
-        // exchange (acq_rel) has already acquired it. Weakened from acquire
-        // with the queue model and the ThreadSanitizer stress passing.
-        next = head->hook.next.load(std::memory_order_relaxed);
+        // sweep: C, acquire (Orders::follow), as the other two: when a producer
+        // overtook the stub push, head's next is that producer's B, and the
+        // caller frees head right after this load. The stub push's exchange
+        // acquires only the producer's A, and B comes after A in its
+        // program, so nothing else orders B before the free. This load was
+        // once relaxed on the argument that the exchange had acquired the
+        // link; the ThreadSanitizer stress then reported the free racing
+        // with B (a CI run, replay: queue_stress --entry vyukov_mpsc_queue
+        // --seed 1795947195093886449; 12 of 30 runs with three at once).
+        next = head->hook.next.load(Orders::follow);
         if (next != nullptr) {
             head_ = next;
             return head;
