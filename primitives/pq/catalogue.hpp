@@ -308,14 +308,19 @@ struct tbb_priority_queue_entry {
     // linearizability 4 of 4 runs, about 98% of 2000 histories overlapping;
     // tsan 8 of 8, no report: the queue and its aggregator are header code
     // over std::atomic, instrumented). Equal priorities are not held to push
-    // order (strict_only). progress fail (declared blocking): the consumer
-    // stopped inside pop stalls both producers (4 of 4 runs; oneTBB's
-    // aggregator has one thread apply the others' operations).
+    // order (strict_only). progress flaky (declared blocking): the consumer
+    // stopped inside pop stalls both producers (oneTBB's aggregator has one
+    // thread apply the others' operations) when the run's one stop lands
+    // inside it: 80 of 80 runs on this machine (40, then 40 more on
+    // 2026-11-29), and one CI run whose stop landed outside (no stall), as
+    // mutex_heap's can.
     static constexpr expectations expected{.property = expect::pass, .model = peer_not_swappable,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .asan = expect::pass, .bench = expect::pass,
                                            .linearizability = expect::pass,
-                                           .progress = {expect::fail, "blocking: a stopped pop stalls the producers"}};
+                                           .progress = {expect::flaky, "blocking: a stopped pop stalls the producers "
+                                                                       "when the stop lands inside it (80 of 80 runs "
+                                                                       "here; one CI run's stop landed outside)"}};
 };
 #endif
 
