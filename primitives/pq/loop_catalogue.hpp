@@ -48,16 +48,22 @@ struct run_merge_late_batch_fed : fed<pq_entries::run_merge_late_batch_skipped> 
     // holds the collected flood, waits until that heap is empty (5 to 107
     // turns in the failing rounds seen; 12 of 12 native runs and 10 of 10
     // under TSan at 12 rounds; at 4 rounds TSan missed it once in 4).
-    static constexpr expectations expected{.property = loop_only, .model = loop_only, .stress = expect::fail,
-                                           .tsan = expect::fail, .asan = loop_only, .bench = loop_only,
-                                           .linearizability = loop_only, .progress = loop_only};
+    // tsan flaky: 30 of 30 runs here failed (10, then 20 on 2026-11-29), and
+    // one CI run's TSan body saw the high task run within 1 turn.
+    static constexpr expectations expected{
+        .property = loop_only, .model = loop_only, .stress = expect::fail,
+        .tsan = {expect::flaky, "the high task waits behind the collected flood in 30 of 30 runs here; one CI "
+                                "run under TSan saw it run within 1 turn"},
+        .asan = loop_only, .bench = loop_only, .linearizability = loop_only, .progress = loop_only};
 };
 struct seed_batches_fed : fed<pq_entries::seed_batches_entry> {
     // stress, tsan fail (finding): the high task starts a new batch and sits
     // in its worker's buffer while the worker pauses (1 ms); the loop runs
     // the published lows meanwhile, one per turn: 85 to 848 turns late in
     // the first round of every run (12 of 12 native, 14 of 14 under TSan).
-    static constexpr expectations expected = run_merge_late_batch_fed::expected;
+    static constexpr expectations expected{.property = loop_only, .model = loop_only, .stress = expect::fail,
+                                           .tsan = expect::fail, .asan = loop_only, .bench = loop_only,
+                                           .linearizability = loop_only, .progress = loop_only};
 };
 struct multiqueue_fed : fed<pq_entries::multiqueue_entry> {
     // stress, tsan pass: exactly once; relaxed, so the high task's lag is
