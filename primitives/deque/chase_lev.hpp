@@ -39,7 +39,7 @@
 // over. Every other line is the same but one: the constructor executes a
 // heavy fence, because a light fence is a full one until the process's first
 // heavy fence has set the pair up. What it costs: each steal, including one
-// that finds the deque empty, is a system call (about 240 ns here with no
+// that finds the deque empty, is a system call (about 240 ns here, single timings, with no
 // other thread running) that interrupts every CPU running a thread of the
 // process, the owner's included; so it suits owners that push and pop much
 // more often than thieves steal, and not thieves that poll an empty deque.
