@@ -58,7 +58,7 @@ model_answer model_outcomes(std::string_view name) {
         const auto t0 = std::chrono::steady_clock::now();
         model_budget budget;
         budget.full = true;
-        const model_outcome o = model_check<suite>(budget);
+        const model_outcome o = model_check<suite, search_kind::full>(budget);
         a.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         a.executions = o.executions;
         a.completed = o.passed;

@@ -6,12 +6,23 @@
 // scheduler for `budget.iterations` executions otherwise, and returns the
 // verdict together with Relacy's report: the failing execution's history,
 // each step naming the component's own file and line.
+//
+// Build cost. rl::simulate<Suite> picks the scheduler at run time, so it
+// compiles Relacy's whole engine (context_impl<Suite, Scheduler>) three
+// times per scenario, once per scheduler; the engine is most of a model
+// program's code (queue_model.cpp: 3 s of parsing, 43 s of code generation
+// at -O1). A search whose kind is fixed where it is written names it:
+// `model_check<Suite, search_kind::random>(budget)` compiles one engine;
+// `model_check<Suite>(budget)` (search_kind::any) keeps the choice at run
+// time and compiles all three.
 #pragma once
 
 #include "primitives/relacy_world.hpp"
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <typeinfo>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -23,6 +34,8 @@
 
 namespace gauntlet {
 
+enum class search_kind { any, random, full, context_bound };
+
 struct model_budget {
     bool full = false;                 // exhaustive search (fair full search scheduler)
     unsigned long iterations = 20000;  // random scheduler executions when !full
@@ -31,7 +44,53 @@ struct model_budget {
     std::uint64_t seed = 0;            // random scheduler: 0 is Relacy's own sequence of executions
 
     std::string mode() const { return full ? "full" : context_bound_search ? "context-bound" : "random"; }
+    search_kind kind() const {
+        return full ? search_kind::full : context_bound_search ? search_kind::context_bound : search_kind::random;
+    }
 };
+
+namespace model_detail {
+// rl::simulate with its scheduler fixed at compile time: the same passes
+// (a search; on a failure, the failing execution replayed from its saved
+// state with history collection on, which must fail the same way).
+template <class Suite, class Sched>
+bool simulate_with(rl::test_params& params) {
+    const char* name = typeid(Suite).name();
+    while (name[0] >= '0' && name[0] <= '9') ++name;
+    params.test_name = name;
+    *params.output_stream << params.test_name << std::endl;
+    rl::ostringstream state;
+    const rl::test_result_e res = rl::run_test<Suite, Sched>(params, state, false);
+    if (res == rl::test_result_success) {
+        *params.output_stream << "iterations: " << params.stop_iteration << std::endl;
+    } else if (!params.output_history && !params.collect_history) {
+        const rl::iteration_t stopped_at = params.stop_iteration;
+        params.initial_state = state.str();
+        params.final_state = state.str();
+        params.collect_history = true;
+        rl::ostringstream replay;
+        const rl::test_result_e again = rl::run_test<Suite, Sched>(params, replay, true);
+        RL_VERIFY(again == res);  // a scenario that does not replay is not deterministic
+        RL_VERIFY(params.stop_iteration == stopped_at);
+        (void)again;
+        (void)stopped_at;
+    }
+    return Suite::params::expected_result == res;
+}
+
+template <class Suite, search_kind K>
+bool simulate(rl::test_params& params) {
+    constexpr auto threads = Suite::params::thread_count;
+    if constexpr (K == search_kind::random)
+        return simulate_with<Suite, rl::random_scheduler<threads>>(params);
+    else if constexpr (K == search_kind::full)
+        return simulate_with<Suite, rl::full_search_scheduler<threads>>(params);
+    else if constexpr (K == search_kind::context_bound)
+        return simulate_with<Suite, rl::context_bound_scheduler<threads>>(params);
+    else
+        return rl::simulate<Suite>(params);
+}
+}  // namespace model_detail
 
 struct model_outcome {
     bool passed = true;
@@ -40,8 +99,14 @@ struct model_outcome {
     unsigned long executions = 0;
 };
 
-template <class Suite>
+template <class Suite, search_kind K = search_kind::any>
 model_outcome model_check(const model_budget& b) {
+    if constexpr (K != search_kind::any) {
+        if (b.kind() != K) {
+            std::fputs("model_check: the budget's search kind differs from the one compiled for it\n", stderr);
+            std::abort();
+        }
+    }
     rl::test_params p;
     // Relacy writes its report from inside the simulation, where heap
     // allocations belong to its simulated allocator; a growing stringbuf
@@ -71,7 +136,7 @@ model_outcome model_check(const model_budget& b) {
         if (start) p.initial_state = std::to_string(start);
     }
     model_outcome o;
-    o.passed = rl::simulate<Suite>(p);
+    o.passed = model_detail::simulate<Suite, K>(p);
     o.executions = static_cast<unsigned long>(p.stop_iteration - start);
     if (!o.passed) {
         o.result = rl::test_result_str(p.test_result);
@@ -141,11 +206,11 @@ struct search_run {
     model_outcome last;
 
     // Runs Suite under `b` unless an earlier search already failed.
-    template <class Suite>
+    template <class Suite, search_kind K = search_kind::any>
     void run(std::string scenario, const model_budget& b) {
         if (!last.passed) return;
         const auto t0 = std::chrono::steady_clock::now();
-        last = model_check<Suite>(b);
+        last = model_check<Suite, K>(b);
         // progress (the child's output: shown with --verbose or on a hang)
         std::printf("  %s, %s: %llu executions in %.1f s\n", scenario.c_str(), b.mode().c_str(),
                     static_cast<unsigned long long>(last.executions),
@@ -160,7 +225,8 @@ struct search_run {
     void deepen(const std::string& scenario, unsigned max_bound) {
         model_budget b;
         b.context_bound_search = true;
-        for (b.context_bound = 1; b.context_bound <= max_bound; ++b.context_bound) run<Suite>(scenario, b);
+        for (b.context_bound = 1; b.context_bound <= max_bound; ++b.context_bound)
+            run<Suite, search_kind::context_bound>(scenario, b);
     }
 };
 

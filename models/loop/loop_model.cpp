@@ -202,10 +202,10 @@ result check_entry(unsigned long random_executions, std::uint64_t seed) {
     search_run s;
     s.deepen<post_vs_sleep<Entry, 2, 1>>("post vs sleep, 2 posters x 1", 1);
     s.deepen<post_vs_sleep<Entry, 1, 2>>("post vs sleep, 1 poster x 2", 1);
-    s.run<post_vs_close<Entry>>("post vs close", wide);
-    s.run<post_vs_sleep<Entry, 2, 2>>("post vs sleep, 2 posters x 2", wide);
+    s.run<post_vs_close<Entry>, search_kind::random>("post vs close", wide);
+    s.run<post_vs_sleep<Entry, 2, 2>, search_kind::random>("post vs sleep, 2 posters x 2", wide);
     s.deepen<high_water_race<Entry, false>>("high water, 2 posters told full", 1);
-    s.run<high_water_race<Entry, true>>("high water, 2 posters waiting", wide);
+    s.run<high_water_race<Entry, true>, search_kind::random>("high water, 2 posters waiting", wide);
     return verdict_of(s);
 }
 

@@ -175,10 +175,10 @@ result check_entry(unsigned long executions, std::uint64_t seed) {
     model_budget b;
     b.iterations = executions;
     b.seed = seed;
-    s.run<scenario<Entry, 2, 0>>("outside_submit", b);
-    s.run<scenario<Entry, 1, 3>>("inside_spawn", b);
-    s.run<scenario<Entry, 3, 0>>("outside_submit_3", b);
-    s.run<shutdown_race<Entry>>("shutdown_race", b);
+    s.run<scenario<Entry, 2, 0>, search_kind::random>("outside_submit", b);
+    s.run<scenario<Entry, 1, 3>, search_kind::random>("inside_spawn", b);
+    s.run<scenario<Entry, 3, 0>, search_kind::random>("outside_submit_3", b);
+    s.run<shutdown_race<Entry>, search_kind::random>("shutdown_race", b);
     result r = verdict_of(s);
     r.metrics["pool_blind_spots"] =
         "2 workers and 2-slot deques only (no two thieves on one deque); at most 3 outside jobs or 1 job with 3 "

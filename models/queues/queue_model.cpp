@@ -294,10 +294,10 @@ struct scenario_outcome {
     std::vector<model_search> searches;
 };
 
-template <class Suite>
+template <class Suite, search_kind K>
 void run(scenario_outcome& total, const char* name, const model_budget& b) {
     if (!total.passed) return;  // report the first failure
-    const model_outcome o = model_check<Suite>(b);
+    const model_outcome o = model_check<Suite, K>(b);
     total.searches.push_back({name, b, o.executions});
     if (!o.passed) {
         total.passed = false;
@@ -324,27 +324,27 @@ result check_entry(unsigned long iterations, std::uint64_t seed) {
 
     scenario_outcome o;
     if constexpr (t.producers == multiplicity::single)
-        run<attempts<Entry, 1, 1, 3, 3>>(o, "attempts 1P1C x3", full);
+        run<attempts<Entry, 1, 1, 3, 3>, search_kind::full>(o, "attempts 1P1C x3", full);
     else if constexpr (t.consumers == multiplicity::single)
-        run<attempts<Entry, 2, 1, 1, 2>>(o, "attempts 2P1C x1", full);
+        run<attempts<Entry, 2, 1, 1, 2>, search_kind::full>(o, "attempts 2P1C x1", full);
     else if constexpr (t.bounded)
-        run<attempts<Entry, 1, 1, 3, 3>>(o, "attempts 1P1C x3", bounded);
+        run<attempts<Entry, 1, 1, 3, 3>, search_kind::context_bound>(o, "attempts 1P1C x3", bounded);
     else
-        run<attempts<Entry, 1, 1, 3, 3>>(o, "attempts 1P1C x3", random);
+        run<attempts<Entry, 1, 1, 3, 3>, search_kind::random>(o, "attempts 1P1C x3", random);
     if constexpr (t.producers == multiplicity::single) {
-        run<exchange<Entry, 1, 1, 3>>(o, "exchange 1P1C x3", random);
+        run<exchange<Entry, 1, 1, 3>, search_kind::random>(o, "exchange 1P1C x3", random);
     } else if constexpr (t.consumers == multiplicity::single) {
-        run<exchange<Entry, 2, 1, 2>>(o, "exchange 2P1C x2", random);
+        run<exchange<Entry, 2, 1, 2>, search_kind::random>(o, "exchange 2P1C x2", random);
     } else {
-        run<exchange<Entry, 2, 2, 2>>(o, "exchange 2P2C x2", random);
-        run<racing_pops<Entry>>(o, "racing_pops", random);
+        run<exchange<Entry, 2, 2, 2>, search_kind::random>(o, "exchange 2P2C x2", random);
+        run<racing_pops<Entry>, search_kind::random>(o, "racing_pops", random);
     }
     if constexpr (t.producers == multiplicity::multi && t.order == queue_order::linearizable)
-        run<completed_push<Entry>>(o, "completed_push", random);
+        run<completed_push<Entry>, search_kind::random>(o, "completed_push", random);
     if constexpr (t.bounded && t.consumers == multiplicity::multi && t.order == queue_order::linearizable)
-        run<completed_pop<Entry>>(o, "completed_pop", random);
+        run<completed_pop<Entry>, search_kind::random>(o, "completed_pop", random);
     if constexpr (requires(Q q, item v) { q.push(v); { q.pop() } -> std::same_as<item>; })
-        run<blocking<Entry>>(o, "blocking", random);
+        run<blocking<Entry>, search_kind::random>(o, "blocking", random);
     json m = describe(o.searches);
     if (!o.passed) m["scenario"] = o.scenario;
     return o.passed ? result::pass("no violation: " + summary(o.searches), m)
