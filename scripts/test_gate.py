@@ -9,6 +9,7 @@ Run: /usr/bin/python3 scripts/test_gate.py
 import contextlib
 import io
 import json
+import re
 import pathlib
 import stat
 import sys
@@ -1042,7 +1043,11 @@ class CalibrationTest(unittest.TestCase):
                 self.assertAlmostEqual(cal["sizing"][entry]["scale"], 2.0, places=1)
                 self.assertAlmostEqual(cal["delays"][entry]["10"], 20.0, delta=0.5)  # twice 10% of 100 ns
                 self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
-            self.assertIn("a 20% delay delivered +10.0%", out)
+            # the fake's costs carry its own jitter: +9.8% to +10.1% seen
+            delivered = [float(x) for x in re.findall(r"a 20% delay delivered \+([0-9.]+)%", out)]
+            self.assertEqual(len(delivered), 3, out)
+            for x in delivered:
+                self.assertAlmostEqual(x, 10.0, delta=0.5)
 
     def test_calibrate_smoke_on_fake_delay_build(self):
         with tempfile.TemporaryDirectory() as t:
