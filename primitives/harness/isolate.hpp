@@ -67,6 +67,19 @@ struct child_outcome {
 };
 
 namespace isolate_detail {
+// The child's end of the result pipe (-1 outside a child): finish_child_now
+// writes to it.
+inline int child_result_fd = -1;
+
+inline void write_all(int fd, const std::string& s) {
+    std::size_t off = 0;
+    while (off < s.size()) {
+        const ssize_t n = write(fd, s.data() + off, s.size() - off);
+        if (n <= 0) break;
+        off += static_cast<std::size_t>(n);
+    }
+}
+
 inline void append_from(int fd, std::string& to, std::size_t limit) {
     char buf[8192];
     for (;;) {
@@ -78,6 +91,22 @@ inline void append_from(int fd, std::string& to, std::size_t limit) {
     }
 }
 }  // namespace isolate_detail
+
+// From any thread of a child of run_in_child: hand `payload` to the parent
+// as the body's return value and end the child now, without unwinding or
+// joining the other threads (a thread stuck in a loop cannot be joined).
+// _exit skips the sanitizers' exit hooks: a report already printed has no
+// exit status of its own then, so use this only to report a failure the body
+// has established itself (a stuck round). Outside a child it aborts.
+[[noreturn]] inline void finish_child_now(const std::string& payload) {
+    if (isolate_detail::child_result_fd < 0) {
+        std::fputs("finish_child_now: not in a child of run_in_child\n", stderr);
+        std::abort();
+    }
+    std::fflush(nullptr);
+    isolate_detail::write_all(isolate_detail::child_result_fd, payload);
+    _exit(0);
+}
 
 // `body()` returns the payload string; anything it prints is captured.
 template <class F>
@@ -103,14 +132,10 @@ child_outcome run_in_child(F&& body, double timeout_s) {
         dup2(out_pipe[1], 1);
         dup2(out_pipe[1], 2);
         close(out_pipe[1]);
+        isolate_detail::child_result_fd = result_pipe[1];
         const std::string payload = body();
         std::fflush(nullptr);
-        std::size_t off = 0;
-        while (off < payload.size()) {
-            const ssize_t n = write(result_pipe[1], payload.data() + off, payload.size() - off);
-            if (n <= 0) break;
-            off += static_cast<std::size_t>(n);
-        }
+        isolate_detail::write_all(result_pipe[1], payload);
         close(result_pipe[1]);
         // exit(), not _Exit(): the sanitizers turn a report into their
         // exitcode (66) in their exit-time hooks, and LeakSanitizer runs there.
