@@ -6,7 +6,7 @@
 int main(int argc, char** argv) {
     using namespace gauntlet;
     deque_stress::options opt;
-    if (under_tsan()) opt = {40000, 6};
+    if (under_tsan()) opt = {40000, 6, 5000, 2.0};
     // An entry takes well under a second natively (a few under TSan), so a
     // hang is cut at 15 s (60 s under TSan) rather than the stress default
     // of 60 s: chase_lev_le2013.no_take_fence can hang by chance, when a
@@ -19,7 +19,11 @@ int main(int argc, char** argv) {
     prog.options()
         .option("--items", "N", "items pushed per round (default 500000, 40000 under TSan)", opt.items,
                 std::uint64_t{1}, std::uint64_t{1} << 32)
-        .option("--rounds", "N", "rounds per entry (default 8, 6 under TSan)", opt.rounds, 1, 100000);
+        .option("--rounds", "N", "random rounds per entry (default 8, 6 under TSan)", opt.rounds, 1, 100000)
+        .option("--duel", "N", "two-item races of the duel after the rounds, at most (default 100000, 5000 under TSan; 0: none)",
+                opt.duel, std::uint64_t{0}, std::uint64_t{1} << 32)
+        .option("--duel-seconds", "S", "seconds the duel may take, at most (default 0.5, 2 under TSan)", opt.duel_seconds,
+                0.01, 3600.0);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     prog.run<deque_kind>([&]<class E>(const entry_context& ctx) { return deque_stress::check_entry<E>(opt, ctx); });
     return prog.finish();

@@ -13,6 +13,26 @@
 // empty, then raises `done`. Until the first steal of the round succeeds, the
 // owner yields after each burst. Thieves steal in a loop (yielding every 64
 // failed attempts) until `done`. After the join, anything left is drained.
+// A last round, the duel, is the store-buffering race at the last two items,
+// run as a litmus test: `duel` times (or until `duel_seconds`), the owner
+// pushes two items and opens a spin barrier; the thief, once it sees the
+// barrier open (a cache miss later), spins 0-63 steps and steals twice; the
+// owner spins 0-1023 steps and pops once, then drains what is left. The
+// random spins sweep the two sides' offsets across the thief's lag (with
+// 0-63 on both sides the owner's pop mostly ended before the thief left the
+// barrier: chase_lev.no_take_fence was caught in 6 of 10 runs of the duel
+// alone, 10 of 10 with 0-1023). The race
+// it aims at is the one the model traces for a missing fence: the thief's
+// first steal takes item 1, the owner's pop lowers bottom and reads a stale
+// top (its store still in the store buffer), taking item 2 without a CAS,
+// and the thief's second steal reads that stale bottom and takes item 2 as
+// well. The random rounds meet it only when a burst's pops happen to empty
+// the deque while a thief steals twice in a row.
+// Stuck rounds. A duplicate can leave top above bottom; the published port's
+// next resize then copies with size_t indices towards 2^64. From the second
+// round on, a round still running after max(2 s, 10 times the slowest
+// earlier round) is a failure named by the round (primitives/harness/
+// watchdog.hpp), instead of the harness's kill at --timeout.
 // Invariants:
 //   * every value 1..N is returned exactly once by a pop or a steal (no loss,
 //     no duplicate), and nothing else is returned (0 is a cell no push
@@ -42,7 +62,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <thread>
@@ -50,6 +72,7 @@
 
 #include "primitives/deque/catalogue.hpp"
 #include "primitives/harness/check_program.hpp"
+#include "primitives/harness/watchdog.hpp"
 #include "primitives/native_world.hpp"
 
 namespace gauntlet::deque_stress {
@@ -59,6 +82,8 @@ using item = std::uint64_t;
 struct options {
     std::uint64_t items = 500000;  // values pushed per round
     int rounds = 8;
+    std::uint64_t duel = 100000;  // iterations of the duel at most (0: none)
+    double duel_seconds = 0.5;    // and for this long at most
 };
 
 struct round_plan {
@@ -66,6 +91,79 @@ struct round_plan {
     unsigned thieves;
     std::uint64_t seed;  // the owner's bursts
 };
+
+// Spins `steps` relaxed loads of a local: a delay of a few nanoseconds each.
+inline void spin_steps(unsigned steps) {
+    std::atomic<unsigned> sink{0};
+    for (unsigned i = 0; i < steps; ++i) (void)sink.load(std::memory_order_relaxed);
+}
+
+// The duel (see the top of this file): `n` iterations of two items; returns
+// the first violation, or empty. Flags and barrier are relaxed on both sides
+// (no edge the deque's own orders do not provide).
+template <class D>
+std::string duel_round(std::uint64_t n, double seconds, std::uint64_t seed, std::uint64_t& steals,
+                       std::uint64_t& ran) {
+    D d(16);
+    constexpr std::uint64_t stop = ~std::uint64_t{0};  // `started` once the owner is done
+    std::atomic<std::uint64_t> started{0}, finished{0};
+    std::vector<item> by_thief;  // values, in order
+    by_thief.reserve(2 * n);
+    std::thread thief([&] {
+        std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ull);
+        for (std::uint64_t k = 1; k <= n; ++k) {
+            std::uint64_t go = 0;
+            for (unsigned spins = 0; (go = started.load(std::memory_order_relaxed)) < k;)
+                if (++spins % 4096 == 0) std::this_thread::yield();
+            if (go == stop) return;
+            spin_steps(static_cast<unsigned>(rng() % 64));
+            for (int i = 0; i < 2; ++i) {
+                item v = 0;
+                if (d.steal(v) == steal_status::success) by_thief.push_back(v);
+            }
+            finished.store(k, std::memory_order_relaxed);
+        }
+    });
+    std::mt19937_64 rng(seed);
+    std::vector<item> by_owner;
+    by_owner.reserve(2 * n);
+    std::string bad;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    ran = 0;
+    for (std::uint64_t k = 1; k <= n && bad.empty(); ++k) {
+        if (k % 256 == 0 && std::chrono::steady_clock::now() > until) break;  // out of time
+        if (!d.push(2 * k - 1) || !d.push(2 * k)) {
+            bad = "a push into an empty deque of capacity 16 was refused";
+            break;
+        }
+        started.store(k, std::memory_order_relaxed);
+        spin_steps(static_cast<unsigned>(rng() % 1024));
+        item v = 0;
+        if (d.pop(v)) by_owner.push_back(v);
+        for (unsigned spins = 0; finished.load(std::memory_order_relaxed) < k;)
+            if (++spins % 4096 == 0) std::this_thread::yield();
+        // Drain; more than two out of this iteration means a duplicate.
+        for (int i = 0; i < 3 && d.pop(v); ++i) by_owner.push_back(v);
+        ran = k;
+    }
+    started.store(stop, std::memory_order_relaxed);  // the thief is waiting for iteration ran + 1
+    thief.join();
+    steals += by_thief.size();
+    if (!bad.empty()) return bad;
+    n = ran;
+    std::vector<std::uint8_t> count(2 * n + 1, 0);
+    for (item v : by_owner) {
+        if (v == 0 || v > 2 * n) return "the owner's pop returned " + std::to_string(v) + ", never pushed";
+        if (++count[v] > 1) return "the owner's pop returned " + std::to_string(v) + " a second time (duplicate)";
+    }
+    for (item v : by_thief) {
+        if (v == 0 || v > 2 * n) return "thief 0's steal returned " + std::to_string(v) + ", never pushed";
+        if (++count[v] > 1) return "thief 0's steal returned " + std::to_string(v) + " a second time (duplicate)";
+    }
+    for (item v = 1; v <= 2 * n; ++v)
+        if (count[v] == 0) return "value " + std::to_string(v) + " was pushed and never returned (lost)";
+    return {};
+}
 
 template <class D>
 std::string stress_round(const round_plan& plan, std::uint64_t n, std::uint64_t& steals) {
@@ -176,9 +274,12 @@ result check_entry(const options& opt, const entry_context& ctx) {
         plan_hash = (plan_hash ^ p.capacity ^ (std::uint64_t{p.thieves} << 8) ^ p.seed) * 1099511628211ull;
         plans.push_back(p);
     }
+    const std::uint64_t duel_seed = rng();
+    plan_hash = (plan_hash ^ duel_seed ^ opt.duel) * 1099511628211ull;
     plan_hash = (plan_hash ^ opt.items) * 1099511628211ull;
     json m;
     m["rounds"] = opt.rounds;
+    m["duel_iterations"] = opt.duel;
     m["items_per_round"] = opt.items;
     m["plan_hash"] = std::to_string(plan_hash);
     std::string what = std::to_string(opt.rounds) + " rounds of " + std::to_string(opt.items) +
@@ -187,20 +288,53 @@ result check_entry(const options& opt, const entry_context& ctx) {
         what += i ? "," : " ";
         what += std::to_string(plans[i].capacity);
     }
+    char duel_limit[32];
+    std::snprintf(duel_limit, sizeof duel_limit, "%.1f s", opt.duel_seconds);
+    what += "; then a duel of up to " + std::to_string(opt.duel) + " two-item races or " + duel_limit + " (1 thief)";
     std::uint64_t steals = 0;
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-        const std::string v = stress_round<D>(plans[i], opt.items, steals);
+    double slowest = 0;  // seconds, of the rounds so far
+    std::uint64_t duel_ran = 0;
+    auto round_name = [&](std::size_t i) {
+        return i == plans.size() ? std::string("the duel (1 thief, capacity 16)")
+                                 : "round " + std::to_string(i) + " (" + std::to_string(plans[i].thieves) +
+                                       " thieves, capacity " + std::to_string(plans[i].capacity) + ")";
+    };
+    for (std::size_t i = 0; i <= plans.size(); ++i) {  // i == plans.size(): the duel
+        if (i == plans.size() && opt.duel == 0) break;
+        const auto t0 = std::chrono::steady_clock::now();
+        auto run_round = [&] {
+            return i < plans.size() ? stress_round<D>(plans[i], opt.items, steals)
+                                    : duel_round<D>(opt.duel, opt.duel_seconds, duel_seed, steals, duel_ran);
+        };
+        std::string v;
+        if (i == 0) {
+            v = run_round();
+        } else {
+            const double deadline = std::max(2.0, 10 * slowest) + (i == plans.size() ? opt.duel_seconds : 0.0);
+            phase_watchdog guard(deadline, [&, i, deadline] {
+                char secs[32];
+                std::snprintf(secs, sizeof secs, "%.1f s", deadline);
+                json mm = m;
+                mm["failed_round"] = i;
+                mm["stuck_after_seconds"] = deadline;
+                return result::fail(round_name(i) + ": still running after " + secs +
+                                        " (10 times the slowest earlier round, at least 2 s): a pop, push or "
+                                        "steal is stuck; a duplicate that leaves top above bottom sends a "
+                                        "size_t resize copy towards 2^64 (" + what + ")",
+                                    {}, mm);
+            });
+            v = run_round();
+        }
+        slowest = std::max(slowest, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         m["items_stolen"] = steals;
+        if (i == plans.size()) m["duel_iterations_run"] = duel_ran;
         if (!v.empty()) {
             m["failed_round"] = i;
-            std::string msg = "round ";
-            msg += std::to_string(i);
-            msg += " (" + std::to_string(plans[i].thieves) + " thieves, capacity ";
-            msg += std::to_string(plans[i].capacity) + "): " + v + " (" + what + ")";
-            return result::fail(msg, {}, m);
+            return result::fail(round_name(i) + ": " + v + " (" + what + ")", {}, m);
         }
     }
-    return result::pass("exactly once, steals in order: " + what + "; " + std::to_string(steals) + " items stolen", m);
+    return result::pass("exactly once, steals in order: " + what + "; " + std::to_string(steals) + " items stolen; " +
+                            std::to_string(duel_ran) + " duel races run", m);
 }
 
 }  // namespace gauntlet::deque_stress
