@@ -3,10 +3,10 @@
 // build: the model-based property body (properties/queues/
 // queue_model_check.hpp) and a shortened stress body (queue_stress.hpp) run
 // in one child per entry; a sanitizer report, a crash or a hang is the
-// entry's verdict (check_program.hpp: sanitizer_verdict).
+// entry's verdict (check_program.hpp: sanitizer_verdict). The two bodies are
+// compiled apart (queue_asan_bodies.hpp).
 #include "primitives/harness/check_program.hpp"
-#include "properties/queues/queue_model_check.hpp"
-#include "stress/queues/queue_stress.hpp"
+#include "stress/queues/queue_asan_bodies.hpp"
 
 int main(int argc, char** argv) {
     using namespace gauntlet;
@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
         .option("--rounds", "N", "stress rounds per entry (default 2)", stress_opt.rounds, 1, 100000);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
     prog.run<queue_kind>([&]<class E>(const entry_context& ctx) {
-        result property = queue_model_check::check_entry<E>(rc_opts, ctx);
-        result stress = queue_stress::check_entry<E>(stress_opt, ctx);
+        result property = queue_asan::property_body(rc_opts, ctx);
+        result stress = queue_asan::stress_body(stress_opt, ctx);
         return sanitizer_verdict({{check_kind::property, std::move(property)}, {check_kind::stress, std::move(stress)}});
     });
     return prog.finish();
