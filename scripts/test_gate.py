@@ -1045,7 +1045,7 @@ class CalibrationTest(unittest.TestCase):
                 self.assertAlmostEqual(by[(entry, 10.0)]["measured_slowdown"], 1.10, places=2)
             # the fake's costs carry its own jitter: +9.8% to +10.1% seen
             delivered = [float(x) for x in re.findall(r"a 20% delay delivered \+([0-9.]+)%", out)]
-            self.assertEqual(len(delivered), 3, out)
+            self.assertGreaterEqual(len(delivered), 3, out)  # each probed entry, in progress and summary
             for x in delivered:
                 self.assertAlmostEqual(x, 10.0, delta=0.5)
 
