@@ -259,10 +259,21 @@ struct multiqueue_entry {
         "no violation in two scenarios (two producers, one producer pushing twice, against two pops) at preemption "
         "bound 1; not judged: the order of what pops return; not seen: load-buffering outcomes, schedules with two "
         "preemptions"};
+    // progress flaky (declared blocking): a producer stopped inside push
+    // holds its heap's lock, and the consumer's pop locks (does not try)
+    // the heap its two-choice picked, and its empty scan locks every heap in
+    // turn, so it waits on the stopped producer although other heaps hold
+    // the untaken items; with 16 outstanding the other producer then waits
+    // too. A pop that tried the lock and chose again, as push does, would
+    // not wait there.
+    static constexpr expectation stopped_lock_holder{
+        expect::flaky,
+        "blocking: a producer stopped inside push holding a heap's lock stalls the consumer's pop, which locks the "
+        "heap it picks: 4 of 40 runs here (2026-11-29) and one full gcc suite run, with 16 completed pushes untaken"};
     static constexpr expectations expected{.property = expect::pass, .model = model_bound_1,
                                            .stress = expect::pass, .tsan = expect::pass,
                                            .asan = expect::pass, .bench = expect::pass,
-                                           .linearizability = relaxed_no_lin, .progress = expect::pass};
+                                           .linearizability = relaxed_no_lin, .progress = stopped_lock_holder};
 };
 
 struct multiqueue_unlocked_pop_policy : multiqueue_policy {

@@ -18,8 +18,8 @@ namespace gauntlet::queue_asan {
 
 // The model-based property body (properties/queues/queue_model_check.hpp)
 // of the entry named ctx.entry. It is the heavy one (112 s to compile at
-// -O0): queue_asan_property_<P>.cpp each compile the entries whose
-// catalogue index is P modulo property_parts.
+// -O0): queue_asan_property_part.cpp, compiled once per part P, compiles
+// the entries whose catalogue index is P modulo property_parts.
 inline constexpr std::size_t property_parts = 3;
 template <std::size_t Part>
 std::optional<result> property_part(const rapidcheck_options& opts, const entry_context& ctx);
