@@ -61,12 +61,10 @@ DEQUES = [
          metrics={"histories": 3000, "overlapping_histories": 1500, "inconclusive_histories": 0}),
     _rec("chase_lev.relaxed_steal_cas", "asan", origin="mutant"),
     # the model runs light and heavy fences alike: it passes, as expected;
-    # the stress check (its duel) catches it
+    # the stress check's verdict is flaky
     _rec("chase_lev_asym.light_steal_fence", "model", origin="mutant",
          metrics={"searches": [{"scenario": "one_thief", "mode": "context-bound", "bound": 2, "executions": 6200}]}),
-    _rec("chase_lev_asym.light_steal_fence", "stress", "fail", "fail", "mutant"),
-    # a mutant whose only failure is a flaky one
-    _rec("chase_lev_le2013.no_take_fence", "stress", "fail", "flaky", "mutant"),
+    _rec("chase_lev_asym.light_steal_fence", "stress", "fail", "flaky", "mutant"),
     _rec("chase_lev_le2013", "linearizability", "fail", "fail", "published", trace=LIN_TRACE,
          detail="not linearizable after 2 histories"),
     _rec("xenium_chase_deque", "asan", "fail", "fail", "peer", detail="the child exited with status 1"),
@@ -118,10 +116,9 @@ class SectionTest(unittest.TestCase):
         self.assertIn("deque.work_stealing/chase_lev.steal_store_not_cas", md)
         self.assertIn("deque.work_stealing/chase_lev.relaxed_steal_cas", md)
         self.assertIn("**survived all**", md)
-        # a mutant the model cannot see, caught by stress
-        self.assertIn("| deque.work_stealing/chase_lev_asym.light_steal_fence | - | - | survived | caught | - | yes |", md)
-        # a flaky failure is not a catch
-        self.assertIn("| deque.work_stealing/chase_lev_le2013.no_take_fence | - | - | - | fail (flaky) | - "
+        # a mutant the model cannot see and stress catches only by chance
+        # survives: a flaky failure is not a catch
+        self.assertIn("| deque.work_stealing/chase_lev_asym.light_steal_fence | - | - | survived | fail (flaky) | - "
                       "| **survived all** |", md)
         self.assertNotIn("spsc_ring", md)
         # findings: the published port's trace, trimmed; the peer's asan failure

@@ -355,14 +355,17 @@ struct chase_lev_relaxed_publish : chase_lev_entry {
 // compiler barrier, the store-buffering race of chase_lev.no_take_fence.
 // Measured on 2026-11-29 in two series: one with a build running on the
 // other core, one without.
-// stress fail: the duel (deque_stress.hpp), a litmus-style race at the last
-// two items, produces the store-buffering duplicate. Measured 2026-11-29:
-// in 40 of 40 runs of the whole check (light_steal_fence; no_steal_fence 40
-// of 40), and in 10 of 10 runs of the duel alone (--rounds 1 --items 1) on
-// a quiet machine and 10 of 10 with `yes` busy on the other core. The 8
-// random rounds alone had seen it in 26 to 38 of 40 runs, and in 0 of 30
-// (light_steal_fence) with `yes` on the other core.
-inline constexpr expectation asym_fence_stress_duel{expect::fail};
+// stress flaky: the duel (deque_stress.hpp), a litmus-style race at the
+// last two items, raised the catch rate but not to every run. Measured
+// 2026-11-29, whole check: light_steal_fence 40 of 40, then 18 of 20 and 1
+// miss in 1 (a later hour, the same machine); no_steal_fence 40 of 40, then
+// 19 of 20 and 0 of 1. The duel alone (--rounds 1 --items 1): 10 of 10 for
+// both, also with `yes` busy on the other core. Without the duel: 21 and 27
+// of 30 quiet, 0 and 2 of 30 with `yes` on the other core.
+inline constexpr expectation asym_fence_stress_duel{
+    expect::flaky,
+    "the store-buffering duplicate, which the duel's litmus-style races produce in most runs: light_steal_fence "
+    "40 of 40, then 18 of 20 and 0 of 1 an hour later; no_steal_fence 40 of 40, 19 of 20, 0 of 1 (2026-11-29)"};
 inline constexpr expectation asym_fence_tsan_by_chance{
     expect::flaky,
     "TSan reports nothing (no race: the cells are atomics, and it sees neither kind of fence); its verdict is the "
@@ -405,9 +408,11 @@ struct chase_lev_asym_light_steal_fence : chase_lev_asym_entry {
     // model pass: the Relacy world models light and heavy fences alike, as
     // seq_cst fences (relacy_world.hpp), so it runs this mutant as the
     // correct entry; the native checks are the ones that can catch it.
-    // property pass (one thread). stress fail: the duel's duplicate
-    // (asym_fence_stress_duel). tsan, asan, linearizability: the duplicate
-    // by chance (asym_fence_*_by_chance).
+    // property pass (one thread). stress flaky: the duel's duplicate, in
+    // most runs (asym_fence_stress_duel). tsan, asan, linearizability: the
+    // duplicate by chance (asym_fence_*_by_chance). No check holds this
+    // mutant with a fail: the model cannot see it, the native checks see it
+    // by chance.
     static constexpr expectations expected{
         .property = expect::pass,
         .model = {expect::pass, "the model cannot tell a light fence from a heavy one: both are seq_cst fences"},
@@ -449,9 +454,9 @@ struct chase_lev_asym_no_steal_fence : chase_lev_asym_entry {
     // pop's fence alone forbids nothing). Natively the same code as
     // light_steal_fence but for a compiler barrier between two loads that x86
     // keeps in order: the owner's only fence is a compiler barrier, so store
-    // buffering shows: stress fail by the duel (asym_fence_stress_duel), the
-    // other native checks by chance (asym_fence_*_by_chance). property pass
-    // (one thread).
+    // buffering shows: stress in most runs (the duel: asym_fence_stress_duel),
+    // the other native checks by chance (asym_fence_*_by_chance). property
+    // pass (one thread).
     static constexpr expectations expected{
         .property = expect::pass, .model = expect::fail,
         .stress = asym_fence_stress_duel, .tsan = asym_fence_tsan_by_chance,

@@ -1,12 +1,14 @@
 // Check "stress" (native build) and "tsan" (ThreadSanitizer build) for every
 // catalogue deque; the body and its invariants are deque_stress.hpp.
+#include <algorithm>
+
 #include "primitives/harness/check_program.hpp"
 #include "stress/deque/deque_stress.hpp"
 
 int main(int argc, char** argv) {
     using namespace gauntlet;
     deque_stress::options opt;
-    if (under_tsan()) opt = {40000, 6, 5000, 2.0};
+    if (under_tsan()) opt = {40000, 6, 5000, 2.0, 10.0};
     // An entry takes well under a second natively (a few under TSan), so a
     // hang is cut at 15 s (60 s under TSan) rather than the stress default
     // of 60 s: chase_lev_le2013.no_take_fence can hang by chance, when a
@@ -24,7 +26,10 @@ int main(int argc, char** argv) {
                 opt.duel, std::uint64_t{0}, std::uint64_t{1} << 32)
         .option("--duel-seconds", "S", "seconds the duel may take, at most (default 0.5, 2 under TSan)", opt.duel_seconds,
                 0.01, 3600.0);
+    const double default_items = static_cast<double>(opt.items);
     if (const int status = prog.parse(argc, argv); status >= 0) return status;
+    // the first round's stuck limit is for the default item count
+    opt.first_round_seconds *= std::max(1.0, static_cast<double>(opt.items) / default_items);
     prog.run<deque_kind>([&]<class E>(const entry_context& ctx) { return deque_stress::check_entry<E>(opt, ctx); });
     return prog.finish();
 }
