@@ -353,8 +353,6 @@ struct chase_lev_relaxed_publish : chase_lev_entry {
 // The two chase_lev_asym mutants whose thieves execute no real fence
 // (light_steal_fence, no_steal_fence): natively both sides have at most a
 // compiler barrier, the store-buffering race of chase_lev.no_take_fence.
-// Measured on 2026-11-29 in two series: one with a build running on the
-// other core, one without.
 // stress flaky: the duel (deque_stress.hpp), a litmus-style race at the
 // last two items, raised the catch rate but not to every run. Measured
 // 2026-11-29, whole check: light_steal_fence 40 of 40, then 18 of 20 and 1

@@ -10,6 +10,7 @@
 
 #include "primitives/command_line.hpp"
 #include "primitives/harness/check_program.hpp"
+#include "primitives/harness/watchdog.hpp"
 
 namespace {
 
@@ -59,6 +60,39 @@ TEST(RunInChild, ExitWithoutResult) {
     EXPECT_EQ(o.end, child_end::exited);
     EXPECT_EQ(o.code, 3);
     EXPECT_FALSE(o.payload.has_value());
+}
+
+// A phase that overruns its watchdog returns the watchdog's result, from
+// the watchdog's thread, while the phase is still stuck; one that ends in
+// time disarms it and the body's own result comes back.
+TEST(PhaseWatchdog, OverrunReturnsItsResultFromAStuckChild) {
+    const child_outcome o = run_in_child(
+        []() -> std::string {
+            phase_watchdog guard(0.2, [] { return result::fail("stuck phase"); });
+            for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+        },
+        10.0);
+    ASSERT_EQ(o.end, child_end::returned);
+    result r;
+    ASSERT_TRUE(o.payload && harness_detail::decode(*o.payload, r));
+    EXPECT_EQ(r.got, verdict::fail);
+    EXPECT_EQ(r.detail, "stuck phase");
+    EXPECT_LT(o.seconds, 5.0);
+}
+
+TEST(PhaseWatchdog, PhaseInTimeDisarmsIt) {
+    const child_outcome o = run_in_child(
+        []() -> std::string {
+            { phase_watchdog guard(0.5, [] { return result::fail("stuck phase"); }); }
+            std::this_thread::sleep_for(std::chrono::milliseconds(800));
+            return harness_detail::encode(result::pass("done"));
+        },
+        10.0);
+    ASSERT_EQ(o.end, child_end::returned);
+    result r;
+    ASSERT_TRUE(o.payload && harness_detail::decode(*o.payload, r));
+    EXPECT_EQ(r.got, verdict::pass);
+    EXPECT_EQ(r.detail, "done");
 }
 
 TEST(ResultEncoding, RoundTrip) {
