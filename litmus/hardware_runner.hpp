@@ -113,6 +113,10 @@ hardware_answer run_on_hardware(const hardware_config& cfg) {
     };
     const unsigned batch = std::max(1u, cfg.batch);
     std::unique_ptr<instance[]> inst(new instance[batch]);
+    // A light fence is a seq_cst fence until the process's first heavy one
+    // (world.hpp); one here makes the test's light fences the compiler
+    // barriers they are meant to be, also where no thread runs a heavy one.
+    native_world::heavy_fence();
 
     // Coordinator -> workers: `go` is the batch generation (release: the
     // freshly constructed instances and `batch_n` are visible to a worker

@@ -50,6 +50,9 @@
 //             diy/herd litmus families. Test names below follow diy's
 //             naming (shape + annotations: SB+sc, MP+rel+acq, ...) to say
 //             which family member is meant; they are not file names.
+//   [P1202]   D. Goldblatt. Asymmetric Fences. WG21 P1202R5 (2023): a
+//             light fence pairs with a heavy one as two seq_cst fences;
+//             two light fences order nothing.
 //   [C++20]   ISO/IEC 14882:2020 [intro.races] (coherence: write-write,
 //             read-read, read-write, write-read; they hold for
 //             relaxed atomics too), [atomics.order] (S, seq_cst fences;
@@ -95,6 +98,12 @@ constexpr orders fence_acq_only{rlx, rlx, rlx, acq};
 // load, and release store + acquire fence.
 constexpr orders fence_rel_load_acq{rlx, acq, rel, rlx};
 constexpr orders store_rel_fence_acq{rel, rlx, rlx, acq};
+// Relaxed accesses, the asymmetric pair (world.hpp) between a thread's
+// first and second access: T0 light and T1 heavy, both light, both heavy.
+constexpr orders fence_light_heavy{.store = rlx, .load = rlx, .fence_w = sc, .fence_r = sc,
+                                   .light_threads = 1u, .heavy_threads = 2u};
+constexpr orders fence_light_light{.store = rlx, .load = rlx, .fence_w = sc, .fence_r = sc, .light_threads = 3u};
+constexpr orders fence_heavy_heavy{.store = rlx, .load = rlx, .fence_w = sc, .fence_r = sc, .heavy_threads = 3u};
 // Mixed: only one side of the pair strengthened.
 constexpr orders sc_store_rlx_load{sc, rlx, rlx, rlx};
 constexpr orders rel_rlx{rel, rlx, rlx, rlx};
@@ -187,6 +196,35 @@ struct sb_table {
                                "stronger than the model here",
                    .reference = "[C++20] [atomics.order] (S orders seq_cst operations only); herd-C11 SB+sc+po "
                                 "(mixed)"},
+        row<shape>{.annotation = "fence_light_heavy",
+                   .ord = ann::fence_light_heavy,
+                   .forbidden = {out{0, 0}},
+                   .argument = "0,0 forbidden: a light and a heavy fence act as two seq_cst fences in the order "
+                               "they run (natively: T1's membarrier makes T0's CPU execute a full barrier, either "
+                               "before T0's light fence, which then sees y=1, or after it, which flushes x=1 before "
+                               "T1 loads x)",
+                   .reference = "[P1202] asymmetric_thread_fence_heavy/_light; Linux membarrier(2) "
+                                "MEMBARRIER_CMD_PRIVATE_EXPEDITED; herd-C11 SB+fencescs"},
+        row<shape>{.annotation = "fence_heavy_heavy",
+                   .ord = ann::fence_heavy_heavy,
+                   .forbidden = {out{0, 0}},
+                   .argument = "0,0 forbidden: a heavy fence is at least a seq_cst fence in its own thread, so "
+                               "this is SB+fences",
+                   .reference = "[P1202]; [C++20] [atomics.order]; herd-C11 SB+fencescs"},
+        row<shape>{.annotation = "fence_light_light",
+                   .ord = ann::fence_light_light,
+                   .forbidden = {},
+                   .argument = "0,0 allowed: two light fences order nothing (natively each is a compiler barrier "
+                               "only, and x86's store buffer shows 0,0)",
+                   .reference = "[P1202] (a light fence synchronizes only with a heavy one)"},
+        row<shape>{.annotation = "light_light_declared_forbidden",
+                   .ord = ann::fence_light_light,
+                   .forbidden = {out{0, 0}},
+                   .argument = "wrong on purpose: two light fences declared as strong as a light and a heavy one; "
+                               "the model reaches 0,0 (it tells the two kinds apart)",
+                   .reference = "mutant of SB.fence_light_light: claims SB.fence_light_heavy's forbidden set",
+                   .origin = origin_kind::mutant,
+                   .expected = expect::fail},
         row<shape>{.annotation = "relaxed_declared_sc",
                    .ord = ann::relaxed,
                    .forbidden = {out{0, 0}},
@@ -735,7 +773,7 @@ using catalogue = concat_lists<table_tests<sb_table>, table_tests<mp_table>, tab
                                table_tests<two_plus_two_w_table>, table_tests<corr_table>, table_tests<coww_table>,
                                table_tests<corw_table>, table_tests<cowr_table>, table_tests<s_table>,
                                table_tests<r_table>, table_tests<rwc_table>>;
-static_assert(catalogue::size == 56, "14 shapes: 54 annotations and 2 mutant declarations");
+static_assert(catalogue::size == 60, "14 shapes: 57 annotations and 3 mutant declarations");
 static_assert(table_detail::names_unique(catalogue{}), "litmus test names are unique");
 
 // The entry's position in the catalogue (records carry it; the report sorts by it).

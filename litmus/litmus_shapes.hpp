@@ -51,13 +51,24 @@ struct orders {
     std::memory_order fence_w = std::memory_order_relaxed;
     std::memory_order fence_r = std::memory_order_relaxed;
     unsigned fenced_threads = ~0u;
+    // Threads whose fence is a half of the asymmetric pair (world.hpp:
+    // W::light_fence, W::heavy_fence) instead of W::fence(mo).
+    unsigned light_threads = 0;
+    unsigned heavy_threads = 0;
 };
 
 // The fence `mo` at this point of thread k's part, when the annotation places
-// fences in thread k (memory_order_relaxed = no fence).
+// fences in thread k (memory_order_relaxed = no fence); a light or heavy
+// fence where the annotation names thread k for one.
 template <class W, orders O>
 inline void maybe_fence(unsigned k, std::memory_order mo) {
-    if (mo != std::memory_order_relaxed && (O.fenced_threads >> k & 1u)) W::fence(mo);
+    if (mo == std::memory_order_relaxed || !(O.fenced_threads >> k & 1u)) return;
+    if (O.light_threads >> k & 1u)
+        W::light_fence();
+    else if (O.heavy_threads >> k & 1u)
+        W::heavy_fence();
+    else
+        W::fence(mo);
 }
 
 // Register values of one run of a shape, at most four registers.

@@ -50,12 +50,19 @@ struct model_budget {
 };
 
 namespace model_detail {
+template <class Suite>
+struct fresh_execution;
+template <class T>
+struct scenario_of { using type = T; };
+template <class S>
+struct scenario_of<fresh_execution<S>> { using type = S; };
+
 // rl::simulate with its scheduler fixed at compile time: the same passes
 // (a search; on a failure, the failing execution replayed from its saved
 // state with history collection on, which must fail the same way).
 template <class Suite, class Sched>
 bool simulate_with(rl::test_params& params) {
-    const char* name = typeid(Suite).name();
+    const char* name = typeid(typename scenario_of<Suite>::type).name();
     while (name[0] >= '0' && name[0] <= '9') ++name;
     params.test_name = name;
     *params.output_stream << params.test_name << std::endl;
@@ -78,17 +85,33 @@ bool simulate_with(rl::test_params& params) {
     return Suite::params::expected_result == res;
 }
 
+// The scenario as Relacy runs it: the world's own per-execution state (the
+// asymmetric fences' clocks, relacy_world.hpp) is reset before the
+// scenario's before().
+template <class Suite>
+struct fresh_execution : Suite {
+    void before() {
+        relacy_detail::asym.reset();
+        Suite::before();
+    }
+};
+
 template <class Suite, search_kind K>
 bool simulate(rl::test_params& params) {
     constexpr auto threads = Suite::params::thread_count;
+    using run = fresh_execution<Suite>;
     if constexpr (K == search_kind::random)
-        return simulate_with<Suite, rl::random_scheduler<threads>>(params);
+        return simulate_with<run, rl::random_scheduler<threads>>(params);
     else if constexpr (K == search_kind::full)
-        return simulate_with<Suite, rl::full_search_scheduler<threads>>(params);
+        return simulate_with<run, rl::full_search_scheduler<threads>>(params);
     else if constexpr (K == search_kind::context_bound)
-        return simulate_with<Suite, rl::context_bound_scheduler<threads>>(params);
+        return simulate_with<run, rl::context_bound_scheduler<threads>>(params);
+    else if (params.search_type == rl::random_scheduler_type)
+        return simulate_with<run, rl::random_scheduler<threads>>(params);
+    else if (params.search_type == rl::fair_full_search_scheduler_type)
+        return simulate_with<run, rl::full_search_scheduler<threads>>(params);
     else
-        return rl::simulate<Suite>(params);
+        return simulate_with<run, rl::context_bound_scheduler<threads>>(params);
 }
 }  // namespace model_detail
 

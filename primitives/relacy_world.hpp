@@ -98,6 +98,74 @@ inline std::memory_order failure_of(std::memory_order mo) {
     return mo;
 }
 
+
+// The asymmetric fence pair's state in one execution, as vector clocks
+// beside Relacy's own (each thread's acq_rel_order_: the latest event of
+// every thread it has synchronised with):
+//   light_[t]  thread t's clock at its latest light fence: a later heavy
+//              fence acquires it (light before heavy: t's earlier stores are
+//              visible after the heavy fence);
+//   heavy_     the join of the clocks of every heavy fence so far: a later
+//              light fence acquires it (heavy before light).
+// Two light fences never read each other's clocks. model_check resets it
+// before each execution (model_detail::fresh_execution).
+struct asymmetric_fences {
+    static constexpr rl::thread_id_t max_threads = 16;
+    rl::timestamp_t light_[max_threads][max_threads];
+    rl::timestamp_t heavy_[max_threads];
+
+    void reset() {
+        for (auto& row : light_)
+            for (auto& t : row) t = 0;
+        for (auto& t : heavy_) t = 0;
+    }
+
+    static rl::thread_id_t threads() {
+        const rl::thread_id_t n = rl::ctx().get_thread_count();
+        RL_VERIFY(n <= max_threads);
+        return n;
+    }
+
+    void light(rl::debug_info_param info) {
+        rl::context& c = rl::ctx();
+        c.sched();  // a preemption point, so a heavy fence can fall on either side
+        c.exec_log_msg(info, "light fence");
+        rl::timestamp_t* mine = c.threadx_->acq_rel_order_;
+        const rl::thread_id_t me = c.threadx_->index_;
+        bool after_heavy = false;
+        for (rl::thread_id_t j = 0; j != threads(); ++j) {
+            after_heavy = after_heavy || heavy_[j] != 0;
+            if (heavy_[j] > mine[j]) mine[j] = heavy_[j];
+            light_[me][j] = mine[j];
+        }
+        // After a heavy fence the pair acts as two seq_cst fences, so this
+        // one releases too: the thread's later relaxed stores carry what it
+        // now knows. Unpaired it is a compiler barrier and releases nothing.
+        // Not modelled: what the thread read (relaxed) before its light
+        // fence is not passed on to a later heavy fence (a seq_cst fence
+        // would acquire it first); that can only make the model stricter.
+        if (after_heavy) c.atomic_thread_fence_release();
+    }
+
+    // After the caller's own seq_cst fence.
+    void heavy(rl::debug_info_param info) {
+        rl::context& c = rl::ctx();
+        c.exec_log_msg(info, "heavy fence");
+        rl::timestamp_t* mine = c.threadx_->acq_rel_order_;
+        const rl::thread_id_t me = c.threadx_->index_;
+        const rl::thread_id_t n = threads();
+        for (rl::thread_id_t t = 0; t != n; ++t) {
+            if (t == me) continue;
+            for (rl::thread_id_t j = 0; j != n; ++j)
+                if (light_[t][j] > mine[j]) mine[j] = light_[t][j];
+        }
+        for (rl::thread_id_t j = 0; j != n; ++j)
+            if (mine[j] > heavy_[j]) heavy_[j] = mine[j];
+        c.atomic_thread_fence_release();
+    }
+};
+inline asymmetric_fences asym{};
+
 }  // namespace relacy_detail
 
 // The memory-order sweep (scripts/gauntlet sweep) drives this world through
@@ -292,18 +360,25 @@ struct relacy_world {
         rl::atomic_thread_fence(relacy_detail::order(mo), relacy_detail::info(l));
     }
 
-    // The asymmetric pair (world.hpp), both modelled as seq_cst fences: a
-    // light fence paired with a heavy one forbids what two seq_cst fences
-    // forbid, which is the pairing the components rely on. The model cannot
-    // tell a light fence from a heavy one, so two light fences (no guarantee
-    // natively) pass here: weakening a heavy fence to a light one is for the
-    // native checks to catch. Not sweep sites (the sweep's ladder is of
-    // orders, and a heavy fence swapped for a light one is no order).
-    static void light_fence(loc l = loc::current()) {
-        rl::atomic_thread_fence(rl::mo_seq_cst, relacy_detail::info(l));
-    }
+    // The asymmetric pair (world.hpp), as C++ would specify it (P1202's
+    // asymmetric_thread_fence_heavy and _light): every heavy and light fence
+    // of an execution falls in one total order, here Relacy's execution
+    // order; a light fence and a heavy one act as two seq_cst fences in that
+    // order; two light fences order nothing, so a component whose rare side
+    // executes a light fence where it needs the heavy one fails here as it
+    // can natively. relacy_detail::asymmetric_fences keeps the clocks.
+    //
+    // What this cannot see: natively the heavy fence is membarrier, which
+    // also makes every other running thread execute a full barrier wherever
+    // it is, light fence or not; the model grants the pairing only through
+    // light fences (as the C++ proposal does), so it is no weaker than the
+    // hardware. A light fence is a compiler barrier natively and no
+    // reordering of the thread's own operations is modelled either way.
+    static void light_fence(loc l = loc::current()) { relacy_detail::asym.light(relacy_detail::info(l)); }
     static void heavy_fence(loc l = loc::current()) {
+        // the caller's own full barrier (membarrier is one in the caller too)
         rl::atomic_thread_fence(rl::mo_seq_cst, relacy_detail::info(l));
+        relacy_detail::asym.heavy(relacy_detail::info(l));
     }
 
     static void spin_hint(loc l = loc::current()) { rl::yield(1, relacy_detail::info(l)); }

@@ -19,8 +19,10 @@
 //                           running thread of the process executes a full
 //                           barrier). Until the process's first heavy
 //                           fence a light fence is a seq_cst fence; where
-//                           membarrier is missing both are. Under Relacy both
-//                           are seq_cst fences. Neither is a memory-order
+//                           membarrier is missing both are. Under Relacy a
+//                           light and a heavy fence act as two seq_cst
+//                           fences in the order they run and two light ones
+//                           order nothing (relacy_world.hpp). Neither is a memory-order
 //                           sweep site (a fence's kind is not an order on
 //                           the sweep's ladder).
 //   W::spin_hint()          one busy-wait step (pause natively, a yield to

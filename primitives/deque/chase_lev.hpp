@@ -43,10 +43,11 @@
 // other thread running) that interrupts every CPU running a thread of the
 // process, the owner's included; so it suits owners that push and pop much
 // more often than thieves steal, and not thieves that poll an empty deque.
-// Two light fences forbid nothing; the Relacy world models both kinds as
-// seq_cst fences and cannot tell them apart, so a heavy fence weakened to a
-// light one is for the native checks to catch (the catalogue's
-// chase_lev_asym.light_steal_fence).
+// Two light fences forbid nothing. The Relacy world models the pair as C++
+// would specify it (primitives/relacy_world.hpp): a light and a heavy fence
+// act as two seq_cst fences in the order they run, two light ones order
+// nothing, so the model catches a heavy fence weakened to a light one (the
+// catalogue's chase_lev_asym.light_steal_fence).
 //
 // Reclamation. A thief may load the array pointer, be preempted, and read a
 // cell of that array long after the owner replaced it; the thief's CAS on
