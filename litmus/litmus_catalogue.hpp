@@ -50,9 +50,9 @@
 //             diy/herd litmus families. Test names below follow diy's
 //             naming (shape + annotations: SB+sc, MP+rel+acq, ...) to say
 //             which family member is meant; they are not file names.
-//   [P1202]   D. Goldblatt. Asymmetric Fences. WG21 P1202R5 (2023): a
-//             light fence pairs with a heavy one as two seq_cst fences;
-//             two light fences order nothing.
+//   [P1202]   D. Goldblatt. Asymmetric Fences. WG21 paper P1202
+//             (wg21.link/p1202): a light fence pairs with a heavy one as
+//             two seq_cst fences; two light fences order nothing.
 //   [C++20]   ISO/IEC 14882:2020 [intro.races] (coherence: write-write,
 //             read-read, read-write, write-read; they hold for
 //             relaxed atomics too), [atomics.order] (S, seq_cst fences;
