@@ -30,8 +30,8 @@
 // the deque while a thief steals twice in a row.
 // Stuck rounds. A duplicate can leave top above bottom; the published port's
 // next resize then copies with size_t indices towards 2^64. A round still
-// running after max(2 s, 10 times the slowest earlier round), or after 3 s
-// for the first (10 s under TSan; every entry's first round takes well under
+// running after max(2 s, 10 times the slowest earlier round) (for the duel
+// plus its --duel-seconds), or after 3 s for the first (10 s under TSan; every entry's first round takes well under
 // 1 s), is a failure named by the round (primitives/harness/watchdog.hpp),
 // instead of the harness's kill at --timeout.
 // Invariants:
@@ -319,7 +319,10 @@ result check_entry(const options& opt, const entry_context& ctx) {
                 mm["failed_round"] = i;
                 mm["stuck_after_seconds"] = deadline;
                 return result::fail(round_name(i) + ": still running after " + secs +
-                                        (i == 0 ? " (the first round's limit)" : " (10 times the slowest earlier round, at least 2 s)") +
+                                        (i == 0                ? " (the first round's limit)"
+                                         : i == plans.size() ? " (10 times the slowest earlier round, at least 2 s, "
+                                                               "plus the duel's --duel-seconds)"
+                                                             : " (10 times the slowest earlier round, at least 2 s)") +
                                         ": a pop, push or "
                                         "steal is stuck; a duplicate that leaves top above bottom sends a "
                                         "size_t resize copy towards 2^64 (" + what + ")",

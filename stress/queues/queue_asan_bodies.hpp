@@ -54,10 +54,7 @@ std::optional<result> in_part(type_list<Es...> list, const entry_context& ctx, F
 // The body of the catalogue entry named ctx.entry, or a failure naming it.
 template <class Catalogue, class F>
 result by_name(const entry_context& ctx, F&& body) {
-    std::optional<result> r;
-    for_each_entry(Catalogue{}, [&]<class E>() {
-        if (!r && E::name == ctx.entry) r = body.template operator()<E>();
-    });
+    std::optional<result> r = in_part<0, 1>(Catalogue{}, ctx, std::forward<F>(body));
     return r ? std::move(*r) : result::fail("no catalogue queue is named '" + std::string(ctx.entry) + "'");
 }
 
