@@ -371,9 +371,9 @@ struct relacy_world {
     // What this cannot see: natively the heavy fence is membarrier, which
     // also makes every other running thread execute a full barrier wherever
     // it is, light fence or not; the model grants the pairing only through
-    // light fences (as the C++ proposal does), so it is no weaker than the
-    // hardware. A light fence is a compiler barrier natively and no
-    // reordering of the thread's own operations is modelled either way.
+    // light fences (as the C++ proposal does), so it promises no more than
+    // the hardware gives. Natively a light fence is a compiler barrier;
+    // Relacy models no compiler reordering, with or without one.
     static void light_fence(loc l = loc::current()) { relacy_detail::asym.light(relacy_detail::info(l)); }
     static void heavy_fence(loc l = loc::current()) {
         // the caller's own full barrier (membarrier is one in the caller too)
