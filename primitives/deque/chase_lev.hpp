@@ -178,6 +178,12 @@ public:
         }
     }
 
+    // Each steal is a system call that interrupts the CPU the owner runs on
+    // (chase_lev_asym's heavy fence, natively membarrier): a check whose
+    // thieves poll paces them (stress/deque/deque_asan.cpp).
+    static constexpr bool steal_interrupts_owner =
+        Policy::steal_fence && Policy::steal_fence_kind == chase_lev_fence::heavy;
+
     std::size_t capacity() const {
         return static_cast<std::size_t>(array_->load(std::memory_order_relaxed)->size.load());
     }
