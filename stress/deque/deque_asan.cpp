@@ -129,8 +129,8 @@ struct options {
 // A deque whose every steal is a system call that interrupts the owner's
 // CPU (chase_lev_asym's membarrier) runs a tenth of the items per round,
 // with its thieves as free as any other's. In full, its check took 0.6 s or
-// 14-24 s by where the hypervisor placed the two vCPUs (membarrier waits
-// for every interrupted CPU), and it was most of the asan step's time.
+// 14-24 s by where the hypervisor placed the two vCPUs (likely: membarrier
+// waits for every CPU it interrupts), and it was most of the asan step's time.
 template <class D>
 constexpr bool steals_interrupt_owner = requires { requires D::steal_interrupts_owner; };
 
