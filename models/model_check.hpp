@@ -107,11 +107,11 @@ bool simulate(rl::test_params& params) {
     else if constexpr (K == search_kind::context_bound)
         return simulate_with<run, rl::context_bound_scheduler<threads>>(params);
     else if (params.search_type == rl::random_scheduler_type)
-        return simulate_with<run, rl::random_scheduler<threads>>(params);
+        return simulate<Suite, search_kind::random>(params);
     else if (params.search_type == rl::fair_full_search_scheduler_type)
-        return simulate_with<run, rl::full_search_scheduler<threads>>(params);
+        return simulate<Suite, search_kind::full>(params);
     else
-        return simulate_with<run, rl::context_bound_scheduler<threads>>(params);
+        return simulate<Suite, search_kind::context_bound>(params);
 }
 }  // namespace model_detail
 

@@ -132,8 +132,9 @@ struct asymmetric_fences {
         c.exec_log_msg(info, "light fence");
         rl::timestamp_t* mine = c.threadx_->acq_rel_order_;
         const rl::thread_id_t me = c.threadx_->index_;
+        const rl::thread_id_t n = threads();
         bool after_heavy = false;
-        for (rl::thread_id_t j = 0; j != threads(); ++j) {
+        for (rl::thread_id_t j = 0; j != n; ++j) {
             after_heavy = after_heavy || heavy_[j] != 0;
             if (heavy_[j] > mine[j]) mine[j] = heavy_[j];
             light_[me][j] = mine[j];

@@ -60,8 +60,8 @@ DEQUES = [
     _rec("chase_lev.relaxed_steal_cas", "linearizability", origin="mutant",
          metrics={"histories": 3000, "overlapping_histories": 1500, "inconclusive_histories": 0}),
     _rec("chase_lev.relaxed_steal_cas", "asan", origin="mutant"),
-    # the model runs light and heavy fences alike: it passes, as expected;
-    # the stress check's verdict is flaky
+    # synthetic: a mutant whose model check passes and whose only failure
+    # is a flaky one (the real light_steal_fence fails the model)
     _rec("chase_lev_asym.light_steal_fence", "model", origin="mutant",
          metrics={"searches": [{"scenario": "one_thief", "mode": "context-bound", "bound": 2, "executions": 6200}]}),
     _rec("chase_lev_asym.light_steal_fence", "stress", "fail", "flaky", "mutant"),
@@ -116,8 +116,8 @@ class SectionTest(unittest.TestCase):
         self.assertIn("deque.work_stealing/chase_lev.steal_store_not_cas", md)
         self.assertIn("deque.work_stealing/chase_lev.relaxed_steal_cas", md)
         self.assertIn("**survived all**", md)
-        # a mutant the model cannot see and stress catches only by chance
-        # survives: a flaky failure is not a catch
+        # a mutant whose model check passes and whose stress failure is
+        # flaky survives: a flaky failure is not a catch
         self.assertIn("| deque.work_stealing/chase_lev_asym.light_steal_fence | - | - | survived | fail (flaky) | - "
                       "| **survived all** |", md)
         self.assertNotIn("spsc_ring", md)

@@ -62,6 +62,14 @@ TEST(RunInChild, ExitWithoutResult) {
     EXPECT_FALSE(o.payload.has_value());
 }
 
+// The result a child returned, or a test failure.
+result returned_result(const child_outcome& o) {
+    result r;
+    EXPECT_EQ(o.end, child_end::returned);
+    EXPECT_TRUE(o.payload && harness_detail::decode(*o.payload, r));
+    return r;
+}
+
 // A phase that overruns its watchdog returns the watchdog's result, from
 // the watchdog's thread, while the phase is still stuck; one that ends in
 // time disarms it and the body's own result comes back.
@@ -72,9 +80,7 @@ TEST(PhaseWatchdog, OverrunReturnsItsResultFromAStuckChild) {
             for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
         },
         10.0);
-    ASSERT_EQ(o.end, child_end::returned);
-    result r;
-    ASSERT_TRUE(o.payload && harness_detail::decode(*o.payload, r));
+    const result r = returned_result(o);
     EXPECT_EQ(r.got, verdict::fail);
     EXPECT_EQ(r.detail, "stuck phase");
     EXPECT_LT(o.seconds, 5.0);
@@ -88,9 +94,7 @@ TEST(PhaseWatchdog, PhaseInTimeDisarmsIt) {
             return harness_detail::encode(result::pass("done"));
         },
         10.0);
-    ASSERT_EQ(o.end, child_end::returned);
-    result r;
-    ASSERT_TRUE(o.payload && harness_detail::decode(*o.payload, r));
+    const result r = returned_result(o);
     EXPECT_EQ(r.got, verdict::pass);
     EXPECT_EQ(r.detail, "done");
 }

@@ -31,9 +31,10 @@
 // Stuck rounds. A duplicate can leave top above bottom; the published port's
 // next resize then copies with size_t indices towards 2^64. A round still
 // running after max(2 s, 10 times the slowest earlier round) (for the duel
-// plus its --duel-seconds), or after 3 s for the first (10 s under TSan; every entry's first round takes well under
-// 1 s), is a failure named by the round (primitives/harness/watchdog.hpp),
-// instead of the harness's kill at --timeout.
+// plus its --duel-seconds), or after 3 s for the first (10 s under TSan;
+// every entry's first round takes well under 1 s), is a failure named by
+// the round (primitives/harness/watchdog.hpp), instead of the harness's
+// kill at --timeout.
 // Invariants:
 //   * every value 1..N is returned exactly once by a pop or a steal (no loss,
 //     no duplicate), and nothing else is returned (0 is a cell no push
@@ -310,19 +311,19 @@ result check_entry(const options& opt, const entry_context& ctx) {
         };
         std::string v;
         {
+            const bool duel = i == plans.size();
             const double deadline = i == 0 ? opt.first_round_seconds
-                                           : std::max(2.0, 10 * slowest) + (i == plans.size() ? opt.duel_seconds : 0.0);
-            phase_watchdog guard(deadline, [&, i, deadline] {
+                                           : std::max(2.0, 10 * slowest) + (duel ? opt.duel_seconds : 0.0);
+            const char* limit = i == 0  ? " (the first round's limit)"
+                                : duel ? " (10 times the slowest earlier round, at least 2 s, plus --duel-seconds)"
+                                       : " (10 times the slowest earlier round, at least 2 s)";
+            phase_watchdog guard(deadline, [&, i, deadline, limit] {
                 char secs[32];
                 std::snprintf(secs, sizeof secs, "%.1f s", deadline);
                 json mm = m;
                 mm["failed_round"] = i;
                 mm["stuck_after_seconds"] = deadline;
-                return result::fail(round_name(i) + ": still running after " + secs +
-                                        (i == 0                ? " (the first round's limit)"
-                                         : i == plans.size() ? " (10 times the slowest earlier round, at least 2 s, "
-                                                               "plus the duel's --duel-seconds)"
-                                                             : " (10 times the slowest earlier round, at least 2 s)") +
+                return result::fail(round_name(i) + ": still running after " + secs + limit +
                                         ": a pop, push or "
                                         "steal is stuck; a duplicate that leaves top above bottom sends a "
                                         "size_t resize copy towards 2^64 (" + what + ")",
